@@ -1,0 +1,78 @@
+"""Benchmark `repoconf validate`: 1, 100 and 1,000 repositories, wall time and peak memory, start-up.
+
+Each measurement runs the installed `repoconf` command in a fresh process (as a user does); peak memory
+is the child's maximum resident set size. Run from the repository root: `python -m bench.validate`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.policies import write_policy
+from bench.report import write_section
+
+SIZES = (1, 100, 1000)
+REPOSITORY_TARGET_S = 1.0
+STARTUP_TARGET_S = 0.3
+
+
+def _run(argv: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one child process (its own rusage, via wait4)."""
+    start = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        errors = child.stderr.read().decode() if child.stderr else ""
+        sys.exit(f"{' '.join(argv)} failed ({child.returncode}):\n{errors}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def _best(argv: list[str], repeat: int) -> tuple[float, float, float]:
+    runs = [_run(argv) for _ in range(repeat)]
+    times = [t for t, _ in runs]
+    return min(times), statistics.median(times), max(m for _, m in runs)
+
+
+def main() -> None:
+    """Measure and write the figures to docs/benchmarks.md."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    command = [sys.executable, "-m", "infra.cli.main"]
+    table = [
+        "| repositories | wall time (best / median) | peak RSS | target |",
+        "| ---: | ---: | ---: | --- |",
+    ]
+    worst = 0.0
+    with tempfile.TemporaryDirectory() as directory:
+        for size in SIZES:
+            policy = write_policy(Path(directory), size)
+            best, median, peak = _best([*command, "validate", str(policy)], args.repeat)
+            worst = max(worst, median)
+            table.append(f"| {size:,} | {best:.3f} s / {median:.3f} s | {peak:.0f} MiB | < 1 s |")
+            print(table[-1])
+    startup, startup_median, startup_peak = _best([*command, "--help"], args.repeat)
+    table.append(
+        f"| start-up (`repoconf --help`) | {startup:.3f} s / {startup_median:.3f} s | "
+        f"{startup_peak:.0f} MiB | < 0.3 s |"
+    )
+    print(table[-1])
+    notes = [
+        f"Targets met: 1,000 repositories {'yes' if worst < REPOSITORY_TARGET_S else 'NO'}, "
+        f"start-up {'yes' if startup_median < STARTUP_TARGET_S else 'NO'}. Times include the "
+        "interpreter's start; peak RSS is the child's maximum resident set (getrusage).",
+    ]
+    write_section("validate", "python -m bench.validate", table, notes)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""repoconf: GitHub repository settings for a gated Python release process, as code."""

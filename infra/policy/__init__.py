@@ -1,0 +1,1 @@
+"""The policy file: model, loader, checks and ref rules."""

@@ -1,0 +1,398 @@
+"""The policy model: plain, frozen data validated by pydantic.
+
+Everything below the loader works with these classes, never with raw YAML. Field descriptions reach
+the JSON Schema (``repoconf schema``), so they are written for the person editing a policy file.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+REPOSITORY_NAME_PATTERN = r"^[A-Za-z0-9._-]{1,100}$"
+OWNER_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"
+MAX_REVIEWERS = 6
+MAX_WAIT_TIMER = 43200
+MAX_ENVIRONMENT_NAME = 255
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class ConfigSource(_Frozen):
+    """A secret read from the Pulumi stack's secret config ``repoconf:KEY``."""
+
+    config: str = Field(
+        min_length=1,
+        pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$",
+        description="Stack config key (without the `repoconf:` namespace) set with "
+        "`pulumi config set --secret KEY VALUE`.",
+    )
+
+    def describe(self) -> str:
+        """Human description of where the value comes from."""
+        return f"stack config repoconf:{self.config}"
+
+
+class EnvSource(_Frozen):
+    """A secret read from an environment variable when the program runs."""
+
+    env: str = Field(
+        min_length=1,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="Environment variable holding the value at deploy time.",
+    )
+
+    def describe(self) -> str:
+        """Human description of where the value comes from."""
+        return f"environment variable {self.env}"
+
+
+LITERAL_VALUE_REFUSED = (
+    "a secret must name its source, `{config: KEY}` or `{env: VAR}`, never hold a value: "
+    "move the value to `pulumi config set --secret KEY` or an environment variable"
+)
+
+
+def _source_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        if "config" in value:
+            return "config"
+        if "env" in value:
+            return "env"
+        return None
+    if isinstance(value, ConfigSource):
+        return "config"
+    if isinstance(value, EnvSource):
+        return "env"
+    return None
+
+
+# A callable discriminator, not a plain union: a literal value must fail with one message that never
+# repeats the value, rather than with one error per union member quoting the input.
+SecretSource = Annotated[
+    Annotated[ConfigSource, Tag("config")] | Annotated[EnvSource, Tag("env")],
+    Discriminator(
+        _source_kind,
+        custom_error_type="secret_source",
+        custom_error_message=LITERAL_VALUE_REFUSED,
+    ),
+    Field(
+        description="Where the secret's value comes from at deploy time: `{config: KEY}` or "
+        "`{env: VAR}`. Literal values are refused so that no secret is ever committed.",
+    ),
+]
+
+
+def _check_name(name: str) -> str:
+    if not NAME_PATTERN.match(name):
+        raise ValueError("use letters, digits and underscores, not starting with a digit")
+    if name.upper().startswith("GITHUB_"):
+        raise ValueError("names must not start with GITHUB_")
+    return name
+
+
+def _check_unique(names: list[str], scope: str) -> None:
+    """GitHub compares secret and variable names case-insensitively."""
+    seen: dict[str, str] = {}
+    for name in names:
+        folded = name.upper()
+        if folded in seen:
+            raise ValueError(
+                f"{scope} names {seen[folded]!r} and {name!r} collide: GitHub compares them "
+                "case-insensitively"
+            )
+        seen[folded] = name
+
+
+SecretName = Annotated[str, AfterValidator(_check_name)]
+VariableName = Annotated[str, AfterValidator(_check_name)]
+
+
+class Reviewers(_Frozen):
+    """Required reviewers of an environment, by GitHub login and team slug."""
+
+    users: tuple[Annotated[str, Field(min_length=1, max_length=39)], ...] = Field(
+        default=(), description="GitHub logins of users who may approve deployments."
+    )
+    teams: tuple[Annotated[str, Field(min_length=1, max_length=100)], ...] = Field(
+        default=(), description="Slugs of teams (in the policy's owner) who may approve deployments."
+    )
+
+    @property
+    def count(self) -> int:
+        """Total number of reviewers; GitHub accepts at most six."""
+        return len(self.users) + len(self.teams)
+
+
+class DeploymentRefs(_Frozen):
+    """Which refs may deploy to an environment."""
+
+    protected: Literal[True] | None = Field(
+        default=None,
+        description="Only protected branches may deploy. Mutually exclusive with `branches` and `tags`.",
+    )
+    branches: tuple[Annotated[str, Field(min_length=1)], ...] | None = Field(
+        default=None, description="fnmatch patterns of branches allowed to deploy (e.g. `main`)."
+    )
+    tags: tuple[Annotated[str, Field(min_length=1)], ...] | None = Field(
+        default=None, description="fnmatch patterns of tags allowed to deploy (e.g. `v*`)."
+    )
+
+    @model_validator(mode="after")
+    def _exclusive(self) -> DeploymentRefs:
+        if self.protected and (self.branches is not None or self.tags is not None):
+            raise ValueError("`protected` and `branches`/`tags` are mutually exclusive: keep one of them")
+        if not self.protected and self.branches is None and self.tags is None:
+            raise ValueError(
+                "give `protected: true` or `branches`/`tags` patterns; remove "
+                "`deployment_refs` to allow any ref"
+            )
+        return self
+
+
+class Environment(_Frozen):
+    """A GitHub deployment environment and its protection rules."""
+
+    reviewers: Reviewers | None = Field(
+        default=None, description="Required reviewers; absent means no approval is needed."
+    )
+    wait_timer: int = Field(
+        default=0,
+        ge=0,
+        le=MAX_WAIT_TIMER,
+        strict=True,
+        description="Minutes to wait before a deployment may proceed (0–43200).",
+    )
+    prevent_self_review: bool = Field(
+        default=False,
+        strict=True,
+        description="The person who triggered a run may not approve it.",
+    )
+    can_admins_bypass: bool = Field(
+        default=False,
+        strict=True,
+        description="Administrators may bypass the protection rules. repoconf defaults to false "
+        "(GitHub and the provider default to true).",
+    )
+    deployment_refs: DeploymentRefs | None = Field(
+        default=None, description="Refs allowed to deploy; absent means any ref."
+    )
+    secrets: dict[SecretName, SecretSource] = Field(
+        default_factory=dict, description="Environment secrets: NAME → source of the value."
+    )
+    variables: dict[VariableName, str] = Field(
+        default_factory=dict, description="Environment variables: NAME → value (a string)."
+    )
+    protect: bool = Field(
+        default=False,
+        strict=True,
+        description="Pulumi `protect`: a policy edit can never delete this environment or its children.",
+    )
+
+    @field_validator("secrets")
+    @classmethod
+    def _secret_names(cls, value: dict[str, Any]) -> dict[str, Any]:
+        _check_unique(list(value), "secret")
+        return value
+
+    @field_validator("variables")
+    @classmethod
+    def _variable_names(cls, value: dict[str, str]) -> dict[str, str]:
+        _check_unique(list(value), "variable")
+        return value
+
+
+class StatusCheck(_Frozen):
+    """A required status check pinned to the GitHub App that must report it."""
+
+    context: str = Field(min_length=1, description="The check's name as it reports (`Unit Tests`).")
+    app_id: int | None = Field(
+        default=None, ge=1, description="Id of the GitHub App that must report the check."
+    )
+
+
+class BranchRule(_Frozen):
+    """Protection of the branches matching a pattern (the mapping key)."""
+
+    required_approvals: int = Field(
+        default=1, ge=0, le=6, strict=True, description="Approving reviews a pull request needs (0–6)."
+    )
+    dismiss_stale_reviews: bool = Field(
+        default=False, strict=True, description="New commits dismiss earlier approvals."
+    )
+    require_code_owner_reviews: bool = Field(
+        default=False, strict=True, description="A code owner must approve."
+    )
+    required_status_checks: tuple[Annotated[str, Field(min_length=1)] | StatusCheck, ...] = Field(
+        default=(),
+        description="Checks that must pass: a name, or `{context, app_id}` to pin the app.",
+    )
+    require_up_to_date: bool = Field(
+        default=False, strict=True, description="The branch must be up to date before merging."
+    )
+    linear_history: bool = Field(default=False, strict=True, description="Forbid merge commits.")
+    enforce_admins: bool = Field(
+        default=False,
+        strict=True,
+        description='The rules apply to administrators too ("Include administrators").',
+    )
+
+    @field_validator("required_status_checks")
+    @classmethod
+    def _unique_checks(cls, value: tuple[str | StatusCheck, ...]) -> tuple[str | StatusCheck, ...]:
+        seen: set[str] = set()
+        for check in value:
+            context = check if isinstance(check, str) else check.context
+            if context in seen:
+                raise ValueError(f"status check {context!r} is listed twice")
+            seen.add(context)
+        return value
+
+    def check_contexts(self) -> list[tuple[str, int | None]]:
+        """Required checks as (context, app id or None)."""
+        return [
+            (c, None) if isinstance(c, str) else (c.context, c.app_id) for c in self.required_status_checks
+        ]
+
+
+class TagOperation(StrEnum):
+    """Operations on a tag that a release-tag ruleset can forbid."""
+
+    DELETION = "deletion"
+    UPDATE = "update"
+    FORCE_PUSH = "force_push"
+    CREATION = "creation"
+
+
+class ReleaseTags(_Frozen):
+    """Protection of release tags by a tag ruleset."""
+
+    pattern: str = Field(min_length=1, description="fnmatch pattern of release tags (`v*`).")
+    protect_from: tuple[TagOperation, ...] = Field(
+        default=(TagOperation.DELETION, TagOperation.UPDATE, TagOperation.FORCE_PUSH),
+        min_length=1,
+        description="Operations forbidden on matching tags.",
+    )
+    except_: tuple[Annotated[str, Field(min_length=1)], ...] = Field(
+        default=(),
+        alias="except",
+        description="Tag patterns excluded from the protection (e.g. `v*-rc*`, deletable RCs).",
+    )
+
+
+class ProtectionEngine(StrEnum):
+    """How branch rules are enforced on GitHub."""
+
+    RULESET = "ruleset"
+    CLASSIC = "classic"
+
+
+class RepositorySettings(_Frozen):
+    """Everything a repository gets: `defaults` deep-merged with its own entry."""
+
+    environments: dict[str, Environment] = Field(
+        default_factory=dict, description="Deployment environments by name."
+    )
+    secrets: dict[SecretName, SecretSource] = Field(
+        default_factory=dict, description="Repository Actions secrets: NAME → source."
+    )
+    variables: dict[VariableName, str] = Field(
+        default_factory=dict, description="Repository Actions variables: NAME → value."
+    )
+    branches: dict[str, BranchRule] = Field(
+        default_factory=dict, description="Branch rules by branch name pattern (`main`)."
+    )
+    release_tags: ReleaseTags | None = Field(
+        default=None, description="Release-tag ruleset; absent means no tag ruleset."
+    )
+    protection_engine: ProtectionEngine = Field(
+        default=ProtectionEngine.RULESET,
+        description="`ruleset` (repository rulesets) or `classic` (branch protection).",
+    )
+    adopt: bool = Field(
+        default=False,
+        strict=True,
+        description="Import existing GitHub settings into the Pulumi stack instead of creating "
+        "them (where GitHub's ids can be derived).",
+    )
+
+    @field_validator("environments")
+    @classmethod
+    def _environment_names(cls, value: dict[str, Environment]) -> dict[str, Environment]:
+        seen: dict[str, str] = {}
+        for name in value:
+            if not name or len(name) > MAX_ENVIRONMENT_NAME:
+                raise ValueError(
+                    f"environment name {name[:40]!r} must be 1–{MAX_ENVIRONMENT_NAME} characters"
+                )
+            folded = name.casefold()
+            if folded in seen:
+                raise ValueError(
+                    f"environment names {seen[folded]!r} and {name!r} collide: GitHub compares "
+                    "them case-insensitively"
+                )
+            seen[folded] = name
+        return value
+
+    @field_validator("secrets")
+    @classmethod
+    def _secret_names(cls, value: dict[str, Any]) -> dict[str, Any]:
+        _check_unique(list(value), "secret")
+        return value
+
+    @field_validator("variables")
+    @classmethod
+    def _variable_names(cls, value: dict[str, str]) -> dict[str, str]:
+        _check_unique(list(value), "variable")
+        return value
+
+
+RepositoryName = Annotated[str, Field(pattern=REPOSITORY_NAME_PATTERN)]
+
+
+class PolicyDocument(_Frozen):
+    """The policy file as written: its schema is what editors validate against.
+
+    The loader validates `defaults` merged into each repository as a whole
+    (:class:`RepositorySettings`); this class describes the file's shape.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        title="repoconf policy",
+        json_schema_extra={"$id": "https://repoconf.dev/policy.schema.json"},
+    )
+
+    version: Literal[1] = Field(description="Policy format version; always 1.")
+    owner: str = Field(pattern=OWNER_PATTERN, description="Organization or user owning the repositories.")
+    defaults: RepositorySettings = Field(
+        default_factory=RepositorySettings,
+        description="What every repository gets unless its entry overrides it. Mappings merge key "
+        "by key, lists and scalars replace, `null` removes an inherited key.",
+    )
+    repositories: dict[RepositoryName, RepositorySettings | None] = Field(
+        description="Repositories by name; an entry overrides `defaults` (`{}` inherits all)."
+    )
+
+
+class Policy(_Frozen):
+    """The validated policy: owner and the merged settings of every repository."""
+
+    owner: str
+    repositories: dict[str, RepositorySettings]

@@ -1,0 +1,69 @@
+"""The rules of SPEC §3, each triggered and each silent on the shipped policy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from infra.policy.checks import run_checks
+from infra.policy.diagnostics import Severity
+from infra.policy.loader import load
+
+
+def by_rule(data: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    monkeypatch.chdir(data)
+    found: dict[str, list[str]] = {}
+    for diagnostic in run_checks(load("checks.yaml")):
+        found.setdefault(diagnostic.rule, []).append(diagnostic.format())
+    return found
+
+
+def test_every_rule_fires_once_per_written_place(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    found = by_rule(data, monkeypatch)
+    assert found["tags-vs-branch-only"] == [
+        "checks.yaml:8:24: warning: defaults.environments.deploy.deployment_refs: environment "
+        "'deploy' admits branches but no tag matching release pattern 'v*': tag-triggered releases "
+        "fail with \"Tag v1.2.3 is not allowed to deploy to deploy\"; add `tags: ['v*']` "
+        "(in repositories 'one', 'two', which inherit it)",
+        "checks.yaml:14:24: warning: defaults.environments.locked.deployment_refs: environment "
+        "'locked' admits protected branches but no tag matching release pattern 'v*': "
+        'tag-triggered releases fail with "Tag v1.2.3 is not allowed to deploy to locked"; '
+        "replace `protected: true` with `branches: [...]` and `tags: ['v*']` "
+        "(in repositories 'one', 'two', which inherit it)",
+    ]
+    assert found["secret-in-two-scopes"] == [
+        "checks.yaml:10:16: warning: defaults.environments.deploy.secrets.TOKEN: secret 'TOKEN' "
+        "is also a repository secret with another source (stack config repoconf:token); inside "
+        "environment 'deploy' the environment's value (environment variable DEPLOY_TOKEN) wins: "
+        "use one source or rename one (in repositories 'one', 'two', which inherit it)",
+    ]
+    assert [line.split(": ")[2] for line in found["reviewer-limit"]] == [
+        "defaults.environments.deploy.prevent_self_review",
+        "defaults.environments.crowded.reviewers",
+    ]
+    assert "7 reviewers; GitHub allows at most 6" in found["reviewer-limit"][1]
+    assert ": error: " in found["reviewer-limit"][1]
+    assert found["required-checks"][0].startswith(
+        "checks.yaml:19:7: warning: defaults.branches.main: branch rule "
+        "'main' requires no status check and no approval"
+    )
+
+
+def test_diagnostics_name_the_file(data: Path) -> None:
+    diagnostics = run_checks(load(data / "checks.yaml"))
+    assert all(d.location.file.endswith("checks.yaml") for d in diagnostics)
+    assert {d.severity for d in diagnostics} == {Severity.ERROR, Severity.WARNING}
+
+
+def test_shipped_policy_has_no_findings(default_policy: Path) -> None:
+    assert run_checks(load(default_policy)) == []
+
+
+def test_same_source_in_two_scopes_is_not_a_surprise(tmp_path: Path) -> None:
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "version: 1\nowner: acme\nrepositories:\n  w:\n    secrets: {T: {config: t}}\n"
+        "    environments: {e: {secrets: {T: {config: t}}}}\n"
+    )
+    assert run_checks(load(policy)) == []

@@ -1,0 +1,298 @@
+"""Every kind of policy error: the full one-line message and its location."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from infra.policy.diagnostics import PolicyError
+from infra.policy.loader import load_text
+
+HEADER = "version: 1\nowner: acme\n"
+
+
+def errors(body: str) -> list[str]:
+    with pytest.raises(PolicyError) as caught:
+        load_text(HEADER + textwrap.dedent(body), "p.yaml")
+    return [d.format() for d in caught.value.diagnostics]
+
+
+CASES = [
+    (
+        "unknown key with suggestion",
+        """\
+        defaults:
+          environments:
+            qa: {wait_timr: 5}
+        repositories: {w: {}}
+        """,
+        "p.yaml:5:10: error: defaults.environments.qa.wait_timr: unknown key 'wait_timr'; "
+        "did you mean 'wait_timer'? (expected one of: can_admins_bypass, deployment_refs, "
+        "prevent_self_review, protect, reviewers, secrets, variables, wait_timer) "
+        "(in repository 'w', which inherits it)",
+    ),
+    (
+        "unknown top-level key",
+        """\
+        repositorys: {w: {}}
+        repositories: {w: {}}
+        """,
+        "p.yaml:3:1: error: repositorys: unknown key 'repositorys'; did you mean 'repositories'? "
+        "(expected one of: defaults, owner, repositories, version)",
+    ),
+    (
+        "wrong type",
+        """\
+        repositories:
+          w:
+            environments:
+              qa: {prevent_self_review: "yes"}
+        """,
+        "p.yaml:6:33: error: repositories.w.environments.qa.prevent_self_review: "
+        "Input should be a valid boolean",
+    ),
+    (
+        "quoted number",
+        """\
+        repositories:
+          w:
+            environments:
+              qa: {wait_timer: "30"}
+        """,
+        "p.yaml:6:24: error: repositories.w.environments.qa.wait_timer: "
+        "Input should be a valid integer (write the number without quotes)",
+    ),
+    (
+        "out of range",
+        """\
+        repositories:
+          w:
+            environments:
+              qa: {wait_timer: 50000}
+        """,
+        "p.yaml:6:24: error: repositories.w.environments.qa.wait_timer: "
+        "Input should be less than or equal to 43200",
+    ),
+    (
+        "literal secret",
+        """\
+        repositories:
+          w:
+            secrets:
+              PYPI_TOKEN: pypi-AgEIcHlwaS5vcmc
+        """,
+        "p.yaml:6:19: error: repositories.w.secrets.PYPI_TOKEN: a secret must name its source, "
+        "`{config: KEY}` or `{env: VAR}`, never hold a value: move the value to "
+        "`pulumi config set --secret KEY` or an environment variable",
+    ),
+    (
+        "bad secret name",
+        """\
+        repositories:
+          w:
+            secrets:
+              GITHUB_TOKEN: {env: T}
+        """,
+        "p.yaml:6:7: error: repositories.w.secrets.GITHUB_TOKEN: invalid name 'GITHUB_TOKEN': "
+        "names must not start with GITHUB_",
+    ),
+    (
+        "variable names collide case-insensitively",
+        """\
+        repositories:
+          w:
+            variables: {region: a, REGION: b}
+        """,
+        "p.yaml:5:16: error: repositories.w.variables: variable names 'region' and 'REGION' "
+        "collide: GitHub compares them case-insensitively",
+    ),
+    (
+        "environment names collide",
+        """\
+        repositories:
+          w:
+            environments: {QA: {}, qa: {}}
+        """,
+        "p.yaml:5:19: error: repositories.w.environments: environment names 'QA' and 'qa' "
+        "collide: GitHub compares them case-insensitively",
+    ),
+    (
+        "bad repository name",
+        """\
+        repositories:
+          "my repo": {}
+        """,
+        "p.yaml:4:3: error: repositories.my repo: invalid name 'my repo': "
+        "String should match pattern '^[A-Za-z0-9._-]{1,100}$'",
+    ),
+    (
+        "duplicate key",
+        """\
+        repositories:
+          w: {}
+          w: {}
+        """,
+        "p.yaml:5:3: error: repositories.w: duplicate key 'w' (first written at line 4); "
+        "YAML would silently keep only the last one",
+    ),
+    (
+        "mutually exclusive deployment refs",
+        """\
+        repositories:
+          w:
+            environments:
+              qa:
+                deployment_refs: {protected: true, branches: [main]}
+        """,
+        "p.yaml:7:26: error: repositories.w.environments.qa.deployment_refs: `protected` and "
+        "`branches`/`tags` are mutually exclusive: keep one of them",
+    ),
+    (
+        "missing required field",
+        """\
+        repositories:
+          w:
+            release_tags: {except: ["v*-rc*"]}
+        """,
+        "p.yaml:5:19: error: repositories.w.release_tags.pattern: required field 'pattern' is missing",
+    ),
+    (
+        "closed set",
+        """\
+        repositories:
+          w: {protection_engine: rules}
+        """,
+        "p.yaml:4:26: error: repositories.w.protection_engine: Input should be 'ruleset' or 'classic'",
+    ),
+    (
+        "bad override of a default: protected over inherited branches",
+        """\
+        defaults:
+          environments:
+            qa: {deployment_refs: {branches: [main]}}
+        repositories:
+          w:
+            environments:
+              qa: {deployment_refs: {protected: true}}
+        """,
+        "p.yaml:9:29: error: repositories.w.environments.qa.deployment_refs: `protected` and "
+        "`branches`/`tags` are mutually exclusive: keep one of them",
+    ),
+    (
+        "bad value in defaults fails only once merged, naming the repository",
+        """\
+        defaults:
+          environments:
+            qa: {deployment_refs: {protected: true}}
+        repositories:
+          a: {}
+          b:
+            environments:
+              qa: {deployment_refs: {tags: ["v*"]}}
+        """,
+        "p.yaml:10:29: error: repositories.b.environments.qa.deployment_refs: `protected` and "
+        "`branches`/`tags` are mutually exclusive: keep one of them",
+    ),
+    (
+        "unquoted version-like variable",
+        """\
+        repositories:
+          w: {variables: {PYTHON: 3.10}}
+        """,
+        "p.yaml:4:27: error: repositories.w.variables.PYTHON: Input should be a valid string "
+        "(quote the value so YAML keeps it as written, e.g. '3.10')",
+    ),
+    (
+        "YAML syntax",
+        """\
+        repositories:
+          w: {environments: [}
+        """,
+        "p.yaml:4:22: error: invalid YAML: expected the node content, but found '}'",
+    ),
+    (
+        "merge keys",
+        """\
+        repositories:
+          w:
+            <<: {adopt: true}
+        """,
+        "p.yaml:5:5: error: repositories.w: YAML merge keys (<<) are not supported; "
+        "put shared settings in `defaults`",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"), [(b, e) for _, b, e in CASES if e], ids=[name for name, _, e in CASES if e]
+)
+def test_error_message_and_location(body: str, expected: str) -> None:
+    assert errors(body) == [expected]
+
+
+def test_wrong_version_and_owner() -> None:
+    with pytest.raises(PolicyError) as caught:
+        load_text("version: 2\nowner: -bad\nrepositories: {w: {}}\n", "p.yaml")
+    assert [d.format() for d in caught.value.diagnostics] == [
+        "p.yaml:1:10: error: version: Input should be 1",
+        "p.yaml:2:8: error: owner: String should match pattern '^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$'",
+    ]
+
+
+def test_errors_are_collected_not_first_only() -> None:
+    found = errors(
+        """\
+        defaults:
+          environments:
+            qa: {wait_timer: -1}
+        repositories:
+          a: {variables: {X: 1}}
+          b: {protection_engine: nope}
+        """
+    )
+    assert [line.split(": error: ")[0] for line in found] == ["p.yaml:5:22", "p.yaml:7:22", "p.yaml:8:26"]
+
+
+def test_defaults_error_after_merge_names_every_repository() -> None:
+    found = errors(
+        """\
+        defaults:
+          environments:
+            qa: {reviewers: {teams: [qa]}, deployment_refs: {protected: true}}
+        repositories:
+          a: {environments: {qa: {deployment_refs: {branches: [main]}}}}
+          b: {environments: {qa: {deployment_refs: {branches: [main]}}}}
+        """
+    )
+    assert len(found) == 2
+    assert found[0].startswith("p.yaml:7:")
+    assert found[1].startswith("p.yaml:8:")
+
+
+def test_partial_default_completed_by_some_repositories() -> None:
+    # `defaults` may be partial; the error is at the default's line and names only the repositories
+    # that inherit the gap.
+    found = errors(
+        """\
+        defaults:
+          release_tags: {except: ["v*-rc*"]}
+        repositories:
+          a: {release_tags: {pattern: "v*"}}
+          b: {}
+          c: {}
+        """
+    )
+    assert found == [
+        "p.yaml:4:17: error: defaults.release_tags.pattern: required field 'pattern' is missing "
+        "(in repositories 'b', 'c', which inherit it)"
+    ]
+
+
+def test_empty_and_non_mapping_documents() -> None:
+    with pytest.raises(PolicyError) as caught:
+        load_text("", "p.yaml")
+    assert caught.value.diagnostics[0].format() == "p.yaml:1:1: error: the policy file is empty"
+    with pytest.raises(PolicyError) as caught:
+        load_text("- a\n- b\n", "p.yaml")
+    assert "must be a mapping" in caught.value.diagnostics[0].format()
