@@ -12,7 +12,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from infra.cli import schema, validate
+from infra.cli import render, schema, validate
 from infra.cli.errors import ExitCode, UsageError
 from infra.policy.diagnostics import PolicyError
 
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     validate.add_parser(commands)
+    render.add_parser(commands)
     schema.add_parser(commands)
     return parser
 

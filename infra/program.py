@@ -1,0 +1,68 @@
+"""The Pulumi program's composition: policy in, one component per repository out.
+
+Used by the stack entry point (``infra/__main__.py``) with the stack's secrets, and by
+``repoconf render`` under Pulumi's mocks with placeholder secrets: the same code path declares the
+resources in both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_github as github
+
+from infra.policy.loader import LoadedPolicy
+from infra.resources.directory import Directory
+from infra.resources.repository import Repository
+from infra.resources.secrets import SecretValues, resolve
+
+PROVIDER_NAME = "github"
+
+
+@dataclass(frozen=True)
+class Declared:
+    """What the program declared: the components and how many look-ups it made."""
+
+    repositories: dict[str, Repository]
+    lookups: int
+
+
+def declare(
+    loaded: LoadedPolicy,
+    secret_values: SecretValues,
+    repositories: set[str] | None = None,
+    owner: str | None = None,
+) -> Declared:
+    """Declare every repository of the policy (or those named in ``repositories``).
+
+    ``owner`` overrides the policy's owner (a stack pointing at a sandbox organization). Secrets and
+    reviewers are resolved first: a missing secret value or an unknown reviewer raises
+    :class:`~infra.resources.errors.ProgramError` before any GitHub resource is declared.
+    """
+    policy = loaded.policy
+    update: dict[str, object] = {}
+    if repositories is not None:
+        update["repositories"] = {k: v for k, v in policy.repositories.items() if k in repositories}
+    if owner:
+        update["owner"] = owner
+    if update:
+        policy = policy.model_copy(update=update)
+        loaded = LoadedPolicy(policy, loaded.source, loaded.origins)
+    secrets = resolve(loaded, secret_values)
+    provider = github.Provider(PROVIDER_NAME, owner=policy.owner)
+    directory = Directory(provider)
+    directory.resolve_all(loaded)
+    components = {
+        name: Repository(name, policy.owner, settings, provider, directory, secrets)
+        for name, settings in policy.repositories.items()
+    }
+    return Declared(components, directory.lookups)
+
+
+def export_summary(declared: Declared) -> None:
+    """Stack outputs: per repository, the environments it declares."""
+    pulumi.export(
+        "repositories",
+        {name: sorted(component.environments) for name, component in declared.repositories.items()},
+    )

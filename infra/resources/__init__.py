@@ -1,0 +1,1 @@
+"""The Pulumi program's resources: one component per repository and its children."""

@@ -1,0 +1,81 @@
+"""Reviewer logins and team slugs resolved to GitHub ids, each distinct name once per run.
+
+Environments take numeric reviewer ids. Resolving names up front, before any repository is declared,
+turns an unknown login into one located error instead of a provider stack trace halfway through a
+deployment, and caches each name however many repositories and environments use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_github as github
+
+from infra.policy.diagnostics import dotted
+from infra.policy.loader import LoadedPolicy
+from infra.resources.errors import ProgramError
+
+
+@dataclass
+class Directory:
+    """Users and teams by name, resolved through the provider's look-ups."""
+
+    provider: pulumi.ProviderResource
+    users: dict[str, int] = field(default_factory=dict)
+    teams: dict[str, int] = field(default_factory=dict)
+    lookups: int = 0
+
+    def _user(self, login: str) -> int:
+        if login not in self.users:
+            self.lookups += 1
+            result = github.get_user(username=login, opts=pulumi.InvokeOptions(provider=self.provider))
+            self.users[login] = int(result.id)
+        return self.users[login]
+
+    def _team(self, slug: str) -> int:
+        if slug not in self.teams:
+            self.lookups += 1
+            result = github.get_team(
+                slug=slug, summary_only=True, opts=pulumi.InvokeOptions(provider=self.provider)
+            )
+            self.teams[slug] = int(result.id)
+        return self.teams[slug]
+
+    def resolve_all(self, loaded: LoadedPolicy) -> None:
+        """Resolve every reviewer of the policy; raise :class:`ProgramError` naming each unknown one."""
+        failures: list[str] = []
+        failed: set[tuple[str, str]] = set()
+        for repository, settings in loaded.policy.repositories.items():
+            for env_name, env in settings.environments.items():
+                if env.reviewers is None:
+                    continue
+                for kind, names, resolve in (
+                    ("users", env.reviewers.users, self._user),
+                    ("teams", env.reviewers.teams, self._team),
+                ):
+                    for index, name in enumerate(names):
+                        if (kind, name) in failed:
+                            continue
+                        try:
+                            resolve(name)
+                        except Exception as error:  # noqa: BLE001 - the provider raises plain Exception
+                            failed.add((kind, name))
+                            path = ("environments", env_name, "reviewers", kind, index)
+                            what = "user" if kind == "users" else f"team in {loaded.policy.owner!r}"
+                            failures.append(
+                                f"{loaded.location(repository, path)}: error: "
+                                f"{dotted(loaded.origin(repository, path))}: unknown {what} {name!r} "
+                                f"(GitHub said: {_first_line(error)})"
+                            )
+        if failures:
+            raise ProgramError(failures)
+
+    def reviewer_ids(self, users: tuple[str, ...], teams: tuple[str, ...]) -> tuple[list[int], list[int]]:
+        """Ids of already resolved reviewers."""
+        return [self.users[u] for u in users], [self.teams[t] for t in teams]
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
