@@ -184,7 +184,7 @@ def _message(error: ErrorDetails, root: type[BaseModel], path: Path, present: bo
     message = error["msg"]
     if kind == "value_error":
         message = message.removeprefix("Value error, ")
-    elif kind == "int_type" and isinstance(error.get("input"), str):
+    elif kind == "int_type" and str(error.get("input")).strip().lstrip("-").isdigit():
         message += " (write the number without quotes)"
     elif kind == "string_type" and isinstance(error.get("input"), (int, float, bool)):
         message += " (quote the value so YAML keeps it as written, e.g. '3.10')"

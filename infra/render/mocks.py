@@ -76,10 +76,10 @@ class RenderMocks(Mocks):
             return {"id": str(fake_id("user", login)), "login": login, "username": login}, []
         if token == "github:index/getTeam:getTeam":
             slug = str(args.args.get("slug"))
-            return {"id": str(fake_id("team", slug)), "slug": slug, "node_id": f"T_fake_{slug}"}, []
+            return {"id": str(fake_id("team", slug)), "slug": slug, "nodeId": f"T_fake_{slug}"}, []
         if token == "github:index/getRepository:getRepository":
             full_name = str(args.args.get("fullName") or args.args.get("full_name"))
-            return {"node_id": f"R_fake_{full_name}", "full_name": full_name, "id": full_name}, []
+            return {"nodeId": f"R_fake_{full_name}", "fullName": full_name, "id": full_name}, []
         return {}, []
 
 

@@ -20,7 +20,6 @@ scalars = st.one_of(
     st.booleans(),
     st.integers(min_value=-(10**6), max_value=10**6),
     st.text(max_size=12),
-    st.just(SECRET),
 )
 values: st.SearchStrategy[Any] = st.recursive(
     scalars,
@@ -44,6 +43,27 @@ def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 
 PATHS = _paths(DEFAULT)[1:]
+SECRET_PATHS = [
+    ("defaults", "secrets", "PYPI_TOKEN"),
+    ("defaults", "environments", "production-deploy", "secrets", "PYPI_TOKEN"),
+    ("defaults", "environments", "staging", "secrets"),
+    ("repositories", "widgets", "secrets"),
+]
+# A literal value where a secret source belongs: the value itself, or a structure holding it that is
+# not a source (a mapping with `config`/`env` keys would name a source, whose key may be printed).
+literal_secrets: st.SearchStrategy[Any] = st.recursive(
+    st.just(SECRET),
+    lambda children: (
+        st.lists(children, min_size=1, max_size=3)
+        | st.dictionaries(
+            st.text(max_size=8).filter(lambda key: key not in ("config", "env")),
+            children,
+            min_size=1,
+            max_size=3,
+        )
+    ),
+    max_leaves=6,
+)
 
 
 def _mutate(path: tuple[Any, ...], replacement: Any) -> Any:
@@ -55,15 +75,17 @@ def _mutate(path: tuple[Any, ...], replacement: Any) -> Any:
     return document
 
 
-def _validate(text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def _validate(text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
     policy = tmp_path / "fuzz.yaml"
     policy.write_text(text, encoding="utf-8")
+    printed = ""
     for fmt in ("text", "json"):
         code = main(["validate", str(policy), "--format", fmt])
         out, err = capsys.readouterr()
         assert code in (0, 2), err
         assert "Traceback" not in err
-        assert SECRET not in out + err
+        printed += out + err
+    return printed
 
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -87,6 +109,18 @@ def test_mutated_default_policy(
     path: tuple[Any, ...], replacement: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _validate(yaml.safe_dump(_mutate(path, replacement)), tmp_path, capsys)
+
+
+@FUZZ
+@given(path=st.sampled_from(SECRET_PATHS), literal=literal_secrets)
+def test_literal_secret_never_echoed(
+    path: tuple[Any, ...], literal: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a path ending at `secrets` gets a new secret holding the literal; others replace a source
+    replacement = {"LITERAL": literal} if path[-1] == "secrets" else literal
+    printed = _validate(yaml.safe_dump(_mutate(path, replacement)), tmp_path, capsys)
+    assert SECRET not in printed
+    assert "secrets." in printed
 
 
 def test_alias_bomb_is_refused_quickly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,97 @@
+"""`repoconf render` as a user runs it: no credentials, every format, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from infra.cli.main import main
+from tests.conftest import ROOT
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_shape(capsys: pytest.CaptureFixture[str], default_policy: Path) -> None:
+    code, out, _ = run(capsys, "render", str(default_policy), "--format", "json")
+    assert code == 0
+    document = json.loads(out)
+    assert document["summary"] == {
+        "repositories": 1,
+        "resources": 18,
+        "lookups": {"fake_ids": True, "users": 0, "teams": 4, "repositories": 0},
+    }
+    for resource in document["resources"]:
+        assert set(resource) == {"type", "name", "parent", "inputs", "options"}
+        assert set(resource["options"]) == {"protect", "import", "depends_on"}
+    secret = next(r for r in document["resources"] if r["name"] == "widgets/secret/PYPI_TOKEN")
+    assert secret == {
+        "type": "github:index/actionsSecret:ActionsSecret",
+        "name": "widgets/secret/PYPI_TOKEN",
+        "parent": "widgets",
+        "inputs": {"repository": "widgets", "secretName": "PYPI_TOKEN", "value": "[secret]"},
+        "options": {"protect": False, "import": None, "depends_on": []},
+    }
+
+
+def test_table_and_markdown(capsys: pytest.CaptureFixture[str], default_policy: Path) -> None:
+    code, out, _ = run(capsys, "render", str(default_policy))
+    assert code == 0
+    assert "RepositoryEnvironment                  widgets/production-deploy" in out
+    assert "stable fake ids" in out
+    assert out.count('"value": "[secret]"') == 4
+    code, out, _ = run(capsys, "render", str(default_policy), "--format", "markdown")
+    assert code == 0
+    assert out.startswith("## repoconf render\n")
+    assert "### `widgets`" in out
+    assert "| RepositoryRuleset | `widgets/release-tags` | - |" in out
+
+
+def test_repo_filter_and_unknown_repo(capsys: pytest.CaptureFixture[str], data: Path) -> None:
+    code, out, _ = run(capsys, "render", str(data / "merge.yaml"), "--repo", "gadgets", "--format", "json")
+    assert code == 0
+    names = [r["name"] for r in json.loads(out)["resources"]]
+    assert "gadgets" in names
+    assert not [n for n in names if n.startswith("widgets")]
+    code, _, err = run(capsys, "render", str(data / "merge.yaml"), "--repo", "nope")
+    assert code == 2
+    assert "--repo: nope not in the policy (it has: gadgets, widgets)" in err
+
+
+def test_invalid_policy_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    policy = tmp_path / "p.yaml"
+    policy.write_text("version: 1\nowner: acme\nrepositories: {w: {secrets: {T: hunter2}}}\n")
+    code, out, err = run(capsys, "render", str(policy))
+    assert code == 2
+    assert out == ""
+    assert "repositories.w.secrets.T: a secret must name its source" in err
+    assert "hunter2" not in err
+
+
+def test_render_needs_no_credentials_or_network(default_policy: Path) -> None:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("GITHUB_", "GH_", "PULUMI_", "CODECOV"))
+    }
+    # An unroutable proxy: any attempt to reach the network would fail loudly.
+    environment |= {"HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
+    result = subprocess.run(
+        [sys.executable, "-m", "infra.cli.main", "render", str(default_policy)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert "18 resources" in result.stdout
