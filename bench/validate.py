@@ -7,15 +7,13 @@ is the child's maximum resident set size. Run from the repository root: `python 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from bench.policies import write_policy
+from bench.process import measure
 from bench.report import write_section
 
 SIZES = (1, 100, 1000)
@@ -23,23 +21,10 @@ REPOSITORY_TARGET_S = 1.0
 STARTUP_TARGET_S = 0.3
 
 
-def _run(argv: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one child process (its own rusage, via wait4)."""
-    start = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        errors = child.stderr.read().decode() if child.stderr else ""
-        sys.exit(f"{' '.join(argv)} failed ({child.returncode}):\n{errors}")
-    return elapsed, usage.ru_maxrss / 1024
-
-
 def _best(argv: list[str], repeat: int) -> tuple[float, float, float]:
-    runs = [_run(argv) for _ in range(repeat)]
-    times = [t for t, _ in runs]
-    return min(times), statistics.median(times), max(m for _, m in runs)
+    runs = [measure(argv) for _ in range(repeat)]
+    times = [run.seconds for run in runs]
+    return min(times), statistics.median(times), max(run.peak_mib for run in runs)
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ import pulumi
 import pulumi_github as github
 
 from infra.policy.loader import LoadedPolicy
-from infra.resources.directory import Directory
+from infra.resources.directory import Directory, ReviewerIds
 from infra.resources.repository import Repository
 from infra.resources.secrets import SecretValues, resolve
 
@@ -33,10 +33,12 @@ def declare(
     secret_values: SecretValues,
     repositories: set[str] | None = None,
     owner: str | None = None,
+    reviewer_ids: ReviewerIds | None = None,
 ) -> Declared:
     """Declare every repository of the policy (or those named in ``repositories``).
 
-    ``owner`` overrides the policy's owner (a stack pointing at a sandbox organization). Secrets and
+    ``owner`` overrides the policy's owner (a stack pointing at a sandbox organization);
+    ``reviewer_ids`` carries resolved ids over from an earlier call (a render in slices). Secrets and
     reviewers are resolved first: a missing secret value or an unknown reviewer raises
     :class:`~infra.resources.errors.ProgramError` before any GitHub resource is declared.
     """
@@ -51,7 +53,7 @@ def declare(
         loaded = LoadedPolicy(policy, loaded.source, loaded.origins)
     secrets = resolve(loaded, secret_values)
     provider = github.Provider(PROVIDER_NAME, owner=policy.owner)
-    directory = Directory(provider)
+    directory = Directory(provider, reviewer_ids or ReviewerIds())
     directory.resolve_all(loaded)
     components = {
         name: Repository(name, policy.owner, settings, provider, directory, secrets)

@@ -18,29 +18,41 @@ from infra.resources.errors import ProgramError
 
 
 @dataclass
-class Directory:
-    """Users and teams by name, resolved through the provider's look-ups."""
+class ReviewerIds:
+    """Ids already resolved, by login and slug; outlives one provider when a render runs in slices."""
 
-    provider: pulumi.ProviderResource
     users: dict[str, int] = field(default_factory=dict)
     teams: dict[str, int] = field(default_factory=dict)
     lookups: int = 0
 
+
+@dataclass
+class Directory:
+    """Users and teams by name, resolved through the provider's look-ups."""
+
+    provider: pulumi.ProviderResource
+    ids: ReviewerIds = field(default_factory=ReviewerIds)
+
+    @property
+    def lookups(self) -> int:
+        """Look-ups made so far."""
+        return self.ids.lookups
+
     def _user(self, login: str) -> int:
-        if login not in self.users:
-            self.lookups += 1
+        if login not in self.ids.users:
+            self.ids.lookups += 1
             result = github.get_user(username=login, opts=pulumi.InvokeOptions(provider=self.provider))
-            self.users[login] = int(result.id)
-        return self.users[login]
+            self.ids.users[login] = int(result.id)
+        return self.ids.users[login]
 
     def _team(self, slug: str) -> int:
-        if slug not in self.teams:
-            self.lookups += 1
+        if slug not in self.ids.teams:
+            self.ids.lookups += 1
             result = github.get_team(
                 slug=slug, summary_only=True, opts=pulumi.InvokeOptions(provider=self.provider)
             )
-            self.teams[slug] = int(result.id)
-        return self.teams[slug]
+            self.ids.teams[slug] = int(result.id)
+        return self.ids.teams[slug]
 
     def resolve_all(self, loaded: LoadedPolicy) -> None:
         """Resolve every reviewer of the policy; raise :class:`ProgramError` naming each unknown one."""
@@ -73,7 +85,7 @@ class Directory:
 
     def reviewer_ids(self, users: tuple[str, ...], teams: tuple[str, ...]) -> tuple[list[int], list[int]]:
         """Ids of already resolved reviewers."""
-        return [self.users[u] for u in users], [self.teams[t] for t in teams]
+        return [self.ids.users[u] for u in users], [self.ids.teams[t] for t in teams]
 
 
 def _first_line(error: Exception) -> str:

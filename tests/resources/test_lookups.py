@@ -55,3 +55,12 @@ def test_unknown_reviewer_names_the_policy_line() -> None:
         "https://api.github.com/users/ghost: 404 Not Found [] (username))"
     ]
     assert mocks.lookups["github:index/getUser:getUser"] == 2
+
+
+def test_render_in_slices_declares_the_same_and_looks_up_once() -> None:
+    loaded = load_text(policy_text(7), "p.yaml")
+    whole = render(loaded)
+    sliced = render(loaded, batch_size=2)
+    assert sliced.declarations == whole.declarations
+    assert sliced.repositories == whole.repositories == 7
+    assert sliced.lookups == whole.lookups == {"github:index/getTeam:getTeam": 4}
