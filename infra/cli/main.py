@@ -12,8 +12,9 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from infra.cli import render, schema, validate
+from infra.cli import audit, importer, render, schema, validate
 from infra.cli.errors import ExitCode, UsageError
+from infra.github.errors import GitHubError
 from infra.policy.diagnostics import PolicyError
 
 
@@ -27,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     validate.add_parser(commands)
     render.add_parser(commands)
+    audit.add_parser(commands)
+    importer.add_parser(commands)
     schema.add_parser(commands)
     return parser
 
@@ -41,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for diagnostic in error.diagnostics:
             print(diagnostic.format(), file=sys.stderr)
         return ExitCode.INVALID
+    except GitHubError as error:
+        print(f"repoconf: error: {error}", file=sys.stderr)
+        return ExitCode.GITHUB
     except UsageError as error:
         print(f"repoconf: error: {error}", file=sys.stderr)
         return ExitCode.INVALID

@@ -1,0 +1,1 @@
+"""`repoconf audit` and `repoconf import`: live repositories against the policy."""

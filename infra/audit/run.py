@@ -1,0 +1,99 @@
+"""Audit many repositories concurrently with a bounded pool."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from infra.audit.compare import Finding, compare
+from infra.github.client import GitHub
+from infra.github.reader import read_repository
+from infra.policy.model import Policy, ProtectionEngine, RepositorySettings
+
+
+@dataclass(frozen=True)
+class RepositoryReport:
+    """One repository's findings."""
+
+    name: str
+    findings: list[Finding]
+
+    @property
+    def compliant(self) -> bool:
+        """No finding at all."""
+        return not self.findings
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """Every audited repository, in policy order, and the requests it took."""
+
+    repositories: list[RepositoryReport]
+    requests: int
+
+    @property
+    def compliant(self) -> bool:
+        """Every repository compliant."""
+        return all(report.compliant for report in self.repositories)
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON shape of SPEC §7."""
+        return {
+            "repositories": [
+                {
+                    "name": report.name,
+                    "compliant": report.compliant,
+                    "findings": [finding.as_json() for finding in report.findings],
+                }
+                for report in self.repositories
+            ],
+            "summary": {
+                "repositories": len(self.repositories),
+                "compliant": sum(report.compliant for report in self.repositories),
+                "findings": sum(len(report.findings) for report in self.repositories),
+                "requests": self.requests,
+            },
+        }
+
+
+def _audit_one(github: GitHub, owner: str, name: str, settings: RepositorySettings) -> RepositoryReport:
+    classic = list(settings.branches) if settings.protection_engine is ProtectionEngine.CLASSIC else []
+    live = read_repository(github, owner, name, classic)
+    return RepositoryReport(name, compare(settings, live))
+
+
+def audit(
+    github: GitHub,
+    policy: Policy,
+    repositories: list[str] | None = None,
+    workers: int = 8,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> AuditReport:
+    """Audit the policy's repositories (or the named ones); the first GitHubError stops the audit."""
+    names = [name for name in policy.repositories if repositories is None or name in repositories]
+    finished: list[str] = []
+    lock = threading.Lock()
+
+    def one(name: str) -> RepositoryReport:
+        report = _audit_one(github, policy.owner, name, policy.repositories[name])
+        with lock:
+            finished.append(name)
+            if progress is not None:
+                progress(len(finished), len(names), name)
+        return report
+
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="repoconf-audit") as pool:
+        reports = list(pool.map(one, names))
+    return AuditReport(reports, github.requests)
+
+
+def terminal_progress(done: int, total: int, name: str) -> None:
+    """Progress on stderr, on one line, when stderr is a terminal."""
+    if sys.stderr.isatty():
+        end = "\n" if done == total else ""
+        sys.stderr.write(f"\r\x1b[Kaudited {done}/{total}: {name}{end}")
+        sys.stderr.flush()

@@ -1,0 +1,1 @@
+"""Reading GitHub's REST API: the client and the repository reader."""
