@@ -43,8 +43,17 @@ def main() -> None:
             try:
                 os.environ["GITHUB_TOKEN"] = TOKEN
                 run = measure(
-                    [sys.executable, "-m", "infra.cli.main", "audit", str(policy_path), "--api-url", url,
-                     "--format", "json"]
+                    [
+                        sys.executable,
+                        "-m",
+                        "infra.cli.main",
+                        "audit",
+                        str(policy_path),
+                        "--api-url",
+                        url,
+                        "--format",
+                        "json",
+                    ]
                 )
             finally:
                 fake.stop()
