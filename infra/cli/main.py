@@ -12,7 +12,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from infra.cli import audit, importer, render, schema, validate
+from infra.cli import audit, drift_issue, importer, init, render, schema, validate, workflow
 from infra.cli.errors import ExitCode, UsageError
 from infra.github.errors import GitHubError
 from infra.policy.diagnostics import PolicyError
@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_parser(commands)
     audit.add_parser(commands)
     importer.add_parser(commands)
+    drift_issue.add_parser(commands)
+    workflow.add_parser(commands)
+    init.add_parser(commands)
     schema.add_parser(commands)
     return parser
 

@@ -1,4 +1,4 @@
-"""A read-only GitHub REST client: httpx with GitHub's pagination, rate limits and retries.
+"""A GitHub REST client: httpx with GitHub's pagination, rate limits and retries.
 
 httpx gives connection pooling, a timeout on every request and transport-level retries of failed
 connections. It has no notion of GitHub's rate limits, so this module adds the retry policy GitHub
@@ -75,7 +75,9 @@ def resolve_api_url(flag: str | None, environ: Mapping[str, str] | None = None) 
 
 @dataclass
 class GitHub:
-    """Read-only REST calls, counted; safe to share between threads."""
+    """REST calls, counted; safe to share between threads. The audit only reads; the drift job also
+    writes one issue (:meth:`send`).
+    """
 
     api_url: str
     token: str | None
@@ -119,13 +121,19 @@ class GitHub:
         with self._lock:
             self.requests += 1
 
-    def _send(self, url: str, params: Mapping[str, str | int] | None) -> httpx.Response:
-        """One GET with retries; returns a 2xx or 404 response, raises GitHubError otherwise."""
+    def _send(
+        self,
+        url: str,
+        params: Mapping[str, str | int] | None,
+        method: str = "GET",
+        body: Mapping[str, Any] | None = None,
+    ) -> httpx.Response:
+        """One request with retries; returns a 2xx or 404 response, raises GitHubError otherwise."""
         last = "no attempt made"
         for attempt in range(self.retry.attempts):
             self._count()
             try:
-                response = self._client.get(url, params=params)
+                response = self._client.request(method, url, params=params, json=body)
             except httpx.TimeoutException:
                 last = f"timed out after {self.timeout:g} s"
                 self.sleep(self.retry.backoff_for(attempt))
@@ -163,6 +171,13 @@ class GitHub:
     def get(self, path: str) -> Any:
         """GET one JSON document; :class:`NotFound` on 404."""
         response = self._send(path, None)
+        if response.status_code == 404:
+            raise NotFound(path)
+        return response.json()
+
+    def send(self, method: str, path: str, body: Mapping[str, Any]) -> Any:
+        """A write (``POST``/``PATCH``) with a JSON body; :class:`NotFound` on 404."""
+        response = self._send(path, None, method, body)
         if response.status_code == 404:
             raise NotFound(path)
         return response.json()

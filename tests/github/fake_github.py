@@ -101,6 +101,8 @@ class FakeRepository:
     """Full ruleset objects, as "Get a repository ruleset" returns them."""
     classic: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Branch → protection object, as "Get branch protection" returns it."""
+    issues: list[dict[str, Any]] = field(default_factory=list)
+    """Issue objects, as "Get an issue" returns them; comments under the key ``_comments``."""
 
 
 @dataclass
@@ -311,6 +313,12 @@ class FakeGitHub:
             def do_GET(self) -> None:
                 state._handle(self)
 
+            def do_POST(self) -> None:
+                state._handle(self)
+
+            def do_PATCH(self) -> None:
+                state._handle(self)
+
             def log_message(self, *_: Any) -> None:
                 return
 
@@ -347,8 +355,13 @@ class FakeGitHub:
                 handler, 401, {"message": "Bad credentials", "documentation_url": API_DOCS, "status": "401"}
             )
             return
-        status, body = self._route(unquote(url.path))
         query = parse_qs(url.query)
+        if handler.command != "GET" or re.fullmatch(r"/repos/[^/]+/[^/]+/issues", url.path):
+            length = int(handler.headers.get("Content-Length") or 0)
+            payload = json.loads(handler.rfile.read(length) or b"{}")
+            status, body = self._issues(handler.command, unquote(url.path), query, payload)
+        else:
+            status, body = self._route(unquote(url.path))
         if status == 200 and isinstance(body, tuple):
             key, items = body
             self._send_page(handler, url.path, query, key, items)
@@ -490,6 +503,90 @@ class FakeGitHub:
                 }
             return 200, protection
         return not_found
+
+    def _issues(
+        self, method: str, path: str, query: dict[str, list[str]], payload: dict[str, Any]
+    ) -> tuple[int, Any]:
+        match = re.fullmatch(r"/repos/([^/]+)/([^/]+)/issues(?:/(\d+)(/comments)?)?", path)
+        if match is None or match.group(1) != self.owner or match.group(2) not in self.repositories:
+            return 404, {"message": "Not Found", "documentation_url": API_DOCS, "status": "404"}
+        repository = self.repositories[match.group(2)]
+        if match.group(3) is None:
+            if method == "GET":
+                state = query.get("state", ["open"])[0]
+                labels = set(query.get("labels", [""])[0].split(",")) - {""}
+                found = [
+                    {k: v for k, v in issue.items() if k != "_comments"}
+                    for issue in repository.issues
+                    if state in ("all", issue["state"])
+                    and labels <= {label["name"] for label in issue["labels"]}
+                ]
+                return 200, (None, sorted(found, key=lambda issue: -issue["number"]))
+            issue = self.issue(match.group(2), len(repository.issues) + 1, payload)
+            repository.issues.append(issue)
+            return 201, {k: v for k, v in issue.items() if k != "_comments"}
+        found_issue = [i for i in repository.issues if i["number"] == int(match.group(3))]
+        if not found_issue:
+            return 404, {"message": "Not Found", "documentation_url": API_DOCS, "status": "404"}
+        issue = found_issue[0]
+        if match.group(4):
+            comment = {
+                "id": _id(payload["body"]),
+                "body": payload["body"],
+                "user": user("github-actions[bot]"),
+                "created_at": STAMP,
+                "updated_at": STAMP,
+            }
+            issue["_comments"].append(comment)
+            return 201, comment
+        for key in ("title", "body", "state", "state_reason"):
+            if key in payload:
+                issue[key] = payload[key]
+        if payload.get("state") == "closed":
+            issue["closed_at"] = STAMP
+        return 200, {k: v for k, v in issue.items() if k != "_comments"}
+
+    def issue(self, repository: str, number: int, payload: dict[str, Any]) -> dict[str, Any]:
+        """An issue object as "Create an issue" returns it."""
+        base = f"https://api.github.com/repos/{self.owner}/{repository}/issues/{number}"
+        return {
+            "id": _id(f"{repository}#{number}"),
+            "node_id": f"I_kwDO{_id(str(number))}",
+            "url": base,
+            "repository_url": f"https://api.github.com/repos/{self.owner}/{repository}",
+            "labels_url": f"{base}/labels{{/name}}",
+            "comments_url": f"{base}/comments",
+            "events_url": f"{base}/events",
+            "html_url": f"https://github.com/{self.owner}/{repository}/issues/{number}",
+            "number": number,
+            "state": "open",
+            "state_reason": None,
+            "title": payload.get("title", ""),
+            "body": payload.get("body"),
+            "user": user("github-actions[bot]"),
+            "labels": [
+                {
+                    "id": _id(name),
+                    "node_id": f"LA_{_id(name)}",
+                    "url": f"https://api.github.com/repos/{self.owner}/{repository}/labels/{name}",
+                    "name": name,
+                    "description": None,
+                    "color": "ededed",
+                    "default": False,
+                }
+                for name in payload.get("labels", [])
+            ],
+            "assignee": None,
+            "assignees": [],
+            "milestone": None,
+            "locked": False,
+            "comments": 0,
+            "closed_at": None,
+            "created_at": STAMP,
+            "updated_at": STAMP,
+            "author_association": "NONE",
+            "_comments": [],
+        }
 
     def _repository(self, name: str, repository: FakeRepository) -> dict[str, Any]:
         rid = _id("repo:" + name)

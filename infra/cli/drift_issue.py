@@ -1,0 +1,43 @@
+"""`repoconf drift-issue`: the drift workflow's last step (one issue labelled `drift`)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from infra.cli.errors import ExitCode, UsageError
+from infra.cli.importer import FULL_NAME
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register the ``drift-issue`` sub-command."""
+    parser = commands.add_parser(
+        "drift-issue", help="open, update or close the one `drift` issue after a drift run (CI)"
+    )
+    parser.add_argument("--repository", required=True, metavar="OWNER/REPO", help="where the issue lives")
+    parser.add_argument("--audit-report", required=True, type=Path, help="`repoconf audit --format markdown`")
+    parser.add_argument("--audit-exit", required=True, type=int, help="the audit's exit code")
+    parser.add_argument(
+        "--pulumi-outcome", required=True, help="outcome of the refresh preview (success, failure, skipped)"
+    )
+    parser.add_argument("--run-url", required=True, help="link to the workflow run")
+    parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Sync the issue with this run's results."""
+    if FULL_NAME.match(args.repository) is None:
+        raise UsageError(f"--repository: expected OWNER/REPO, got {args.repository!r}")
+    try:
+        report = args.audit_report.read_text(encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"--audit-report: cannot read {args.audit_report}: {error.strerror}") from None
+    from infra.github.client import GitHub, resolve_api_url, resolve_token
+    from infra.ops.drift_issue import DriftRun, sync
+
+    drift = DriftRun(args.audit_exit, report, args.pulumi_outcome, args.run_url)
+    with GitHub(resolve_api_url(args.api_url), resolve_token()) as github:
+        action, number = sync(github, args.repository, drift)
+    print(f"drift issue: {action}" + (f" #{number}" if number is not None else ""))
+    return ExitCode.OK

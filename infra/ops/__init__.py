@@ -1,0 +1,1 @@
+"""What the repository's own workflows run besides validate, render and audit."""

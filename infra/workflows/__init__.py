@@ -1,0 +1,1 @@
+"""Workflows repoconf writes for the repositories it configures."""

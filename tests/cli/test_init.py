@@ -1,0 +1,41 @@
+"""`repoconf init`: the shipped default with owner and repository, never overwriting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from infra.cli.main import main
+from infra.policy.loader import load
+from tests.conftest import DEFAULT_POLICY, ROOT
+
+
+def test_packaged_default_is_the_shipped_policy() -> None:
+    packaged = ROOT / "infra" / "policy" / "default_policy.yaml"
+    assert packaged.read_text() == DEFAULT_POLICY.read_text(), "copy config/policy.yaml to infra/policy/"
+
+
+def test_init_writes_a_valid_policy(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "config" / "policy.yaml"
+    assert main(["init", str(target), "--owner", "octo-org", "--repo", "pkg"]) == 0
+    loaded = load(target)
+    assert loaded.policy.owner == "octo-org"
+    assert list(loaded.policy.repositories) == ["pkg"]
+    assert loaded.policy.repositories["pkg"] == load(DEFAULT_POLICY).policy.repositories["widgets"]
+    assert (tmp_path / "config" / "policy.schema.json").exists()
+    assert "# To adapt it: set `owner`" in target.read_text()
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_init_refuses_to_overwrite(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "policy.yaml"
+    target.write_text("mine\n")
+    assert main(["init", str(target)]) == 2
+    assert "already exists; repoconf init never overwrites a policy" in capsys.readouterr().err
+    assert target.read_text() == "mine\n"
+
+
+def test_init_rejects_bad_names(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["init", str(tmp_path / "p.yaml"), "--owner=-bad"]) == 2
+    assert not (tmp_path / "p.yaml").exists()
