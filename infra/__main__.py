@@ -11,7 +11,7 @@ import pulumi
 
 from infra.policy.diagnostics import PolicyError
 from infra.policy.loader import DEFAULT_POLICY, load
-from infra.program import declare, export_summary
+from infra.program import ProviderSettings, declare, export_summary
 from infra.resources.errors import ProgramError
 from infra.resources.secrets import StackSecrets
 
@@ -21,7 +21,12 @@ def main() -> None:
     config = pulumi.Config("repoconf")
     try:
         loaded = load(config.get("policy") or DEFAULT_POLICY)
-        declared = declare(loaded, StackSecrets(), owner=config.get("owner"))
+        declared = declare(
+            loaded,
+            StackSecrets(),
+            owner=config.get("owner"),
+            provider_settings=ProviderSettings.from_config(pulumi.Config("github")),
+        )
     except PolicyError as error:
         raise pulumi.RunError("\n".join(d.format() for d in error.diagnostics)) from None
     except ProgramError as error:

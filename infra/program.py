@@ -21,6 +21,36 @@ PROVIDER_NAME = "github"
 
 
 @dataclass(frozen=True)
+class ProviderSettings:
+    """Provider arguments from the stack's ``github:*`` config.
+
+    Only Pulumi's default provider reads that namespace; repoconf's provider is explicit (its owner comes
+    from the policy), so the settings people set there are passed on here.
+    """
+
+    base_url: str | None = None
+    write_delay_ms: int | None = None
+    read_delay_ms: int | None = None
+    max_retries: int | None = None
+    parallel_requests: bool | None = None
+    token: pulumi.Output[str] | None = None
+
+    @classmethod
+    def from_config(cls, config: pulumi.Config) -> ProviderSettings:
+        """Read ``github:baseUrl``, ``writeDelayMs``, ``readDelayMs``, ``maxRetries``,
+        ``parallelRequests`` and the secret ``github:token``.
+        """
+        return cls(
+            base_url=config.get("baseUrl"),
+            write_delay_ms=config.get_int("writeDelayMs"),
+            read_delay_ms=config.get_int("readDelayMs"),
+            max_retries=config.get_int("maxRetries"),
+            parallel_requests=config.get_bool("parallelRequests"),
+            token=config.get_secret("token"),
+        )
+
+
+@dataclass(frozen=True)
 class Declared:
     """What the program declared: the components and how many look-ups it made."""
 
@@ -34,11 +64,13 @@ def declare(
     repositories: set[str] | None = None,
     owner: str | None = None,
     reviewer_ids: ReviewerIds | None = None,
+    provider_settings: ProviderSettings | None = None,
 ) -> Declared:
     """Declare every repository of the policy (or those named in ``repositories``).
 
     ``owner`` overrides the policy's owner (a stack pointing at a sandbox organization);
-    ``reviewer_ids`` carries resolved ids over from an earlier call (a render in slices). Secrets and
+    ``reviewer_ids`` carries resolved ids over from an earlier call (a render in slices);
+    ``provider_settings`` come from the stack's ``github:*`` config. Secrets and
     reviewers are resolved first: a missing secret value or an unknown reviewer raises
     :class:`~infra.resources.errors.ProgramError` before any GitHub resource is declared.
     """
@@ -52,7 +84,17 @@ def declare(
         policy = policy.model_copy(update=update)
         loaded = LoadedPolicy(policy, loaded.source, loaded.origins)
     secrets = resolve(loaded, secret_values)
-    provider = github.Provider(PROVIDER_NAME, owner=policy.owner)
+    extra = provider_settings or ProviderSettings()
+    provider = github.Provider(
+        PROVIDER_NAME,
+        owner=policy.owner,
+        base_url=extra.base_url,
+        write_delay_ms=extra.write_delay_ms,
+        read_delay_ms=extra.read_delay_ms,
+        max_retries=extra.max_retries,
+        parallel_requests=extra.parallel_requests,
+        token=extra.token,
+    )
     directory = Directory(provider, reviewer_ids or ReviewerIds())
     directory.resolve_all(loaded)
     components = {

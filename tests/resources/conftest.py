@@ -26,7 +26,7 @@ def stack_config() -> Iterator[Any]:
 
     def apply(values: dict[str, str]) -> None:
         full = {f"repoconf:{key}": value for key, value in values.items()}
-        pulumi.runtime.set_all_config(full, list(full))
+        pulumi.runtime.set_all_config(full, list(full))  # replaces any config an earlier test set
 
     yield apply
     pulumi.runtime.set_all_config({}, [])

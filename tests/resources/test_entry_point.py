@@ -10,16 +10,15 @@ from pathlib import Path
 import pulumi
 import pytest
 
-from infra.render.mocks import RenderMocks
+from infra.render.mocks import Declaration, RenderMocks
 from infra.render.run import run_under_mocks
 from tests.conftest import ROOT
 
 ENTRY = ROOT / "infra" / "__main__.py"
 
 
-def run_entry() -> list[str]:
-    declarations = run_under_mocks(lambda: runpy.run_path(str(ENTRY), run_name="__main__"), RenderMocks())
-    return [d.name for d in declarations]
+def run_entry() -> list[Declaration]:
+    return run_under_mocks(lambda: runpy.run_path(str(ENTRY), run_name="__main__"), RenderMocks())
 
 
 def test_entry_point_declares_the_shipped_policy(
@@ -28,9 +27,16 @@ def test_entry_point_declares_the_shipped_policy(
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("CODECOV_TOKEN", "codecov-value")
     stack_config({"testPypiToken": "t", "pypiToken": "p", "owner": "acme-sandbox"})
-    names = run_entry()
+    pulumi.runtime.set_config("github:writeDelayMs", "1000")
+    pulumi.runtime.set_config("github:baseUrl", "https://github.example.com/api/v3/")
+    declarations = run_entry()
+    names = [d.name for d in declarations]
     assert "widgets/production-deploy/secret/PYPI_TOKEN" in names
     assert len(names) == 18
+    provider = declarations[0]
+    assert provider.inputs["owner"] == "acme-sandbox"  # repoconf:owner overrides the policy's owner
+    assert provider.inputs["writeDelayMs"] == "1000"  # provider inputs travel as strings
+    assert provider.inputs["baseUrl"] == "https://github.example.com/api/v3/"
 
 
 def test_entry_point_policy_error_is_a_clean_run_error(
