@@ -7,6 +7,7 @@ Every error is located at the line where the offending value was written, includ
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from dataclasses import dataclass
@@ -263,15 +264,25 @@ def load_text(text: str, file: str) -> LoadedPolicy:
                 )
             ]
         )
+    diagnostics: list[Diagnostic] = []
+    header: _Header | None = None
     try:
         header = _Header.model_validate(data)
     except ValidationError as error:
         identity = {path: path for path in source.values}
-        raise PolicyError(_diagnostics(error, data, _Header, _locator(source, identity, ()), None)) from None
+        diagnostics.extend(_diagnostics(error, data, _Header, _locator(source, identity, ()), None))
 
-    defaults: dict[str, Any] = header.defaults or {}
-    diagnostics: list[Diagnostic] = []
-    if not header.repositories:
+    # Even when the top level is wrong, every well-formed repository entry is still validated, so that
+    # one run reports every problem of the file.
+    raw_defaults = data.get("defaults")
+    defaults: dict[str, Any] = raw_defaults if isinstance(raw_defaults, dict) else {}
+    raw_repositories = data.get("repositories")
+    entries: dict[str, Any] = {
+        name: entry
+        for name, entry in (raw_repositories.items() if isinstance(raw_repositories, dict) else ())
+        if isinstance(entry, dict | None) and re.fullmatch(REPOSITORY_NAME_PATTERN, name)
+    }
+    if not entries:
         # `defaults` may be partial (a repository can complete it), so it is only validated on its own
         # when no repository will validate it merged.
         default_origins: dict[Path, Path] = {}
@@ -291,7 +302,7 @@ def load_text(text: str, file: str) -> LoadedPolicy:
 
     repositories: dict[str, RepositorySettings] = {}
     all_origins: dict[str, dict[Path, Path]] = {}
-    for name, entry in header.repositories.items():
+    for name, entry in entries.items():
         origins: dict[Path, Path] = {}
         prefix: Path = ("repositories", name)
         merged = merge(defaults, ("defaults",), entry or {}, prefix, (), origins)
@@ -302,7 +313,7 @@ def load_text(text: str, file: str) -> LoadedPolicy:
             diagnostics.extend(
                 _diagnostics(error, merged, RepositorySettings, _locator(source, origins, prefix), name)
             )
-    if diagnostics:
+    if diagnostics or header is None:
         raise PolicyError(collapse(diagnostics))
     return LoadedPolicy(Policy(owner=header.owner, repositories=repositories), source, all_origins)
 

@@ -296,3 +296,12 @@ def test_empty_and_non_mapping_documents() -> None:
     with pytest.raises(PolicyError) as caught:
         load_text("- a\n- b\n", "p.yaml")
     assert "must be a mapping" in caught.value.diagnostics[0].format()
+
+
+def test_top_level_errors_do_not_hide_repository_errors() -> None:
+    with pytest.raises(PolicyError) as caught:
+        load_text("version: 2\nowner: acme\nrepositories:\n  w: {adopt: maybe}\n", "p.yaml")
+    assert [d.format() for d in caught.value.diagnostics] == [
+        "p.yaml:1:10: error: version: Input should be 1",
+        "p.yaml:4:14: error: repositories.w.adopt: Input should be a valid boolean",
+    ]
