@@ -7,6 +7,7 @@ from pathlib import Path
 
 from infra.cli.errors import ExitCode, UsageError
 from infra.cli.importer import FULL_NAME
+from infra.cli.options import add_github_arguments, open_github
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,7 +22,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--pulumi-outcome", required=True, help="outcome of the refresh preview (success, failure, skipped)"
     )
     parser.add_argument("--run-url", required=True, help="link to the workflow run")
-    parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
+    add_github_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -33,11 +34,10 @@ def run(args: argparse.Namespace) -> int:
         report = args.audit_report.read_text(encoding="utf-8")
     except OSError as error:
         raise UsageError(f"--audit-report: cannot read {args.audit_report}: {error.strerror}") from None
-    from infra.github.client import GitHub, resolve_api_url, resolve_token
     from infra.ops.drift_issue import DriftRun, sync
 
     drift = DriftRun(args.audit_exit, report, args.pulumi_outcome, args.run_url)
-    with GitHub(resolve_api_url(args.api_url), resolve_token()) as github:
+    with open_github(args) as github:
         action, number = sync(github, args.repository, drift)
     print(f"drift issue: {action}" + (f" #{number}" if number is not None else ""))
     return ExitCode.OK

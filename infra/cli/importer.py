@@ -6,6 +6,7 @@ import argparse
 import re
 
 from infra.cli.errors import ExitCode, UsageError
+from infra.cli.options import add_github_arguments, open_github
 from infra.github.errors import GitHubError, NotFound
 
 FULL_NAME = re.compile(r"^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/([A-Za-z0-9._-]{1,100})$")
@@ -15,14 +16,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Register the ``import`` sub-command."""
     parser = commands.add_parser("import", help="print a policy YAML describing an existing repository")
     parser.add_argument("repository", metavar="OWNER/REPO")
-    parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
-    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request (10)")
-    parser.add_argument(
-        "--retries",
-        type=int,
-        default=5,
-        help="attempts per request on 5xx, timeouts and connection errors (5)",
-    )
+    add_github_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -33,14 +27,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"expected OWNER/REPO, got {args.repository!r}")
     owner, name = match.groups()
     from infra.audit.importer import import_repository
-    from infra.github.client import GitHub, RetryPolicy, resolve_api_url, resolve_token
 
-    with GitHub(
-        resolve_api_url(args.api_url),
-        resolve_token(),
-        timeout=args.timeout,
-        retry=RetryPolicy(attempts=max(1, args.retries)),
-    ) as github:
+    with open_github(args) as github:
         try:
             text = import_repository(github, owner, name)
         except NotFound:

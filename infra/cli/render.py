@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from infra.cli.errors import ExitCode, UsageError
+from infra.cli.errors import ExitCode
+from infra.cli.options import add_repository_filter, selected_repositories
 from infra.policy.loader import DEFAULT_POLICY, load
 
 
@@ -15,22 +16,18 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("policy", nargs="?", default=DEFAULT_POLICY)
     parser.add_argument("--format", choices=("table", "json", "markdown"), default="table")
-    parser.add_argument("--repo", action="append", metavar="NAME", help="only this repository (repeatable)")
+    add_repository_filter(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Load the policy, run the program under mocks, print the resources."""
     loaded = load(args.policy)
-    if args.repo:
-        unknown = sorted(set(args.repo) - set(loaded.policy.repositories))
-        if unknown:
-            known = ", ".join(sorted(loaded.policy.repositories))
-            raise UsageError(f"--repo: {', '.join(unknown)} not in the policy (it has: {known})")
+    repositories = selected_repositories(loaded, args.repo)
     # Pulumi is imported only here: `repoconf validate` stays fast.
     from infra.render.formats import FORMATS
     from infra.render.run import render
 
-    rendering = render(loaded, set(args.repo) if args.repo else None)
+    rendering = render(loaded, set(repositories) if repositories else None)
     print(FORMATS[args.format](rendering))
     return ExitCode.OK

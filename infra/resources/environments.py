@@ -50,22 +50,16 @@ def declare_environment(
     child = planner.environment_child(environment, env)
     refs = env.deployment_refs
     if refs is not None and not refs.protected:
-        for pattern in refs.branches or ():
-            github.RepositoryEnvironmentDeploymentPolicy(
-                names.deployment_policy(repository, name, "branch", pattern),
-                repository=repository,
-                environment=environment.environment,
-                branch_pattern=pattern,
-                opts=child,
-            )
-        for pattern in refs.tags or ():
-            github.RepositoryEnvironmentDeploymentPolicy(
-                names.deployment_policy(repository, name, "tag", pattern),
-                repository=repository,
-                environment=environment.environment,
-                tag_pattern=pattern,
-                opts=child,
-            )
+        for kind, patterns in (("branch", refs.branches or ()), ("tag", refs.tags or ())):
+            for pattern in patterns:
+                github.RepositoryEnvironmentDeploymentPolicy(
+                    names.deployment_policy(repository, name, kind, pattern),
+                    repository=repository,
+                    environment=environment.environment,
+                    branch_pattern=pattern if kind == "branch" else None,
+                    tag_pattern=pattern if kind == "tag" else None,
+                    opts=child,
+                )
     for secret in env.secrets:
         github.ActionsEnvironmentSecret(
             names.environment_secret(repository, name, secret),
