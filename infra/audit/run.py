@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 import threading
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from infra.audit.compare import Finding, compare
+from infra.cli.progress import Progress
 from infra.github.client import GitHub
 from infra.github.reader import read_repository
 from infra.policy.model import Policy, ProtectionEngine, RepositorySettings
@@ -71,7 +70,7 @@ def audit(
     policy: Policy,
     repositories: list[str] | None = None,
     workers: int = 8,
-    progress: Callable[[int, int, str], None] | None = None,
+    progress: Progress | None = None,
 ) -> AuditReport:
     """Audit the policy's repositories (or the named ones); the first GitHubError stops the audit."""
     names = [name for name in policy.repositories if repositories is None or name in repositories]
@@ -89,11 +88,3 @@ def audit(
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="repoconf-audit") as pool:
         reports = list(pool.map(one, names))
     return AuditReport(reports, github.requests)
-
-
-def terminal_progress(done: int, total: int, name: str) -> None:
-    """Progress on stderr, on one line, when stderr is a terminal."""
-    if sys.stderr.isatty():
-        end = "\n" if done == total else ""
-        sys.stderr.write(f"\r\x1b[Kaudited {done}/{total}: {name}{end}")
-        sys.stderr.flush()

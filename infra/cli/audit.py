@@ -6,6 +6,7 @@ import argparse
 
 from infra.cli.errors import ExitCode, UsageError
 from infra.cli.options import add_github_arguments, add_repository_filter, open_github, selected_repositories
+from infra.cli.progress import terminal_progress
 from infra.policy.loader import DEFAULT_POLICY, load
 
 
@@ -27,9 +28,9 @@ def run(args: argparse.Namespace) -> int:
     if args.concurrency < 1:
         raise UsageError("--concurrency must be at least 1")
     from infra.audit.report import FORMATS
-    from infra.audit.run import audit, terminal_progress
+    from infra.audit.run import audit
 
     with open_github(args, pool_size=args.concurrency) as github:
-        report = audit(github, loaded.policy, repositories, args.concurrency, terminal_progress)
+        report = audit(github, loaded.policy, repositories, args.concurrency, terminal_progress("audited"))
     print(FORMATS[args.format](report))
     return ExitCode.OK if report.compliant else ExitCode.DRIFT

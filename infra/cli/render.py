@@ -6,6 +6,7 @@ import argparse
 
 from infra.cli.errors import ExitCode
 from infra.cli.options import add_repository_filter, selected_repositories
+from infra.cli.progress import terminal_progress
 from infra.policy.loader import DEFAULT_POLICY, load
 
 
@@ -28,6 +29,8 @@ def run(args: argparse.Namespace) -> int:
     from infra.render.formats import FORMATS
     from infra.render.run import render
 
-    rendering = render(loaded, set(repositories) if repositories else None)
+    rendering = render(
+        loaded, set(repositories) if repositories else None, progress=terminal_progress("rendered")
+    )
     print(FORMATS[args.format](rendering))
     return ExitCode.OK

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pulumi
 
+from infra.cli.progress import Progress
 from infra.policy.loader import LoadedPolicy
 from infra.program import declare
 from infra.render.mocks import Declaration, RecordingMonitor, RenderMocks
@@ -68,6 +69,7 @@ def render(
     secret_values: SecretValues | None = None,
     mocks: RenderMocks | None = None,
     batch_size: int = BATCH_SIZE,
+    progress: Progress | None = None,
 ) -> Rendering:
     """Declare the policy's resources under Pulumi's mocks: no CLI, stack, credentials or network.
 
@@ -93,6 +95,9 @@ def render(
         for declaration in run_under_mocks(program, mocks):
             # the provider is declared by every slice, identically
             declarations.setdefault(declaration.name, declaration)
+        if progress is not None and selected:
+            done = min(start + batch_size, len(selected))
+            progress(done, len(selected), selected[done - 1])
     return Rendering(
         declarations=sorted(declarations.values(), key=_order),
         repositories=len(selected),

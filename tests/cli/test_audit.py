@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from infra.audit.run import terminal_progress
 from infra.cli.main import main
+from infra.cli.progress import terminal_progress
 from infra.policy.loader import load
 from infra.policy.model import ProtectionEngine
 from tests.conftest import DEFAULT_POLICY
@@ -124,12 +124,13 @@ def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
     terminal = Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
-    terminal_progress(1, 2, "widgets")
-    terminal_progress(2, 2, "gadgets")
+    progress = terminal_progress("audited")
+    progress(1, 2, "widgets")
+    progress(2, 2, "gadgets")
     assert terminal.getvalue() == "\r\x1b[Kaudited 1/2: widgets\r\x1b[Kaudited 2/2: gadgets\n"
     pipe = io.StringIO()
     monkeypatch.setattr("sys.stderr", pipe)
-    terminal_progress(1, 1, "widgets")
+    progress(1, 1, "widgets")
     assert pipe.getvalue() == ""
 
 

@@ -60,7 +60,9 @@ def test_unknown_reviewer_names_the_policy_line() -> None:
 def test_render_in_slices_declares_the_same_and_looks_up_once() -> None:
     loaded = load_text(policy_text(7), "p.yaml")
     whole = render(loaded)
-    sliced = render(loaded, batch_size=2)
+    seen: list[tuple[int, int, str]] = []
+    sliced = render(loaded, batch_size=2, progress=lambda *step: seen.append(step))
+    assert seen == [(2, 7, "repo-0001"), (4, 7, "repo-0003"), (6, 7, "repo-0005"), (7, 7, "repo-0006")]
     assert sliced.declarations == whole.declarations
     assert sliced.repositories == whole.repositories == 7
     assert sliced.lookups == whole.lookups == {"github:index/getTeam:getTeam": 4}
