@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from infra.audit.compare import Finding, compare
-from infra.cli.progress import Progress
 from infra.github.client import GitHub
 from infra.github.reader import read_repository
 from infra.policy.model import Policy, ProtectionEngine, RepositorySettings
+from infra.progress import Progress
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import argparse
 
 from infra.cli.errors import ExitCode
 from infra.cli.options import add_repository_filter, selected_repositories
-from infra.cli.progress import terminal_progress
 from infra.policy.loader import DEFAULT_POLICY, load
+from infra.progress import terminal_progress
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import pulumi
 
-from infra.cli.progress import Progress
 from infra.policy.loader import LoadedPolicy
 from infra.program import declare
+from infra.progress import Progress
 from infra.render.mocks import Declaration, RecordingMonitor, RenderMocks
 from infra.resources.directory import ReviewerIds
 from infra.resources.secrets import PlaceholderSecrets, SecretValues

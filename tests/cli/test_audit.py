@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from infra.cli.main import main
-from infra.cli.progress import terminal_progress
 from infra.policy.loader import load
 from infra.policy.model import ProtectionEngine
+from infra.progress import terminal_progress
 from tests.conftest import DEFAULT_POLICY
 from tests.github.fake_github import FakeGitHub
 
