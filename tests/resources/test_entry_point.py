@@ -14,7 +14,8 @@ from infra.render.mocks import Declaration, RenderMocks
 from infra.render.run import run_under_mocks
 from tests.conftest import ROOT
 
-ENTRY = ROOT / "infra" / "__main__.py"
+# Pulumi runs `main: infra/` as a directory: runpy.run_path on it, with infra/ first on sys.path.
+ENTRY = ROOT / "infra"
 
 
 def run_entry() -> list[Declaration]:
