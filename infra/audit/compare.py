@@ -77,11 +77,25 @@ def _environments(settings: RepositorySettings, live: LiveRepository) -> list[Fi
     return found
 
 
+def classic_branches(settings: RepositorySettings) -> list[str]:
+    """Branches whose classic protection the audit reads.
+
+    GitHub's REST API reads classic protection per branch name; a rule with a wildcard pattern is only
+    visible through GraphQL, so it is not audited (docs/guide.md says so).
+    """
+    if settings.protection_engine is not ProtectionEngine.CLASSIC:
+        return []
+    return [pattern for pattern in settings.branches if not any(c in pattern for c in "*?[")]
+
+
 def _branches(settings: RepositorySettings, live: LiveRepository) -> list[Finding]:
     found: list[Finding] = []
     classic = settings.protection_engine is ProtectionEngine.CLASSIC
     actual_rules = live.classic if classic else live.branch_rulesets
+    audited = set(classic_branches(settings)) if classic else set(settings.branches)
     for pattern, rule in settings.branches.items():
+        if pattern not in audited:
+            continue
         path = f"branches.{pattern}"
         actual = actual_rules.get(pattern)
         expected = branch_rule_view(rule)

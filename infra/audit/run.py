@@ -7,10 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from infra.audit.compare import Finding, compare
+from infra.audit.compare import Finding, classic_branches, compare
 from infra.github.client import GitHub
 from infra.github.reader import read_repository
-from infra.policy.model import Policy, ProtectionEngine, RepositorySettings
+from infra.policy.model import Policy, RepositorySettings
 from infra.progress import Progress
 
 
@@ -60,8 +60,7 @@ class AuditReport:
 
 
 def _audit_one(github: GitHub, owner: str, name: str, settings: RepositorySettings) -> RepositoryReport:
-    classic = list(settings.branches) if settings.protection_engine is ProtectionEngine.CLASSIC else []
-    live = read_repository(github, owner, name, classic)
+    live = read_repository(github, owner, name, classic_branches(settings))
     return RepositoryReport(name, compare(settings, live))
 
 

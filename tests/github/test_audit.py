@@ -200,10 +200,13 @@ def test_classic_protection(github: GitHub, fake: FakeGitHub) -> None:
         "version: 1\nowner: acme\nrepositories:\n  widgets:\n    protection_engine: classic\n"
         "    branches:\n      main: {required_status_checks: [Unit Tests], linear_history: true}\n"
         "      release: {required_approvals: 2}\n"
+        "      hotfix/*: {required_approvals: 2}\n"
     )
     policy = load_text(text, "p.yaml")
     fake.deploy("widgets", policy.policy.repositories["widgets"])
     assert findings(github, policy) == []
+    # wildcard classic rules are not readable over REST: not audited, and not reported missing
+    assert not [path for path, _ in fake.requests if "hotfix" in path]
     repo = fake.repositories["widgets"]
     repo.classic["main"]["required_linear_history"]["enabled"] = False
     del repo.classic["release"]
