@@ -27,7 +27,7 @@ def measure(argv: list[str], expected_codes: tuple[int, ...] = (0,)) -> Measurem
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
         code = os.waitstatus_to_exitcode(status)
-        child.returncode = code
+        child.returncode = code  # reaped by wait4: tell Popen, or it warns that the child still runs
         out.seek(0)
         err.seek(0)
         if code not in expected_codes:

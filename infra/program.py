@@ -52,10 +52,9 @@ class ProviderSettings:
 
 @dataclass(frozen=True)
 class Declared:
-    """What the program declared: the components and how many look-ups it made."""
+    """What the program declared: one component per repository."""
 
     repositories: dict[str, Repository]
-    lookups: int
 
 
 def declare(
@@ -101,7 +100,7 @@ def declare(
         name: Repository(name, policy.owner, settings, provider, directory, secrets)
         for name, settings in policy.repositories.items()
     }
-    return Declared(components, directory.lookups)
+    return Declared(components)
 
 
 def export_summary(declared: Declared) -> None:

@@ -23,7 +23,6 @@ class ReviewerIds:
 
     users: dict[str, int] = field(default_factory=dict)
     teams: dict[str, int] = field(default_factory=dict)
-    lookups: int = 0
 
 
 @dataclass
@@ -33,21 +32,14 @@ class Directory:
     provider: pulumi.ProviderResource
     ids: ReviewerIds = field(default_factory=ReviewerIds)
 
-    @property
-    def lookups(self) -> int:
-        """Look-ups made so far."""
-        return self.ids.lookups
-
     def _user(self, login: str) -> int:
         if login not in self.ids.users:
-            self.ids.lookups += 1
             result = github.get_user(username=login, opts=pulumi.InvokeOptions(provider=self.provider))
             self.ids.users[login] = int(result.id)
         return self.ids.users[login]
 
     def _team(self, slug: str) -> int:
         if slug not in self.ids.teams:
-            self.ids.lookups += 1
             result = github.get_team(
                 slug=slug, summary_only=True, opts=pulumi.InvokeOptions(provider=self.provider)
             )
