@@ -42,8 +42,15 @@ def test_every_rule_fires_once_per_written_place(data: Path, monkeypatch: pytest
         "defaults.environments.deploy.prevent_self_review",
         "defaults.environments.crowded.reviewers",
     ]
-    assert "7 reviewers; GitHub allows at most 6" in found["reviewer-limit"][1]
-    assert ": error: " in found["reviewer-limit"][1]
+    assert found["reviewer-limit"][1] == (
+        "checks.yaml:12:18: error: defaults.environments.crowded.reviewers: 7 reviewers; GitHub allows "
+        "at most 6 (users and teams together): use a team (in repositories 'one', 'two', which inherit it)"
+    )
+    assert found["reviewer-limit"][0] == (
+        "checks.yaml:7:28: warning: defaults.environments.deploy.prevent_self_review: prevent_self_review "
+        "with the single reviewer 'alice': runs they trigger can never be approved; add a second reviewer "
+        "or a team (in repositories 'one', 'two', which inherit it)"
+    )
     assert found["required-checks"][0].startswith(
         "checks.yaml:19:7: warning: defaults.branches.main: branch rule "
         "'main' requires no status check and no approval"
