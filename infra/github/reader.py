@@ -15,14 +15,10 @@ from urllib.parse import quote
 from infra.audit.views import RulesetView, checks_view, refs_view, reviewers_view
 from infra.github.client import GitHub
 from infra.github.errors import NotFound
+from infra.policy.model import TagOperation
 from infra.resources.names import BRANCH_RULESET_PREFIX, RELEASE_TAG_RULESET
 
-TAG_RULES = {
-    "deletion": "deletion",
-    "update": "update",
-    "non_fast_forward": "force_push",
-    "creation": "creation",
-}
+TAG_RULES = {operation.rule: str(operation) for operation in TagOperation}
 
 
 @dataclass

@@ -278,6 +278,11 @@ class TagOperation(StrEnum):
     FORCE_PUSH = "force_push"
     CREATION = "creation"
 
+    @property
+    def rule(self) -> str:
+        """The ruleset rule that forbids it (GitHub's REST rule type and the provider's field)."""
+        return "non_fast_forward" if self is TagOperation.FORCE_PUSH else str(self)
+
 
 class ReleaseTags(_Frozen):
     """Protection of release tags by a tag ruleset."""

@@ -121,6 +121,7 @@ def declare_release_tags(
             )
         ),
         bypass_actors=[],
+        # the provider's typed fields, one per TagOperation.rule
         rules=github.RepositoryRulesetRulesArgs(
             deletion=TagOperation.DELETION in forbidden,
             update=TagOperation.UPDATE in forbidden,

@@ -163,16 +163,7 @@ class FakeGitHub:
         if settings.release_tags is not None:
             tags = settings.release_tags
             forbidden = set(tags.protect_from)
-            rules = [
-                {"type": kind}
-                for kind, operation in (
-                    ("deletion", TagOperation.DELETION),
-                    ("update", TagOperation.UPDATE),
-                    ("non_fast_forward", TagOperation.FORCE_PUSH),
-                    ("creation", TagOperation.CREATION),
-                )
-                if operation in forbidden
-            ]
+            rules = [{"type": operation.rule} for operation in TagOperation if operation in forbidden]
             repository.rulesets.append(
                 self.ruleset(
                     name,
