@@ -28,7 +28,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Sync the issue with this run's results."""
-    if FULL_NAME.match(args.repository) is None:
+    if FULL_NAME.fullmatch(args.repository) is None:
         raise UsageError(f"--repository: expected OWNER/REPO, got {args.repository!r}")
     try:
         report = args.audit_report.read_text(encoding="utf-8")

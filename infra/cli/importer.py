@@ -8,8 +8,9 @@ import re
 from infra.cli.errors import ExitCode, UsageError
 from infra.cli.options import add_github_arguments, open_github
 from infra.github.errors import GitHubError, NotFound
+from infra.policy.model import OWNER_PATTERN, REPOSITORY_NAME_PATTERN
 
-FULL_NAME = re.compile(r"^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/([A-Za-z0-9._-]{1,100})$")
+FULL_NAME = re.compile(f"({OWNER_PATTERN.strip('^$')})/({REPOSITORY_NAME_PATTERN.strip('^$')})")
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -22,7 +23,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Read the repository and print the policy."""
-    match = FULL_NAME.match(args.repository)
+    match = FULL_NAME.fullmatch(args.repository)
     if match is None:
         raise UsageError(f"expected OWNER/REPO, got {args.repository!r}")
     owner, name = match.groups()
