@@ -50,16 +50,23 @@ class LoadedPolicy:
 
     def origin(self, repository: str, path: Path) -> Path:
         """Document path where a merged repository value (or its nearest ancestor) was written."""
-        origins = self.origins[repository]
-        for end in range(len(path), -1, -1):
-            origin = origins.get(path[:end])
-            if origin is not None:
-                return origin
-        return ("repositories", repository)
+        found = _nearest_origin(self.origins[repository], path)
+        return found[0] if found is not None else ("repositories", repository)
 
     def location(self, repository: str, path: Path) -> Location:
         """File location of a merged repository value (or its nearest written ancestor)."""
         return self.source.value(self.origin(repository, path))
+
+
+def _nearest_origin(origins: dict[Path, Path], path: Path) -> tuple[Path, Path] | None:
+    """Where the value at ``path`` (or its nearest recorded ancestor) was written, and the rest of
+    ``path`` below that ancestor.
+    """
+    for end in range(len(path), -1, -1):
+        origin = origins.get(path[:end])
+        if origin is not None:
+            return origin, path[end:]
+    return None
 
 
 def _record(value: Any, out: Path, origin: Path, origins: dict[Path, Path]) -> None:
@@ -237,13 +244,12 @@ def _locator(
     source: SourceMap, origins: dict[Path, Path], prefix: Path
 ) -> typing.Callable[[Path, bool], tuple[Location, Path]]:
     def locate(path: Path, at_key: bool) -> tuple[Location, Path]:
-        for end in range(len(path), -1, -1):
-            origin = origins.get(path[:end])
-            if origin is not None:
-                document = (*origin, *path[end:])
-                where = source.key(document) if at_key and end == len(path) else source.value(document)
-                return where, document
-        return source.value(prefix), (*prefix, *path)
+        found = _nearest_origin(origins, path)
+        if found is None:
+            return source.value(prefix), (*prefix, *path)
+        origin, rest = found
+        document = (*origin, *rest)
+        return (source.key(document) if at_key and not rest else source.value(document)), document
 
     return locate
 
