@@ -17,8 +17,8 @@ from pathlib import Path
 from bench.policies import write_policy
 from bench.process import measure
 from bench.report import write_section
-from infra.policy.loader import load
-from tests.github.fake_github import FakeGitHub
+from repoconf.policy.loader import load
+from standin.github import FakeGitHub
 
 SIZES = (1, 100, 1000)
 TARGET_SECONDS = 30.0
@@ -46,7 +46,7 @@ def main() -> None:
                     [
                         sys.executable,
                         "-m",
-                        "infra.cli.main",
+                        "repoconf.cli.main",
                         "audit",
                         str(policy_path),
                         "--api-url",

@@ -27,8 +27,8 @@ TARGET_MIB = 1024.0
 
 def _profile_share(policy: Path) -> str:
     """Share of the in-process render time spent inside the pulumi package (the mock runtime)."""
-    from infra.policy.loader import load
-    from infra.render.run import render
+    from repoconf.policy.loader import load
+    from repoconf.render.run import render
 
     loaded = load(policy)
     profiler = cProfile.Profile()
@@ -70,7 +70,9 @@ def main() -> None:
         for size in SIZES:
             policy = write_policy(Path(directory), size)
             largest = policy
-            run = measure([sys.executable, "-m", "infra.cli.main", "render", str(policy), "--format", "json"])
+            run = measure(
+                [sys.executable, "-m", "repoconf.cli.main", "render", str(policy), "--format", "json"]
+            )
             summary = json.loads(run.stdout)["summary"]
             lookups = sum(v for k, v in summary["lookups"].items() if k != "fake_ids")
             resources = summary["resources"]

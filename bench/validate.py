@@ -32,7 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    command = [sys.executable, "-m", "infra.cli.main"]
+    command = [sys.executable, "-m", "repoconf.cli.main"]
     table = [
         "| repositories | wall time (best / median) | peak RSS | target |",
         "| ---: | ---: | ---: | --- |",

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from infra.cli.main import main
-from infra.policy.loader import load
-from infra.policy.model import ProtectionEngine
-from infra.progress import terminal_progress
-from tests.conftest import DEFAULT_POLICY
-from tests.github.fake_github import FakeGitHub
+from repoconf.cli.main import main
+from repoconf.policy.loader import load
+from repoconf.policy.model import ProtectionEngine
+from repoconf.progress import terminal_progress
+from standin.github import FakeGitHub
+from tests.conftest import TEMPLATE
 
 TOKEN = "ghp_cli_secret_token_abcdef123456"
 
@@ -22,7 +22,7 @@ TOKEN = "ghp_cli_secret_token_abcdef123456"
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
     server = FakeGitHub("acme", token=TOKEN)
-    server.deploy("widgets", load(DEFAULT_POLICY).policy.repositories["widgets"])
+    server.deploy("widgets", load(TEMPLATE).policy.repositories["widgets"])
     monkeypatch.setenv("GITHUB_API_URL", server.start())
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     monkeypatch.delenv("GH_TOKEN", raising=False)
@@ -38,7 +38,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_compliant_exit_0(capsys: pytest.CaptureFixture[str], fake: FakeGitHub) -> None:
-    code, out, _ = run(capsys, "audit", str(DEFAULT_POLICY))
+    code, out, _ = run(capsys, "audit", str(TEMPLATE))
     assert code == 0
     assert out.splitlines() == [
         "widgets: compliant",
@@ -48,10 +48,10 @@ def test_compliant_exit_0(capsys: pytest.CaptureFixture[str], fake: FakeGitHub) 
 
 def test_drift_exit_1_in_every_format(capsys: pytest.CaptureFixture[str], fake: FakeGitHub) -> None:
     fake.repositories["widgets"].environments["production-release"].wait_timer = 0
-    code, out, _ = run(capsys, "audit", str(DEFAULT_POLICY))
+    code, out, _ = run(capsys, "audit", str(TEMPLATE))
     assert code == 1
     assert "  changed  environments.production-release.wait_timer: expected 30, found 0" in out
-    code, out, _ = run(capsys, "audit", str(DEFAULT_POLICY), "--format", "json")
+    code, out, _ = run(capsys, "audit", str(TEMPLATE), "--format", "json")
     assert code == 1
     assert json.loads(out) == {
         "repositories": [
@@ -70,7 +70,7 @@ def test_drift_exit_1_in_every_format(capsys: pytest.CaptureFixture[str], fake: 
         ],
         "summary": {"repositories": 1, "compliant": 0, "findings": 1, "requests": 17},
     }
-    code, out, _ = run(capsys, "audit", str(DEFAULT_POLICY), "--format", "markdown")
+    code, out, _ = run(capsys, "audit", str(TEMPLATE), "--format", "markdown")
     assert code == 1
     assert "| changed | `environments.production-release.wait_timer` | `30` | `0` |" in out
 
@@ -79,7 +79,7 @@ def test_bad_token_exit_3(
     capsys: pytest.CaptureFixture[str], fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", "ghp_not_the_right_one_987")
-    code, out, err = run(capsys, "audit", str(DEFAULT_POLICY))
+    code, out, err = run(capsys, "audit", str(TEMPLATE))
     assert code == 3
     assert out == ""
     assert err == (
@@ -91,9 +91,7 @@ def test_bad_token_exit_3(
 
 def test_unreachable_exit_3(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
-    code, _, err = run(
-        capsys, "audit", str(DEFAULT_POLICY), "--api-url", "http://127.0.0.1:9", "--retries", "2"
-    )
+    code, _, err = run(capsys, "audit", str(TEMPLATE), "--api-url", "http://127.0.0.1:9", "--retries", "2")
     assert code == 3
     assert "connection failed" in err
 
@@ -106,13 +104,13 @@ def test_invalid_policy_and_usage_exit_2(
     code, _, err = run(capsys, "audit", str(policy))
     assert code == 2
     assert "required field 'repositories' is missing" in err
-    code, _, err = run(capsys, "audit", str(DEFAULT_POLICY), "--repo", "nope")
+    code, _, err = run(capsys, "audit", str(TEMPLATE), "--repo", "nope")
     assert code == 2
 
 
 def test_token_never_in_output_even_on_errors(capsys: pytest.CaptureFixture[str], fake: FakeGitHub) -> None:
     fake.fault(r"/rulesets$", status=418, body={"message": f"teapot saw {TOKEN[:4]}"})
-    code, _out, err = run(capsys, "--debug", "audit", str(DEFAULT_POLICY))
+    code, _out, err = run(capsys, "--debug", "audit", str(TEMPLATE))
     assert code == 3
     assert "HTTP 418" in err
 
@@ -152,7 +150,7 @@ def test_import_round_trip_hand_made_repository(
     capsys: pytest.CaptureFixture[str], fake: FakeGitHub, tmp_path: Path
 ) -> None:
     hand_made = (
-        load(DEFAULT_POLICY)
+        load(TEMPLATE)
         .policy.repositories["widgets"]
         .model_copy(update={"protection_engine": ProtectionEngine.CLASSIC})
     )

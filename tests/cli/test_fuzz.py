@@ -10,8 +10,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infra.cli.main import main
-from tests.conftest import DEFAULT_POLICY
+from repoconf.cli.main import main
+from tests.conftest import TEMPLATE
 
 SECRET = "s3cr3t-VALUE-never-printed"
 
@@ -28,7 +28,7 @@ values: st.SearchStrategy[Any] = st.recursive(
     ),
     max_leaves=20,
 )
-DEFAULT = yaml.safe_load(DEFAULT_POLICY.read_text())
+DEFAULT = yaml.safe_load(TEMPLATE.read_text())
 
 
 def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -67,7 +67,7 @@ literal_secrets: st.SearchStrategy[Any] = st.recursive(
 
 
 def _mutate(path: tuple[Any, ...], replacement: Any) -> Any:
-    document = yaml.safe_load(DEFAULT_POLICY.read_text())
+    document = yaml.safe_load(TEMPLATE.read_text())
     node = document
     for element in path[:-1]:
         node = node[element]

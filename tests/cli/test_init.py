@@ -6,14 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from infra.cli.main import main
-from infra.policy.loader import load
-from tests.conftest import DEFAULT_POLICY, ROOT
-
-
-def test_packaged_default_is_the_shipped_policy() -> None:
-    packaged = ROOT / "infra" / "policy" / "default_policy.yaml"
-    assert packaged.read_text() == DEFAULT_POLICY.read_text(), "copy config/policy.yaml to infra/policy/"
+from repoconf.cli.main import main
+from repoconf.policy.loader import load
+from tests.conftest import TEMPLATE
 
 
 def test_init_writes_a_valid_policy(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -22,7 +17,7 @@ def test_init_writes_a_valid_policy(capsys: pytest.CaptureFixture[str], tmp_path
     loaded = load(target)
     assert loaded.policy.owner == "octo-org"
     assert list(loaded.policy.repositories) == ["pkg"]
-    assert loaded.policy.repositories["pkg"] == load(DEFAULT_POLICY).policy.repositories["widgets"]
+    assert loaded.policy.repositories["pkg"] == load(TEMPLATE).policy.repositories["widgets"]
     assert (tmp_path / "config" / "policy.schema.json").exists()
     assert "# To adapt it: set `owner`" in target.read_text()
     assert "wrote" in capsys.readouterr().out
@@ -34,6 +29,17 @@ def test_init_refuses_to_overwrite(capsys: pytest.CaptureFixture[str], tmp_path:
     assert main(["init", str(target)]) == 2
     assert "already exists; repoconf init never overwrites a policy" in capsys.readouterr().err
     assert target.read_text() == "mine\n"
+
+
+def test_init_into_an_unwritable_place_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["init", str(blocker / "config" / "policy.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"repoconf: error: {blocker / 'config' / 'policy.yaml'}: cannot write: ")
+    assert "Traceback" not in err
 
 
 def test_init_rejects_bad_names(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from infra.cli.main import main
+from repoconf.cli.main import main
 from tests.conftest import ROOT
 
 
@@ -20,8 +20,8 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_json_shape(capsys: pytest.CaptureFixture[str], default_policy: Path) -> None:
-    code, out, _ = run(capsys, "render", str(default_policy), "--format", "json")
+def test_json_shape(capsys: pytest.CaptureFixture[str], template: Path) -> None:
+    code, out, _ = run(capsys, "render", str(template), "--format", "json")
     assert code == 0
     document = json.loads(out)
     assert document["summary"] == {
@@ -42,13 +42,13 @@ def test_json_shape(capsys: pytest.CaptureFixture[str], default_policy: Path) ->
     }
 
 
-def test_table_and_markdown(capsys: pytest.CaptureFixture[str], default_policy: Path) -> None:
-    code, out, _ = run(capsys, "render", str(default_policy))
+def test_table_and_markdown(capsys: pytest.CaptureFixture[str], template: Path) -> None:
+    code, out, _ = run(capsys, "render", str(template))
     assert code == 0
     assert "RepositoryEnvironment                  widgets/production-deploy" in out
     assert "stable fake ids" in out
     assert out.count('"value": "[secret]"') == 4
-    code, out, _ = run(capsys, "render", str(default_policy), "--format", "markdown")
+    code, out, _ = run(capsys, "render", str(template), "--format", "markdown")
     assert code == 0
     assert out.startswith("## repoconf render\n")
     assert "### `widgets`" in out
@@ -76,7 +76,7 @@ def test_invalid_policy_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert "hunter2" not in err
 
 
-def test_render_needs_no_credentials_or_network(default_policy: Path) -> None:
+def test_render_needs_no_credentials_or_network(template: Path) -> None:
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -85,7 +85,7 @@ def test_render_needs_no_credentials_or_network(default_policy: Path) -> None:
     # An unroutable proxy: any attempt to reach the network would fail loudly.
     environment |= {"HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
     result = subprocess.run(
-        [sys.executable, "-m", "infra.cli.main", "render", str(default_policy)],
+        [sys.executable, "-m", "repoconf.cli.main", "render", str(template)],
         capture_output=True,
         text=True,
         env=environment,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from infra.cli.main import main
-from infra.policy.schema import policy_schema
+from repoconf.cli.main import main
+from repoconf.policy.schema import policy_schema
 from tests.conftest import ROOT
 
 
@@ -20,10 +20,8 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_default_policy_is_valid_without_warnings(
-    capsys: pytest.CaptureFixture[str], default_policy: Path
-) -> None:
-    code, out, err = run(capsys, "validate", str(default_policy), "--strict")
+def test_default_policy_is_valid_without_warnings(capsys: pytest.CaptureFixture[str], template: Path) -> None:
+    code, out, err = run(capsys, "validate", str(template), "--strict")
     assert code == 0
     assert err == ""
     assert out.endswith("valid: 1 repositories, 0 warning(s)\n")
@@ -78,11 +76,11 @@ def test_default_policy_is_valid_without_warnings(
 )
 def test_explain_ref_on_default_policy(
     capsys: pytest.CaptureFixture[str],
-    default_policy: Path,
+    template: Path,
     ref: str,
     expected: dict[str, tuple[bool, str]],
 ) -> None:
-    code, out, _ = run(capsys, "validate", str(default_policy), "--explain-ref", ref, "--format", "json")
+    code, out, _ = run(capsys, "validate", str(template), "--explain-ref", ref, "--format", "json")
     assert code == 0
     document = json.loads(out)
     assert document["explain"]["ref"] == ref
@@ -91,15 +89,15 @@ def test_explain_ref_on_default_policy(
     assert {e["name"]: (e["allowed"], e["reason"]) for e in repository["environments"]} == expected
 
 
-def test_explain_ref_text(capsys: pytest.CaptureFixture[str], default_policy: Path) -> None:
-    code, out, _ = run(capsys, "validate", str(default_policy), "--explain-ref", "refs/heads/dev")
+def test_explain_ref_text(capsys: pytest.CaptureFixture[str], template: Path) -> None:
+    code, out, _ = run(capsys, "validate", str(template), "--explain-ref", "refs/heads/dev")
     assert code == 0
     assert "deployments from refs/heads/dev:" in out
     assert "    qa                  refused  branch 'dev' matches none of the branches patterns 'main'" in out
 
 
-def test_explain_ref_needs_a_full_ref(capsys: pytest.CaptureFixture[str], default_policy: Path) -> None:
-    code, _, err = run(capsys, "validate", str(default_policy), "--explain-ref", "v1.2.3")
+def test_explain_ref_needs_a_full_ref(capsys: pytest.CaptureFixture[str], template: Path) -> None:
+    code, _, err = run(capsys, "validate", str(template), "--explain-ref", "v1.2.3")
     assert code == 2
     assert "write refs/heads/BRANCH or refs/tags/TAG" in err
 
@@ -185,34 +183,32 @@ def test_schema_describes_every_field() -> None:
             assert spec.get("description"), f"{name}.{field} has no description"
 
 
-def test_default_policy_points_editors_at_schema(default_policy: Path) -> None:
-    assert default_policy.read_text().splitlines()[0] == (
-        "# yaml-language-server: $schema=./policy.schema.json"
-    )
+def test_default_policy_points_editors_at_schema(template: Path) -> None:
+    assert template.read_text().splitlines()[0] == ("# yaml-language-server: $schema=./policy.schema.json")
 
 
-def test_validate_does_not_import_pulumi(default_policy: Path) -> None:
+def test_validate_does_not_import_pulumi(template: Path) -> None:
     probe = (
-        "import sys; from infra.cli.main import main; code = main(['validate', sys.argv[1]]); "
+        "import sys; from repoconf.cli.main import main; code = main(['validate', sys.argv[1]]); "
         "assert 'pulumi' not in sys.modules and 'httpx' not in sys.modules, 'heavy import'; "
         "sys.exit(code)"
     )
     result = subprocess.run(
-        [sys.executable, "-c", probe, str(default_policy)], capture_output=True, text=True, check=False
+        [sys.executable, "-c", probe, str(template)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
 
 
 def test_internal_errors_are_reported_without_traceback(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, default_policy: Path
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, template: Path
 ) -> None:
     def broken(_: object) -> None:
         raise RuntimeError("boom with details")
 
-    monkeypatch.setattr("infra.cli.validate.run_checks", broken)
-    code, _, err = run(capsys, "validate", str(default_policy))
+    monkeypatch.setattr("repoconf.cli.commands.validate.run_checks", broken)
+    code, _, err = run(capsys, "validate", str(template))
     assert code == 70
     assert "Traceback" not in err
     assert "internal error (RuntimeError)" in err
-    code, _, err = run(capsys, "--debug", "validate", str(default_policy))
+    code, _, err = run(capsys, "--debug", "validate", str(template))
     assert "Traceback" in err

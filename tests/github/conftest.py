@@ -6,17 +6,17 @@ from collections.abc import Iterator
 
 import pytest
 
-from infra.github.client import GitHub, RetryPolicy
-from infra.policy.loader import LoadedPolicy, load
-from tests.conftest import DEFAULT_POLICY
-from tests.github.fake_github import FakeGitHub
+from repoconf.github.client import GitHub, RetryPolicy
+from repoconf.policy.loader import LoadedPolicy, load
+from standin.github import FakeGitHub
+from tests.conftest import TEMPLATE
 
 TOKEN = "ghp_fake_test_token_0123456789"
 
 
 @pytest.fixture
 def policy() -> LoadedPolicy:
-    return load(DEFAULT_POLICY)
+    return load(TEMPLATE)
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ import time
 
 import pytest
 
-from infra.audit.run import audit
-from infra.github.client import GitHub, RetryPolicy, rate_limit_wait, resolve_api_url, resolve_token
-from infra.github.errors import GitHubError
-from infra.policy.loader import LoadedPolicy
-from tests.github.conftest import TOKEN
-from tests.github.fake_github import FakeGitHub
+from repoconf.audit.run import audit
+from repoconf.github.client import GitHub, RetryPolicy, rate_limit_wait, resolve_api_url, resolve_token
+from repoconf.github.errors import GitHubError
+from repoconf.policy.loader import LoadedPolicy
+from standin.github import FakeGitHub
+from tests.conftest import TOKEN
 
 SECONDARY = {
     "message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from infra.policy.checks import run_checks
-from infra.policy.diagnostics import Severity
-from infra.policy.loader import load
+from repoconf.policy.checks import run_checks
+from repoconf.policy.diagnostics import Severity
+from repoconf.policy.loader import load
 
 
 def by_rule(data: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
@@ -63,8 +63,8 @@ def test_diagnostics_name_the_file(data: Path) -> None:
     assert {d.severity for d in diagnostics} == {Severity.ERROR, Severity.WARNING}
 
 
-def test_shipped_policy_has_no_findings(default_policy: Path) -> None:
-    assert run_checks(load(default_policy)) == []
+def test_shipped_policy_has_no_findings(template: Path) -> None:
+    assert run_checks(load(template)) == []
 
 
 def test_same_source_in_two_scopes_is_not_a_surprise(tmp_path: Path) -> None:

@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from infra.policy.diagnostics import PolicyError
-from infra.policy.loader import load_text
+from repoconf.policy.diagnostics import PolicyError
+from repoconf.policy.loader import load_text
 
 HEADER = "version: 1\nowner: acme\n"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from infra.policy.loader import load, merge
-from infra.policy.model import ConfigSource, EnvSource, ProtectionEngine
+from repoconf.policy.loader import load, merge
+from repoconf.policy.model import ConfigSource, EnvSource, ProtectionEngine
 
 
 def test_repository_inheriting_everything(data: Path) -> None:

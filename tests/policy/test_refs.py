@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from infra.policy.refs import Ref, RefKind, ref_matches
+from repoconf.policy.refs import Ref, RefKind, ref_matches
 
 
 @pytest.mark.parametrize(

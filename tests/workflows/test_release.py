@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 import yaml
 
-from infra.cli.main import main
-from infra.policy.loader import load
-from infra.policy.refs import Ref, RefKind, explain
-from tests.conftest import DEFAULT_POLICY
+from repoconf.cli.main import main
+from repoconf.policy.loader import load
+from repoconf.policy.refs import Ref, RefKind, explain
+from tests.conftest import TEMPLATE
 from tests.workflows.actionlint import actionlint
 
 
@@ -29,7 +29,7 @@ def jobs(text: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("trusted", [False, True])
 def test_default_policy_workflow(capsys: pytest.CaptureFixture[str], tmp_path: Path, trusted: bool) -> None:
-    code, out, err = generate(capsys, str(DEFAULT_POLICY), *(["--trusted-publishing"] if trusted else []))
+    code, out, err = generate(capsys, str(TEMPLATE), *(["--trusted-publishing"] if trusted else []))
     assert code == 0, err
     path = tmp_path / "release.yaml"
     path.write_text(out)
@@ -76,8 +76,8 @@ def test_default_policy_workflow(capsys: pytest.CaptureFixture[str], tmp_path: P
 
 def test_every_environment_accepts_its_tag(capsys: pytest.CaptureFixture[str]) -> None:
     # The generated gates, checked independently against the policy with the explain-ref rules.
-    _, out, _ = generate(capsys, str(DEFAULT_POLICY))
-    settings = load(DEFAULT_POLICY).policy.repositories["widgets"]
+    _, out, _ = generate(capsys, str(TEMPLATE))
+    settings = load(TEMPLATE).policy.repositories["widgets"]
     for name, job in jobs(out).items():
         environment = job.get("environment")
         if environment is None:
@@ -89,7 +89,7 @@ def test_every_environment_accepts_its_tag(capsys: pytest.CaptureFixture[str]) -
 
 def test_override_that_still_works(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     policy = tmp_path / "policy.yaml"
-    text = DEFAULT_POLICY.read_text().replace(
+    text = TEMPLATE.read_text().replace(
         "    staging: {}                    # no protection rules: automated RC deployments to Test PyPI",
         '    staging: {deployment_refs: {tags: ["v*-rc*"]}, secrets: {TEST_PYPI_TOKEN: {config: t}}}',
     )
@@ -104,7 +104,7 @@ def test_override_that_still_works(capsys: pytest.CaptureFixture[str], tmp_path:
 def test_override_that_refuses_a_tag(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     policy = tmp_path / "policy.yaml"
     policy.write_text(
-        DEFAULT_POLICY.read_text()
+        TEMPLATE.read_text()
         + "  gadgets:\n    environments:\n      qa: {deployment_refs: {branches: [main], tags: null}}\n"
         "      staging: null\n"
     )
@@ -121,9 +121,7 @@ def test_override_that_refuses_a_tag(capsys: pytest.CaptureFixture[str], tmp_pat
 
 def test_missing_token_unless_trusted_publishing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     policy = tmp_path / "policy.yaml"
-    policy.write_text(
-        DEFAULT_POLICY.read_text().replace("    TEST_PYPI_TOKEN: {config: testPypiToken}\n", "")
-    )
+    policy.write_text(TEMPLATE.read_text().replace("    TEST_PYPI_TOKEN: {config: testPypiToken}\n", ""))
     code, _, err = generate(capsys, str(policy))
     assert code == 2
     assert (

@@ -1,1 +1,0 @@
-"""Reading GitHub's REST API: the client and the repository reader."""

@@ -1,0 +1,100 @@
+"""`repoconf import`: a policy YAML describing one live repository as it is.
+
+The policy has the owner and one repository, written out in full (no ``defaults``), so that auditing it
+against the same repository reports it compliant. Secret values cannot be read: each secret gets an
+``{env: NAME}`` source for the user to fill in. Rulesets repoconf did not create are listed in a comment
+(the audit only knows repoconf's own ruleset names); so are classic rules on other branches.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from repoconf.audit.read import LiveRepository, read_repository
+from repoconf.concepts.branches import RulesetView
+from repoconf.github.client import GitHub
+
+SCHEMA_COMMENT = "# yaml-language-server: $schema=./policy.schema.json"
+
+
+def _environment(view: dict[str, Any], secrets: set[str], variables: dict[str, str]) -> dict[str, Any]:
+    entry: dict[str, Any] = {}
+    reviewers = {kind: names for kind, names in view["reviewers"].items() if names}
+    if reviewers:
+        entry["reviewers"] = reviewers
+    entry["wait_timer"] = view["wait_timer"]
+    entry["prevent_self_review"] = view["prevent_self_review"]
+    entry["can_admins_bypass"] = view["can_admins_bypass"]
+    if view["deployment_refs"] is not None:
+        entry["deployment_refs"] = view["deployment_refs"]
+    if secrets:
+        entry["secrets"] = {name: {"env": name} for name in sorted(secrets)}
+    if variables:
+        entry["variables"] = dict(sorted(variables.items()))
+    return entry
+
+
+def _branch_rule(view: RulesetView) -> dict[str, Any]:
+    keys = (
+        "required_approvals",
+        "dismiss_stale_reviews",
+        "require_code_owner_reviews",
+        "required_status_checks",
+        "require_up_to_date",
+        "linear_history",
+        "enforce_admins",
+    )
+    rule = {key: view[key] for key in keys}
+    rule["required_status_checks"] = [
+        check["context"] if "app_id" not in check else check for check in view["required_status_checks"]
+    ]
+    return rule
+
+
+def describe(owner: str, live: LiveRepository) -> dict[str, Any]:
+    """The policy document for one live repository."""
+    settings: dict[str, Any] = {
+        "environments": {
+            name: _environment(env.view, env.secrets, env.variables)
+            for name, env in live.environments.items()
+        },
+        "secrets": {name: {"env": name} for name in sorted(live.secrets)},
+        "variables": dict(sorted(live.variables.items())),
+    }
+    classic = {branch: view for branch, view in live.classic.items() if view is not None}
+    if classic and not live.branch_rulesets:
+        settings["protection_engine"] = "classic"
+        settings["branches"] = {branch: _branch_rule(view) for branch, view in classic.items()}
+    else:
+        settings["branches"] = {pattern: _branch_rule(view) for pattern, view in live.branch_rulesets.items()}
+    if live.release_tags is not None:
+        tags = live.release_tags
+        settings["release_tags"] = {
+            "pattern": tags["pattern"],
+            "protect_from": tags["protect_from"],
+            "except": tags["except"],
+        }
+    return {"version": 1, "owner": owner, "repositories": {live.name: settings}}
+
+
+def import_repository(github: GitHub, owner: str, name: str) -> str:
+    """Read the repository and return the policy YAML text, with explanatory comments."""
+    repository = github.get(f"/repos/{owner}/{name}")
+    default_branch = str(repository.get("default_branch") or "main")
+    live = read_repository(github, owner, name, [default_branch])
+    document = describe(owner, live)
+    notes = [
+        SCHEMA_COMMENT,
+        f"# Imported by `repoconf import {owner}/{name}`: the repository's settings as they are.",
+        "# Secret values cannot be read: each secret reads an environment variable of its own name at",
+        "# deploy time; change its source to {config: KEY} to keep it in the stack's secret config.",
+    ]
+    if live.unmanaged_rulesets:
+        notes.append(
+            "# Rulesets not created by repoconf (not described here; recreate them as `branches` or "
+            "`release_tags`): " + ", ".join(sorted(live.unmanaged_rulesets))
+        )
+    body = yaml.safe_dump(document, sort_keys=False, default_flow_style=False, allow_unicode=True)
+    return "\n".join(notes) + "\n" + body

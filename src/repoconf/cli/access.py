@@ -1,0 +1,72 @@
+"""What several commands share: the repository filter, OWNER/REPO names and GitHub access options."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from repoconf.errors import UsageError
+from repoconf.policy.loader import LoadedPolicy
+from repoconf.policy.model import OWNER_PATTERN, REPOSITORY_NAME_PATTERN
+
+if TYPE_CHECKING:  # the HTTP client is imported only by the commands that talk to GitHub
+    from repoconf.github.client import GitHub
+
+FULL_NAME = re.compile(f"({OWNER_PATTERN.strip('^$')})/({REPOSITORY_NAME_PATTERN.strip('^$')})")
+
+
+def split_full_name(text: str, option: str) -> tuple[str, str]:
+    """``OWNER/REPO`` → (owner, repository), or a usage error naming ``option``."""
+    match = FULL_NAME.fullmatch(text)
+    if match is None:
+        raise UsageError(f"{option}: expected OWNER/REPO, got {text!r}")
+    return match.group(1), match.group(2)
+
+
+def selected_repositories(loaded: LoadedPolicy, names: list[str] | None) -> list[str] | None:
+    """The ``--repo`` names, checked against the policy; None when no filter was given."""
+    if not names:
+        return None
+    unknown = sorted(set(names) - set(loaded.policy.repositories))
+    if unknown:
+        known = ", ".join(sorted(loaded.policy.repositories))
+        raise UsageError(f"--repo: {', '.join(unknown)} not in the policy (it has: {known})")
+    return names
+
+
+def one_repository(loaded: LoadedPolicy, name: str | None) -> str:
+    """The ``--repo`` a single-repository command works on (optional when the policy has one)."""
+    repositories = loaded.policy.repositories
+    if name is None:
+        if len(repositories) != 1:
+            raise UsageError(
+                f"--repo: the policy has {len(repositories)} repositories: {', '.join(repositories)}"
+            )
+        return next(iter(repositories))
+    if name not in repositories:
+        raise UsageError(f"--repo: {name} not in the policy (it has: {', '.join(repositories)})")
+    return name
+
+
+@dataclass(frozen=True)
+class GitHubAccess:
+    """``--api-url``, ``--timeout`` and ``--retries``; the token comes from the environment."""
+
+    api_url: str | None = None
+    timeout: float = 10.0
+    retries: int = 5
+
+    def open(self, pool_size: int = 8) -> GitHub:
+        """A client from the options, the token from ``GITHUB_TOKEN``/``GH_TOKEN``."""
+        if self.timeout <= 0 or self.retries < 1:
+            raise UsageError("--timeout must be positive and --retries at least 1")
+        from repoconf.github.client import GitHub, RetryPolicy, resolve_api_url, resolve_token
+
+        return GitHub(
+            resolve_api_url(self.api_url),
+            resolve_token(),
+            timeout=self.timeout,
+            retry=RetryPolicy(attempts=self.retries),
+            pool_size=pool_size,
+        )

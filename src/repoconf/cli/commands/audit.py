@@ -1,0 +1,32 @@
+"""`repoconf audit`: live repositories against the policy, over GitHub's REST API."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from repoconf.cli.access import GitHubAccess, selected_repositories
+from repoconf.errors import ExitCode, UsageError
+from repoconf.policy.loader import load
+from repoconf.progress import terminal_progress
+
+
+def audit(
+    policy: str,
+    *,
+    access: GitHubAccess,
+    output: Literal["text", "json", "markdown"] = "text",
+    repositories: list[str] | None = None,
+    concurrency: int = 8,
+) -> ExitCode:
+    """Audit; exit 0 compliant, 1 drift."""
+    loaded = load(policy)
+    selected = selected_repositories(loaded, repositories)
+    if concurrency < 1:
+        raise UsageError("--concurrency must be at least 1")
+    from repoconf.audit.report import FORMATS
+    from repoconf.audit.run import audit as run_audit
+
+    with access.open(pool_size=concurrency) as github:
+        report = run_audit(github, loaded.policy, selected, concurrency, terminal_progress("audited"))
+    print(FORMATS[output](report))
+    return ExitCode.OK if report.compliant else ExitCode.DRIFT

@@ -1,0 +1,30 @@
+"""`repoconf render`: every resource the Pulumi program declares, without credentials."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from repoconf.cli.access import selected_repositories
+from repoconf.errors import ExitCode
+from repoconf.policy.loader import load
+from repoconf.progress import terminal_progress
+
+
+def render(
+    policy: str,
+    *,
+    output: Literal["table", "json", "markdown"] = "table",
+    repositories: list[str] | None = None,
+) -> ExitCode:
+    """Load the policy, run the program under mocks, print the resources."""
+    loaded = load(policy)
+    selected = selected_repositories(loaded, repositories)
+    # Pulumi is imported only here: `repoconf validate` stays fast.
+    from repoconf.render.formats import FORMATS
+    from repoconf.render.run import render as run_render
+
+    rendering = run_render(
+        loaded, set(selected) if selected else None, progress=terminal_progress("rendered")
+    )
+    print(FORMATS[output](rendering))
+    return ExitCode.OK

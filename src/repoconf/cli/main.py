@@ -1,0 +1,200 @@
+"""Entry point of the `repoconf` command: argparse, dispatch, and the one error boundary.
+
+Argument parsing lives here only; each command is a typed function in :mod:`repoconf.cli.commands`.
+A :class:`~repoconf.errors.RepoconfError` prints its lines and ends with its own exit code (SPEC §6);
+anything else is a bug and prints a traceback only with ``--debug``. Commands that need Pulumi or HTTP
+import them lazily so that ``repoconf validate`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from repoconf.cli.access import GitHubAccess
+from repoconf.cli.commands.audit import audit
+from repoconf.cli.commands.drift_issue import drift_issue
+from repoconf.cli.commands.importer import import_repository
+from repoconf.cli.commands.init import init
+from repoconf.cli.commands.render import render
+from repoconf.cli.commands.schema import schema
+from repoconf.cli.commands.validate import validate
+from repoconf.cli.commands.workflow import workflow_release
+from repoconf.errors import ExitCode, RepoconfError
+from repoconf.policy.loader import DEFAULT_POLICY
+
+Handler = Callable[[argparse.Namespace], ExitCode]
+Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+def _policy_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "policy", nargs="?", default=DEFAULT_POLICY, help=f"policy file ({DEFAULT_POLICY}; - for stdin)"
+    )
+
+
+def _repository_filter(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--repo", action="append", metavar="NAME", help="only this repository (repeatable)")
+
+
+def _github_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
+    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request (10)")
+    parser.add_argument(
+        "--retries",
+        type=int,
+        default=5,
+        help="attempts per request on 5xx, timeouts and connection errors (5)",
+    )
+
+
+def _access(args: argparse.Namespace) -> GitHubAccess:
+    return GitHubAccess(api_url=args.api_url, timeout=args.timeout, retries=args.retries)
+
+
+def _command(commands: Commands, name: str, help_text: str, handler: Handler) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(name, help=help_text)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every command."""
+    parser = argparse.ArgumentParser(
+        prog="repoconf", description="GitHub repository settings for a gated release process, as code."
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = _command(
+        commands,
+        "validate",
+        "validate a policy file (schema and checks)",
+        lambda a: validate(a.policy, strict=a.strict, explain_ref=a.explain_ref, output=a.format),
+    )
+    _policy_argument(p)
+    p.add_argument("--strict", action="store_true", help="warnings fail too")
+    p.add_argument(
+        "--explain-ref", metavar="REF", help="say per repository and environment whether REF may deploy"
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = _command(
+        commands,
+        "render",
+        "show every resource the Pulumi program declares (under mocks, no credentials)",
+        lambda a: render(a.policy, output=a.format, repositories=a.repo),
+    )
+    _policy_argument(p)
+    p.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    _repository_filter(p)
+
+    p = _command(
+        commands,
+        "audit",
+        "compare live repositories with the policy (read-only)",
+        lambda a: audit(
+            a.policy, access=_access(a), output=a.format, repositories=a.repo, concurrency=a.concurrency
+        ),
+    )
+    _policy_argument(p)
+    _repository_filter(p)
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.add_argument("--concurrency", type=int, default=8, help="repositories audited at once (8)")
+    _github_arguments(p)
+
+    p = _command(
+        commands,
+        "import",
+        "print a policy YAML describing an existing repository",
+        lambda a: import_repository(a.repository, access=_access(a)),
+    )
+    p.add_argument("repository", metavar="OWNER/REPO")
+    _github_arguments(p)
+
+    p = _command(
+        commands,
+        "drift-issue",
+        "open, update or close the one `drift` issue after a drift run (CI)",
+        lambda a: drift_issue(
+            a.repository,
+            audit_report=a.audit_report,
+            audit_exit=a.audit_exit,
+            pulumi_outcome=a.pulumi_outcome,
+            run_url=a.run_url,
+            access=_access(a),
+        ),
+    )
+    p.add_argument("--repository", required=True, metavar="OWNER/REPO", help="where the issue lives")
+    p.add_argument("--audit-report", required=True, type=Path, help="`repoconf audit --format markdown`")
+    p.add_argument("--audit-exit", required=True, type=int, help="the audit's exit code")
+    p.add_argument(
+        "--pulumi-outcome", required=True, help="outcome of the refresh preview (success, failure, skipped)"
+    )
+    p.add_argument("--run-url", required=True, help="link to the workflow run")
+    _github_arguments(p)
+
+    workflow = commands.add_parser("workflow", help="generate workflows for configured repositories")
+    kinds = workflow.add_subparsers(dest="kind", required=True, metavar="KIND")
+    p = _command(
+        kinds,
+        "release",
+        "print .github/workflows/release.yaml for a repository of the policy",
+        lambda a: workflow_release(a.policy, repository=a.repo, trusted_publishing=a.trusted_publishing),
+    )
+    _policy_argument(p)
+    p.add_argument("--repo", metavar="NAME", help="the repository (needed when the policy has several)")
+    p.add_argument(
+        "--trusted-publishing", action="store_true", help="publish with PyPI trusted publishing (no token)"
+    )
+
+    p = _command(
+        commands,
+        "init",
+        "write a starter config/policy.yaml (never overwrites)",
+        lambda a: init(a.path, owner=a.owner, repository=a.repo),
+    )
+    p.add_argument("path", nargs="?", default=Path(DEFAULT_POLICY), type=Path)
+    p.add_argument("--owner", default="acme", help="organization or user owning the repositories")
+    p.add_argument("--repo", default="widgets", help="the first repository")
+
+    _command(commands, "schema", "print the policy's JSON Schema", lambda a: schema())
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return int(handler(args))
+    except RepoconfError as error:
+        for line in error.lines():
+            print(line, file=sys.stderr)
+        return int(error.exit_code)
+    except KeyboardInterrupt:
+        print("repoconf: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return int(ExitCode.OK)
+    except Exception as error:  # noqa: BLE001 - the boundary: anything unexpected is a bug
+        if args.debug:
+            traceback.print_exc()
+        print(
+            f"repoconf: internal error ({type(error).__name__}); this is a bug — "
+            "rerun with --debug and report the traceback",
+            file=sys.stderr,
+        )
+        return int(ExitCode.BUG)
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

@@ -1,0 +1,119 @@
+"""Checks beyond the schema (SPEC §3): rules that catch policies GitHub accepts but that do not work.
+
+Each rule is a function of one repository's merged settings yielding problems; :func:`run_checks` locates
+them in the file and reports a problem written once in ``defaults`` once, not once per
+repository.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from repoconf.policy.diagnostics import Diagnostic, Problem, Severity, collapse
+from repoconf.policy.loader import LoadedPolicy
+from repoconf.policy.model import MAX_REVIEWERS, RepositorySettings
+from repoconf.policy.refs import Ref, RefKind, explain, ref_matches, sample_tag
+
+Rule = Callable[[RepositorySettings], Iterator[Problem]]
+
+
+def tags_vs_branch_only(settings: RepositorySettings) -> Iterator[Problem]:
+    """Release runs are triggered by tags: an environment limited to branches rejects them."""
+    if settings.release_tags is None:
+        return
+    pattern = settings.release_tags.pattern
+    tag = Ref(RefKind.TAG, sample_tag(pattern))
+    for name, environment in settings.environments.items():
+        refs = environment.deployment_refs
+        if refs is None or explain(settings, environment, tag).allowed:
+            continue
+        if refs.tags and any(ref_matches(t, tag.name) or t == pattern for t in refs.tags):
+            continue
+        if refs.protected:
+            kind, fix = (
+                "protected branches",
+                f"replace `protected: true` with `branches: [...]` and `tags: [{pattern!r}]`",
+            )
+        else:
+            kind, fix = "branches", f"add `tags: [{pattern!r}]`"
+        yield Problem(
+            ("environments", name, "deployment_refs"),
+            f"environment {name!r} admits {kind} but no tag matching release pattern {pattern!r}: "
+            f'tag-triggered releases fail with "Tag {tag.name} is not allowed to deploy to {name}"; '
+            f"{fix}",
+            Severity.WARNING,
+            name,
+        )
+
+
+def secret_in_two_scopes(settings: RepositorySettings) -> Iterator[Problem]:
+    """A secret at repository and environment level from different sources: inside the environment's
+    jobs the environment's value silently wins. The same source in both scopes is the same value, so
+    nothing can surprise (the seed's process keeps PYPI_TOKEN in both on purpose).
+    """
+    repository_secrets = {name.upper(): source for name, source in settings.secrets.items()}
+    for env_name, environment in settings.environments.items():
+        for secret, source in environment.secrets.items():
+            shadowed = repository_secrets.get(secret.upper())
+            if shadowed is not None and shadowed != source:
+                yield Problem(
+                    ("environments", env_name, "secrets", secret),
+                    f"secret {secret!r} is also a repository secret with another source "
+                    f"({shadowed.describe()}); inside environment {env_name!r} the environment's "
+                    f"value ({source.describe()}) wins: use one source or rename one",
+                    Severity.WARNING,
+                    env_name,
+                )
+
+
+def reviewer_limits(settings: RepositorySettings) -> Iterator[Problem]:
+    """At most six reviewers; self-review prevention with one user can never be approved."""
+    for name, environment in settings.environments.items():
+        reviewers = environment.reviewers
+        if reviewers is None:
+            continue
+        if reviewers.count > MAX_REVIEWERS:
+            yield Problem(
+                ("environments", name, "reviewers"),
+                f"{reviewers.count} reviewers; GitHub allows at most {MAX_REVIEWERS} "
+                "(users and teams together): use a team",
+                Severity.ERROR,
+                name,
+            )
+        if environment.prevent_self_review and len(reviewers.users) == 1 and not reviewers.teams:
+            yield Problem(
+                ("environments", name, "prevent_self_review"),
+                f"prevent_self_review with the single reviewer {reviewers.users[0]!r}: runs they "
+                "trigger can never be approved; add a second reviewer or a team",
+                Severity.WARNING,
+                name,
+            )
+
+
+def required_checks(settings: RepositorySettings) -> Iterator[Problem]:
+    """A branch rule with no required check and no approval protects nothing."""
+    for pattern, rule in settings.branches.items():
+        if not rule.required_status_checks and rule.required_approvals == 0:
+            yield Problem(
+                ("branches", pattern, "required_status_checks"),
+                f"branch rule {pattern!r} requires no status check and no approval, so it "
+                "protects nothing: add required_status_checks or required_approvals",
+                Severity.WARNING,
+            )
+
+
+RULES: dict[str, Rule] = {
+    "tags-vs-branch-only": tags_vs_branch_only,
+    "secret-in-two-scopes": secret_in_two_scopes,
+    "reviewer-limit": reviewer_limits,
+    "required-checks": required_checks,
+}
+
+
+def run_checks(loaded: LoadedPolicy) -> list[Diagnostic]:
+    """Every rule over every repository, located and collapsed across repositories."""
+    found: list[Diagnostic] = []
+    for repository, settings in loaded.policy.repositories.items():
+        for rule_name, rule in RULES.items():
+            found += [loaded.diagnose(repository, problem, rule_name) for problem in rule(settings)]
+    return collapse(found)

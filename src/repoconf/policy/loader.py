@@ -1,0 +1,360 @@
+"""Policy file → one validated, merged :class:`RepositorySettings` per repository.
+
+Every error is located at the line where the offending value was written, including values written in
+``defaults`` that only fail once merged into a repository (the repository is then named).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path as FilePath
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
+
+from repoconf.errors import Location
+from repoconf.policy.diagnostics import Diagnostic, PolicyError, Problem, collapse, dotted
+from repoconf.policy.model import (
+    OWNER_PATTERN,
+    REPOSITORY_NAME_PATTERN,
+    Policy,
+    RepositorySettings,
+)
+from repoconf.policy.source import Path, SourceError, SourceMap, parse
+
+DEFAULT_POLICY = "config/policy.yaml"
+STDIN = "-"
+
+
+class _Header(BaseModel):
+    """The file's top level; `defaults` and entries are validated after merging."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: Literal[1]
+    owner: str = Field(pattern=OWNER_PATTERN)
+    defaults: dict[str, Any] | None = None
+    repositories: dict[typing.Annotated[str, Field(pattern=REPOSITORY_NAME_PATTERN)], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class LoadedPolicy:
+    """A validated policy and where each repository's merged values were written."""
+
+    policy: Policy
+    source: SourceMap
+    origins: dict[str, dict[Path, Path]]
+
+    def origin(self, repository: str, path: Path) -> Path:
+        """Document path where a merged repository value (or its nearest ancestor) was written."""
+        found = _nearest_origin(self.origins[repository], path)
+        return found[0] if found is not None else ("repositories", repository)
+
+    def location(self, repository: str, path: Path) -> Location:
+        """File location of a merged repository value (or its nearest written ancestor)."""
+        return self.source.value(self.origin(repository, path))
+
+    def diagnose(self, repository: str, problem: Problem, rule: str) -> Diagnostic:
+        """A repository's problem located where the offending value was written."""
+        return Diagnostic(
+            location=self.location(repository, problem.path),
+            path=dotted(self.origin(repository, problem.path)),
+            message=problem.message,
+            severity=problem.severity,
+            rule=rule,
+            repository=repository,
+            environment=problem.environment,
+        )
+
+
+def _nearest_origin(origins: dict[Path, Path], path: Path) -> tuple[Path, Path] | None:
+    """Where the value at ``path`` (or its nearest recorded ancestor) was written, and the rest of
+    ``path`` below that ancestor.
+    """
+    for end in range(len(path), -1, -1):
+        origin = origins.get(path[:end])
+        if origin is not None:
+            return origin, path[end:]
+    return None
+
+
+def _record(value: Any, out: Path, origin: Path, origins: dict[Path, Path]) -> None:
+    origins[out] = origin
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _record(item, (*out, key), (*origin, key), origins)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _record(item, (*out, index), (*origin, index), origins)
+
+
+def merge(
+    base: Any, base_origin: Path, override: Any, override_origin: Path, out: Path, origins: dict[Path, Path]
+) -> Any:
+    """Deep-merge ``override`` over ``base``: mappings key by key, lists and scalars replace, ``None``
+    removes the inherited key. ``origins`` learns, for every merged path, the document path it came from.
+
+    A secret's source is one value, not a mapping to merge: ``{env: X}`` over ``{config: y}`` replaces
+    it rather than producing a source with both keys.
+    """
+    secret_source = len(out) >= 2 and out[-2] == "secrets"
+    if secret_source or not (isinstance(base, dict) and isinstance(override, dict)):
+        _record(override, out, override_origin, origins)
+        return override
+    origins[out] = override_origin
+    result: dict[str, Any] = {}
+    for key, value in base.items():
+        if key not in override:
+            result[key] = value
+            _record(value, (*out, key), (*base_origin, key), origins)
+    for key, value in override.items():
+        if value is None:
+            continue
+        if key in base and base[key] is not None:
+            result[key] = merge(
+                base[key], (*base_origin, key), value, (*override_origin, key), (*out, key), origins
+            )
+        else:
+            result[key] = value
+            _record(value, (*out, key), (*override_origin, key), origins)
+    return result
+
+
+def _annotation_models(annotation: Any) -> tuple[list[type[BaseModel]], bool]:
+    """Models reachable from a field annotation, and whether a mapping key comes first."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _annotation_models(typing.get_args(annotation)[0])
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation], False
+    if origin is dict:
+        models, _ = _annotation_models(typing.get_args(annotation)[1])
+        return models, True
+    if origin in (typing.Union, types.UnionType, tuple, list):
+        found: list[type[BaseModel]] = []
+        for arg in typing.get_args(annotation):
+            if arg is not Ellipsis:
+                found.extend(_annotation_models(arg)[0])
+        return found, False
+    return [], False
+
+
+def _allowed_keys(root: type[BaseModel], path: Path) -> list[str]:
+    """Field names (by alias) of the model(s) at ``path`` below ``root``."""
+    models: list[type[BaseModel]] = [root]
+    pending_key = False
+    for element in path:
+        if pending_key:
+            pending_key = False
+            continue
+        if isinstance(element, int):
+            continue
+        following: list[type[BaseModel]] = []
+        for model in models:
+            for name, info in model.model_fields.items():
+                if element in (name, info.alias):
+                    found, pending_key = _annotation_models(info.annotation)
+                    following.extend(found)
+        models = following
+    return sorted({info.alias or name for model in models for name, info in model.model_fields.items()})
+
+
+def _has_child(node: Any, element: str | int) -> bool:
+    if isinstance(node, dict):
+        return element in node
+    return isinstance(node, list) and isinstance(element, int) and 0 <= element < len(node)
+
+
+def _data_path(data: Any, loc: tuple[int | str, ...]) -> Path:
+    """Pydantic's error location reduced to the path of the value in the data.
+
+    Pydantic inserts union tags, model names and ``[key]`` markers; the data decides what is real.
+    """
+    path: list[str | int] = []
+    current = data
+    for index, element in enumerate(loc):
+        if _has_child(current, element):
+            path.append(element)
+            current = current[element]
+        elif (
+            index == len(loc) - 1
+            and isinstance(current, dict)
+            and isinstance(element, str)
+            and element != "[key]"
+        ):
+            path.append(element)
+            current = None
+    return tuple(path)
+
+
+def _message(error: ErrorDetails, root: type[BaseModel], path: Path, present: bool) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        key = str(path[-1])
+        allowed = _allowed_keys(root, path[:-1])
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        expected = f" (expected one of: {', '.join(allowed)})" if allowed else ""
+        return f"unknown key {key!r}{hint}{expected}"
+    if kind == "missing" and not present:
+        return f"required field {str(path[-1])!r} is missing"
+    message = error["msg"]
+    if kind == "value_error":
+        message = message.removeprefix("Value error, ")
+    elif kind == "int_type" and str(error.get("input")).strip().lstrip("-").isdigit():
+        message += " (write the number without quotes)"
+    elif kind == "string_type" and isinstance(error.get("input"), (int, float, bool)):
+        message += " (quote the value so YAML keeps it as written, e.g. '3.10')"
+    return message
+
+
+def _diagnostics(
+    error: ValidationError,
+    data: Any,
+    root: type[BaseModel],
+    locate: typing.Callable[[Path, bool], tuple[Location, Path]],
+    repository: str | None,
+) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for detail in error.errors(include_url=False, include_input=True):
+        path = _data_path(data, detail["loc"])
+        if detail["type"] == "missing":
+            path = (*path, *[e for e in detail["loc"][len(path) :] if isinstance(e, str)][-1:])
+        present = _exists(data, path)
+        at_key = detail["type"] == "extra_forbidden" or detail["loc"][-1:] == ("[key]",)
+        location, document_path = locate(path, at_key)
+        message = _message(detail, root, path, present)
+        if detail["loc"][-1:] == ("[key]",):
+            message = f"invalid name {str(path[-1])!r}: {message}"
+        environment = str(path[1]) if len(path) > 1 and path[0] == "environments" else None
+        found.append(
+            Diagnostic(
+                location=location,
+                path=dotted(document_path),
+                message=message,
+                repository=repository,
+                environment=environment,
+            )
+        )
+    return found
+
+
+def _exists(data: Any, path: Path) -> bool:
+    current = data
+    for element in path:
+        if _has_child(current, element):
+            current = current[element]
+        else:
+            return False
+    return True
+
+
+def _locator(
+    source: SourceMap, origins: dict[Path, Path], prefix: Path
+) -> typing.Callable[[Path, bool], tuple[Location, Path]]:
+    def locate(path: Path, at_key: bool) -> tuple[Location, Path]:
+        found = _nearest_origin(origins, path)
+        if found is None:
+            return source.value(prefix), (*prefix, *path)
+        origin, rest = found
+        document = (*origin, *rest)
+        return (source.key(document) if at_key and not rest else source.value(document)), document
+
+    return locate
+
+
+def load_text(text: str, file: str) -> LoadedPolicy:
+    """Validate policy YAML text; raise :class:`PolicyError` with every problem found."""
+    try:
+        data, source = parse(text, file)
+    except SourceError as error:
+        raise PolicyError([Diagnostic(error.location, dotted(error.path), error.message)]) from None
+    if not isinstance(data, dict):
+        raise PolicyError(
+            [
+                Diagnostic(
+                    source.value(()),
+                    "",
+                    "the policy must be a mapping with version, owner, defaults and repositories",
+                )
+            ]
+        )
+    diagnostics: list[Diagnostic] = []
+    header: _Header | None = None
+    try:
+        header = _Header.model_validate(data)
+    except ValidationError as error:
+        identity = {path: path for path in source.values}
+        diagnostics.extend(_diagnostics(error, data, _Header, _locator(source, identity, ()), None))
+
+    # Even when the top level is wrong, every well-formed repository entry is still validated, so that
+    # one run reports every problem of the file.
+    raw_defaults = data.get("defaults")
+    defaults: dict[str, Any] = raw_defaults if isinstance(raw_defaults, dict) else {}
+    raw_repositories = data.get("repositories")
+    entries: dict[str, Any] = {
+        name: entry
+        for name, entry in (raw_repositories.items() if isinstance(raw_repositories, dict) else ())
+        if isinstance(entry, dict | None) and re.fullmatch(REPOSITORY_NAME_PATTERN, name)
+    }
+    if not entries:
+        # `defaults` may be partial (a repository can complete it), so it is only validated on its own
+        # when no repository will validate it merged.
+        default_origins: dict[Path, Path] = {}
+        _record(defaults, (), ("defaults",), default_origins)
+        try:
+            RepositorySettings.model_validate(defaults)
+        except ValidationError as error:
+            diagnostics.extend(
+                _diagnostics(
+                    error,
+                    defaults,
+                    RepositorySettings,
+                    _locator(source, default_origins, ("defaults",)),
+                    None,
+                )
+            )
+
+    repositories: dict[str, RepositorySettings] = {}
+    all_origins: dict[str, dict[Path, Path]] = {}
+    for name, entry in entries.items():
+        origins: dict[Path, Path] = {}
+        prefix: Path = ("repositories", name)
+        merged = merge(defaults, ("defaults",), entry or {}, prefix, (), origins)
+        all_origins[name] = origins
+        try:
+            repositories[name] = RepositorySettings.model_validate(merged)
+        except ValidationError as error:
+            diagnostics.extend(
+                _diagnostics(error, merged, RepositorySettings, _locator(source, origins, prefix), name)
+            )
+    if diagnostics or header is None:
+        raise PolicyError(collapse(diagnostics))
+    return LoadedPolicy(Policy(owner=header.owner, repositories=repositories), source, all_origins)
+
+
+def load(path: str | FilePath) -> LoadedPolicy:
+    """Read and validate a policy file; ``-`` reads standard input."""
+    file = str(path)
+    if file == STDIN:
+        try:
+            text = sys.stdin.buffer.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise PolicyError(
+                [Diagnostic(Location("<stdin>", 1, 1), "", "cannot read: not UTF-8 text")]
+            ) from None
+        return load_text(text, "<stdin>")
+    try:
+        text = FilePath(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PolicyError([Diagnostic(Location(file, 1, 1), "", "no such file")]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+        raise PolicyError([Diagnostic(Location(file, 1, 1), "", f"cannot read: {reason}")]) from None
+    return load_text(text, file)

@@ -1,0 +1,167 @@
+"""YAML text to plain data with the line and column of every key and value.
+
+PyYAML's composer keeps a mark on every node; this module walks the node graph itself instead of using
+PyYAML's constructor, because the constructor silently keeps the last of duplicate keys and expands
+aliases without bound. Paths are tuples of mapping keys and list indexes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from repoconf.errors import Location
+
+Path = tuple[str | int, ...]
+
+# An alias expands to a copy of its anchor; a document of nested aliases ("billion laughs") expands
+# exponentially. Real policies expand a few times at most, so a generous budget over the document's
+# own node count refuses bombs quickly without ever refusing an honest file.
+EXPANSION_FACTOR = 20
+EXPANSION_FLOOR = 100_000
+
+
+@dataclass
+class SourceMap:
+    """Where each value (and each mapping key) of a document was written."""
+
+    file: str
+    values: dict[Path, Location] = field(default_factory=dict)
+    keys: dict[Path, Location] = field(default_factory=dict)
+
+    def value(self, path: Path) -> Location:
+        """Location of the value at ``path``, or of its nearest written ancestor."""
+        return self._nearest(self.values, path)
+
+    def key(self, path: Path) -> Location:
+        """Location of the key naming ``path`` (falls back to the value's location)."""
+        if path in self.keys:
+            return self.keys[path]
+        return self.value(path)
+
+    def _nearest(self, table: dict[Path, Location], path: Path) -> Location:
+        for end in range(len(path), -1, -1):
+            location = table.get(path[:end])
+            if location is not None:
+                return location
+        return Location(self.file, 1, 1)
+
+
+class SourceError(Exception):
+    """The YAML itself is unusable (syntax, duplicate key, alias bomb...)."""
+
+    def __init__(self, location: Location, path: Path, message: str) -> None:
+        super().__init__(message)
+        self.location = location
+        self.path = path
+        self.message = message
+
+
+def _location(file: str, node: yaml.Node) -> Location:
+    return Location(file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Builder:
+    def __init__(self, file: str, budget: int) -> None:
+        self.file = file
+        self.budget = budget
+        self.source = SourceMap(file)
+        self._active: set[int] = set()
+        self._scalars = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, path: Path) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise SourceError(
+                _location(self.file, node),
+                path,
+                "YAML aliases expand to too many values; write the repeated settings once in "
+                "`defaults` instead of nesting anchors",
+            )
+        self.source.values[path] = _location(self.file, node)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalars.construct_object(node)
+        if id(node) in self._active:
+            raise SourceError(_location(self.file, node), path, "a YAML alias refers to its own anchor")
+        self._active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
+        finally:
+            self._active.discard(id(node))
+        raise SourceError(_location(self.file, node), path, "unsupported YAML node")
+
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key_location = _location(self.file, key_node)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise SourceError(
+                    key_location,
+                    path,
+                    "YAML merge keys (<<) are not supported; put shared settings in `defaults`",
+                )
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise SourceError(key_location, path, "mapping keys must be plain strings")
+            key = key_node.value
+            if key in result:
+                first = self.source.keys[(*path, key)]
+                raise SourceError(
+                    key_location,
+                    (*path, key),
+                    f"duplicate key {key!r} (first written at line {first.line}); "
+                    "YAML would silently keep only the last one",
+                )
+            self.source.keys[(*path, key)] = key_location
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+
+def _count_nodes(root: yaml.Node) -> int:
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+    return len(seen)
+
+
+def parse(text: str, file: str) -> tuple[Any, SourceMap]:
+    """Parse one YAML document into plain data and its source map.
+
+    Raises :class:`SourceError` for syntax errors, several documents, duplicate keys, merge keys and
+    alias expansion beyond a budget proportional to the document's size.
+    """
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = error.problem or error.context or "invalid YAML"
+        raise SourceError(Location(file, line, column), (), f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as error:
+        raise SourceError(Location(file, 1, 1), (), f"invalid YAML: {error}") from None
+    if root is None:
+        raise SourceError(Location(file, 1, 1), (), "the policy file is empty")
+    budget = max(EXPANSION_FLOOR, EXPANSION_FACTOR * _count_nodes(root))
+    builder = _Builder(file, budget)
+    try:
+        data = builder.build(root, ())
+    except RecursionError:
+        raise SourceError(_location(file, root), (), "the document nests too deeply to be a policy") from None
+    except yaml.constructor.ConstructorError as error:
+        mark = error.problem_mark
+        location = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file, 1, 1)
+        raise SourceError(location, (), f"invalid YAML value: {error.problem}") from None
+    return data, builder.source

@@ -1,0 +1,133 @@
+"""Branch rules (repository rulesets or classic branch protection) and the release-tag ruleset."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_github as github
+
+from repoconf.concepts.names import RELEASE_TAG_RULESET, branch_ruleset_title
+from repoconf.policy.model import BranchRule, ReleaseTags, TagOperation
+from repoconf.program import names
+from repoconf.program.options import OptionPlanner
+
+# GitHub's built-in repository role ids: 5 is "admin". With enforce_admins false, repository admins may
+# bypass the branch ruleset, which is what classic protection's "Include administrators" off means.
+REPOSITORY_ADMIN_ROLE = 5
+
+
+def declare_branch_ruleset(
+    parent: pulumi.Resource, pattern: str, rule: BranchRule, planner: OptionPlanner
+) -> github.RepositoryRuleset:
+    """A ``repoconf branch <pattern>`` ruleset."""
+    checks = rule.check_contexts()
+    status_checks = (
+        github.RepositoryRulesetRulesRequiredStatusChecksArgs(
+            required_checks=[
+                github.RepositoryRulesetRulesRequiredStatusChecksRequiredCheckArgs(
+                    context=context, integration_id=app_id
+                )
+                for context, app_id in checks
+            ],
+            strict_required_status_checks_policy=rule.require_up_to_date,
+        )
+        if checks
+        else None
+    )
+    bypass = (
+        []
+        if rule.enforce_admins
+        else [
+            github.RepositoryRulesetBypassActorArgs(
+                actor_id=REPOSITORY_ADMIN_ROLE, actor_type="RepositoryRole", bypass_mode="always"
+            )
+        ]
+    )
+    return github.RepositoryRuleset(
+        names.branch_rule(planner.repository, pattern),
+        name=branch_ruleset_title(pattern),
+        repository=planner.repository,
+        target="branch",
+        enforcement="active",
+        conditions=github.RepositoryRulesetConditionsArgs(
+            ref_name=github.RepositoryRulesetConditionsRefNameArgs(
+                includes=[f"refs/heads/{pattern}"], excludes=[]
+            )
+        ),
+        bypass_actors=bypass,
+        rules=github.RepositoryRulesetRulesArgs(
+            pull_request=github.RepositoryRulesetRulesPullRequestArgs(
+                required_approving_review_count=rule.required_approvals,
+                dismiss_stale_reviews_on_push=rule.dismiss_stale_reviews,
+                require_code_owner_review=rule.require_code_owner_reviews,
+            ),
+            required_status_checks=status_checks,
+            required_linear_history=rule.linear_history,
+            deletion=True,
+            non_fast_forward=True,
+        ),
+        opts=planner.repository_child(parent),
+    )
+
+
+def declare_classic_protection(
+    parent: pulumi.Resource,
+    pattern: str,
+    rule: BranchRule,
+    repository_node_id: pulumi.Input[str],
+    planner: OptionPlanner,
+) -> github.BranchProtection:
+    """Classic branch protection; app-pinned checks are reduced to their names (see docs)."""
+    return github.BranchProtection(
+        names.branch_rule(planner.repository, pattern),
+        repository_id=repository_node_id,
+        pattern=pattern,
+        enforce_admins=rule.enforce_admins,
+        required_linear_history=rule.linear_history,
+        allows_deletions=False,
+        allows_force_pushes=False,
+        required_status_checks=[
+            github.BranchProtectionRequiredStatusCheckArgs(
+                strict=rule.require_up_to_date,
+                contexts=[context for context, _ in rule.check_contexts()],
+            )
+        ]
+        if rule.required_status_checks or rule.require_up_to_date
+        else [],
+        required_pull_request_reviews=[
+            github.BranchProtectionRequiredPullRequestReviewArgs(
+                required_approving_review_count=rule.required_approvals,
+                dismiss_stale_reviews=rule.dismiss_stale_reviews,
+                require_code_owner_reviews=rule.require_code_owner_reviews,
+            )
+        ],
+        opts=planner.classic_protection(parent, pattern),
+    )
+
+
+def declare_release_tags(
+    parent: pulumi.Resource, tags: ReleaseTags, planner: OptionPlanner
+) -> github.RepositoryRuleset:
+    """The ``repoconf release tags`` ruleset: matching tags cannot be deleted, moved or force-pushed."""
+    forbidden = set(tags.protect_from)
+    return github.RepositoryRuleset(
+        names.release_tags(planner.repository),
+        name=RELEASE_TAG_RULESET,
+        repository=planner.repository,
+        target="tag",
+        enforcement="active",
+        conditions=github.RepositoryRulesetConditionsArgs(
+            ref_name=github.RepositoryRulesetConditionsRefNameArgs(
+                includes=[f"refs/tags/{tags.pattern}"],
+                excludes=[f"refs/tags/{pattern}" for pattern in tags.except_],
+            )
+        ),
+        bypass_actors=[],
+        # the provider's typed fields, one per TagOperation.rule
+        rules=github.RepositoryRulesetRulesArgs(
+            deletion=TagOperation.DELETION in forbidden,
+            update=TagOperation.UPDATE in forbidden,
+            non_fast_forward=TagOperation.FORCE_PUSH in forbidden,
+            creation=TagOperation.CREATION in forbidden,
+        ),
+        opts=planner.repository_child(parent),
+    )

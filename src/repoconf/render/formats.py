@@ -1,0 +1,128 @@
+"""`repoconf render` output: a table for terminals, JSON (SPEC §6), markdown for job summaries."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from repoconf.render.mocks import Declaration
+from repoconf.render.run import Rendering
+
+LOOKUP_NOTE = (
+    "Look-ups (reviewer ids, repository node ids) were answered with stable fake ids: render needs no "
+    "credentials. Secret values are never read and show as [secret]."
+)
+LOOKUP_KINDS = {
+    "github:index/getUser:getUser": "users",
+    "github:index/getTeam:getTeam": "teams",
+    "github:index/getRepository:getRepository": "repositories",
+}
+
+
+def _short_type(token: str) -> str:
+    return token.rsplit(":", 1)[-1]
+
+
+def _options(declaration: Declaration) -> dict[str, Any]:
+    return {
+        "protect": declaration.protect,
+        "import": declaration.import_id,
+        "depends_on": declaration.depends_on,
+    }
+
+
+def _lookups(rendering: Rendering) -> dict[str, Any]:
+    counts = {kind: rendering.lookups.get(token, 0) for token, kind in LOOKUP_KINDS.items()}
+    return {"fake_ids": True, **counts}
+
+
+def as_json(rendering: Rendering) -> str:
+    """The stable JSON shape of SPEC §6 (plus ``summary.lookups``, saying the ids are fake)."""
+    document = {
+        "resources": [
+            {
+                "type": d.type,
+                "name": d.name,
+                "parent": d.parent,
+                "inputs": d.inputs,
+                "options": _options(d),
+            }
+            for d in rendering.declarations
+        ],
+        "summary": {
+            "repositories": rendering.repositories,
+            "resources": len(rendering.declarations),
+            "lookups": _lookups(rendering),
+        },
+    }
+    return json.dumps(document, indent=2, sort_keys=False)
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(", ", ": "), sort_keys=True)
+
+
+def _option_text(declaration: Declaration) -> str:
+    parts = []
+    if declaration.protect:
+        parts.append("protect")
+    if declaration.import_id:
+        parts.append(f"import={declaration.import_id}")
+    if declaration.depends_on:
+        parts.append("depends_on=" + ",".join(declaration.depends_on))
+    return " ".join(parts) or "-"
+
+
+def _summary_line(rendering: Rendering) -> str:
+    lookups = _lookups(rendering)
+    return (
+        f"{rendering.repositories} repositories, {len(rendering.declarations)} resources; "
+        f"look-ups: {lookups['users']} users, {lookups['teams']} teams, "
+        f"{lookups['repositories']} repositories"
+    )
+
+
+def as_table(rendering: Rendering) -> str:
+    """One row per resource: type, logical name, parent, options, then its inputs."""
+    header = ("TYPE", "NAME", "PARENT", "OPTIONS")
+    rows = [(_short_type(d.type), d.name, d.parent or "-", _option_text(d)) for d in rendering.declarations]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for row, declaration in zip([header, *rows], [None, *rendering.declarations], strict=True):
+        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        if declaration is not None and declaration.inputs:
+            lines.append(f"    inputs: {_compact(declaration.inputs)}")
+    lines += ["", _summary_line(rendering), LOOKUP_NOTE]
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def as_markdown(rendering: Rendering) -> str:
+    """A pull request's job summary: one table per repository."""
+    lines = ["## repoconf render", "", _summary_line(rendering) + ".", "", f"> {LOOKUP_NOTE}", ""]
+    by_repository: dict[str, list[Declaration]] = {}
+    top_level: list[Declaration] = []
+    roots = {d.name for d in rendering.declarations if d.type == "repoconf:index:Repository"}
+    for declaration in rendering.declarations:
+        repository = declaration.name.split("/", 1)[0]
+        if repository in roots:
+            by_repository.setdefault(repository, []).append(declaration)
+        else:
+            top_level.append(declaration)
+    sections = [("Provider", top_level)] if top_level else []
+    sections += [(f"`{name}`", items) for name, items in by_repository.items()]
+    for title, items in sections:
+        lines += [f"### {title}", "", "| resource | name | options | inputs |", "| --- | --- | --- | --- |"]
+        for d in items:
+            inputs = f"`{_cell(_compact(d.inputs))}`" if d.inputs else ""
+            lines.append(
+                f"| {_short_type(d.type)} | `{_cell(d.name)}` | {_cell(_option_text(d))} | {inputs} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+FORMATS = {"table": as_table, "json": as_json, "markdown": as_markdown}

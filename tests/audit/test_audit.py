@@ -1,0 +1,235 @@
+"""The audit against a loopback GitHub: a compliant repository and every kind of drift."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from repoconf.audit.compare import Finding, Kind
+from repoconf.audit.run import audit
+from repoconf.github.client import GitHub
+from repoconf.policy.loader import LoadedPolicy, load_text
+from standin.github import FakeGitHub
+
+
+def findings(github: GitHub, policy: LoadedPolicy) -> list[Finding]:
+    report = audit(github, policy.policy)
+    return [f for r in report.repositories for f in r.findings]
+
+
+def paths(github: GitHub, policy: LoadedPolicy) -> dict[str, tuple[Kind, Any, Any]]:
+    return {f.path: (f.kind, f.expected, f.actual) for f in findings(github, policy)}
+
+
+def test_compliant_repository(github: GitHub, policy: LoadedPolicy, fake: FakeGitHub) -> None:
+    report = audit(github, policy.policy)
+    assert report.compliant
+    assert report.as_json()["summary"] == {"repositories": 1, "compliant": 1, "findings": 0, "requests": 17}
+    assert all(auth == f"Bearer {fake.token}" for _, auth in fake.requests)
+
+
+def test_environment_missing_and_extra(github: GitHub, policy: LoadedPolicy, fake: FakeGitHub) -> None:
+    repo = fake.repositories["widgets"]
+    repo.environments["sandbox"] = repo.environments.pop("production-deploy")
+    found = paths(github, policy)
+    assert found["environments.production-deploy"][0] is Kind.MISSING
+    assert found["environments.production-deploy"][1]["reviewers"] == {
+        "users": [],
+        "teams": ["devops", "senior-engineers"],
+    }
+    assert found["environments.sandbox"][0] is Kind.EXTRA
+    assert found["environments.sandbox"][1] is None
+    assert set(found) == {"environments.production-deploy", "environments.sandbox"}
+
+
+@pytest.mark.parametrize(
+    ("mutate", "path", "expected", "actual"),
+    [
+        (
+            lambda e: e.teams.append("interns"),
+            "reviewers",
+            {"users": [], "teams": ["release-managers"]},
+            {"users": [], "teams": ["interns", "release-managers"]},
+        ),
+        (
+            lambda e: e.teams.clear(),
+            "reviewers",
+            {"users": [], "teams": ["release-managers"]},
+            {"users": [], "teams": []},
+        ),
+        (lambda e: setattr(e, "wait_timer", 5), "wait_timer", 30, 5),
+        (lambda e: setattr(e, "prevent_self_review", True), "prevent_self_review", False, True),
+        (lambda e: setattr(e, "can_admins_bypass", True), "can_admins_bypass", False, True),
+        (
+            lambda e: e.policies.remove(("v*", "tag")),
+            "deployment_refs",
+            {"branches": ["main"], "tags": ["v*"]},
+            {"branches": ["main"], "tags": []},
+        ),
+        (
+            lambda e: setattr(e, "branch_policy", None),
+            "deployment_refs",
+            {"branches": ["main"], "tags": ["v*"]},
+            None,
+        ),
+        (
+            lambda e: setattr(e, "branch_policy", "protected"),
+            "deployment_refs",
+            {"branches": ["main"], "tags": ["v*"]},
+            {"protected": True},
+        ),
+    ],
+    ids=[
+        "reviewer added",
+        "reviewers removed",
+        "wait timer",
+        "self review",
+        "admin bypass",
+        "tag policy removed",
+        "any ref",
+        "protected branches",
+    ],
+)
+def test_environment_settings_drift(
+    github: GitHub, policy: LoadedPolicy, fake: FakeGitHub, mutate: Any, path: str, expected: Any, actual: Any
+) -> None:
+    mutate(fake.repositories["widgets"].environments["production-release"])
+    assert findings(github, policy) == [
+        Finding(Kind.CHANGED, f"environments.production-release.{path}", expected, actual)
+    ]
+
+
+def test_secrets_drift(github: GitHub, policy: LoadedPolicy, fake: FakeGitHub) -> None:
+    repo = fake.repositories["widgets"]
+    repo.secrets.discard("CODECOV_TOKEN")
+    repo.secrets.add("LEGACY_TOKEN")
+    repo.environments["production-deploy"].secrets.clear()
+    repo.environments["qa"].secrets.add("QA_PASSWORD")
+    assert findings(github, policy) == [
+        Finding(Kind.EXTRA, "environments.qa.secrets.QA_PASSWORD", None, "present"),
+        Finding(Kind.MISSING, "environments.production-deploy.secrets.PYPI_TOKEN", "present", None),
+        Finding(Kind.MISSING, "secrets.CODECOV_TOKEN", "present", None),
+        Finding(Kind.EXTRA, "secrets.LEGACY_TOKEN", None, "present"),
+    ]
+
+
+def test_variables_drift(github: GitHub, fake: FakeGitHub) -> None:
+    policy = load_text(
+        "version: 1\nowner: acme\nrepositories:\n  widgets:\n    variables: {REGION: eu, TIER: gold}\n"
+        "    environments: {qa: {variables: {URL: https://qa}}}\n",
+        "p.yaml",
+    )
+    fake.deploy("widgets", policy.policy.repositories["widgets"])
+    repo = fake.repositories["widgets"]
+    repo.variables = {"REGION": "us", "EXTRA": "1"}
+    repo.environments["qa"].variables["URL"] = "https://staging"
+    assert findings(github, policy) == [
+        Finding(Kind.CHANGED, "environments.qa.variables.URL", "https://qa", "https://staging"),
+        Finding(Kind.EXTRA, "variables.EXTRA", None, "1"),
+        Finding(Kind.CHANGED, "variables.REGION", "eu", "us"),
+        Finding(Kind.MISSING, "variables.TIER", "gold", None),
+    ]
+
+
+def _main_ruleset(fake: FakeGitHub) -> dict[str, Any]:
+    return next(r for r in fake.repositories["widgets"].rulesets if r["name"] == "repoconf branch main")
+
+
+def test_branch_ruleset_drift(github: GitHub, policy: LoadedPolicy, fake: FakeGitHub) -> None:
+    ruleset = _main_ruleset(fake)
+    ruleset["rules"] = [r for r in ruleset["rules"] if r["type"] != "required_linear_history"]
+    checks = next(r for r in ruleset["rules"] if r["type"] == "required_status_checks")
+    checks["parameters"]["required_status_checks"].pop()  # Quality Checks
+    ruleset["bypass_actors"] = [{"actor_id": 5, "actor_type": "RepositoryRole", "bypass_mode": "always"}]
+    found = paths(github, policy)
+    assert found["branches.main.linear_history"] == (Kind.CHANGED, True, False)
+    assert found["branches.main.enforce_admins"] == (Kind.CHANGED, True, False)
+    kind, expected, actual = found["branches.main.required_status_checks"]
+    assert kind is Kind.CHANGED
+    assert [c["context"] for c in expected] == [
+        "Integration Tests",
+        "Quality Checks",
+        "Security Scans",
+        "Unit Tests",
+    ]
+    assert [c["context"] for c in actual] == ["Integration Tests", "Security Scans", "Unit Tests"]
+    assert len(found) == 3
+
+
+def test_branch_ruleset_missing_disabled_and_extra(
+    github: GitHub, policy: LoadedPolicy, fake: FakeGitHub
+) -> None:
+    ruleset = _main_ruleset(fake)
+    ruleset["enforcement"] = "disabled"
+    found = paths(github, policy)
+    assert found == {"branches.main.enforcement": (Kind.CHANGED, "active", "disabled")}
+    ruleset["name"] = "repoconf branch develop"
+    found = paths(github, policy)
+    assert found["branches.main"][0] is Kind.MISSING
+    assert found["branches.develop"][0] is Kind.EXTRA
+
+
+def test_release_tag_ruleset_drift(github: GitHub, policy: LoadedPolicy, fake: FakeGitHub) -> None:
+    tags = next(r for r in fake.repositories["widgets"].rulesets if r["name"] == "repoconf release tags")
+    tags["conditions"]["ref_name"]["exclude"] = []
+    assert findings(github, policy) == [
+        Finding(
+            Kind.CHANGED,
+            "release_tags",
+            {
+                "pattern": "v*",
+                "except": ["v*-rc*"],
+                "protect_from": ["deletion", "force_push", "update"],
+                "enforcement": "active",
+            },
+            {
+                "pattern": "v*",
+                "except": [],
+                "protect_from": ["deletion", "force_push", "update"],
+                "enforcement": "active",
+            },
+        )
+    ]
+    fake.repositories["widgets"].rulesets.remove(tags)
+    assert [(f.kind, f.path) for f in findings(github, policy)] == [(Kind.MISSING, "release_tags")]
+
+
+def test_classic_protection(github: GitHub, fake: FakeGitHub) -> None:
+    text = (
+        "version: 1\nowner: acme\nrepositories:\n  widgets:\n    protection_engine: classic\n"
+        "    branches:\n      main: {required_status_checks: [Unit Tests], linear_history: true}\n"
+        "      release: {required_approvals: 2}\n"
+        "      hotfix/*: {required_approvals: 2}\n"
+    )
+    policy = load_text(text, "p.yaml")
+    fake.deploy("widgets", policy.policy.repositories["widgets"])
+    assert findings(github, policy) == []
+    # wildcard classic rules are not readable over REST: not audited, and not reported missing
+    assert not [path for path, _ in fake.requests if "hotfix" in path]
+    repo = fake.repositories["widgets"]
+    repo.classic["main"]["required_linear_history"]["enabled"] = False
+    del repo.classic["release"]
+    found = paths(github, policy)
+    assert found["branches.main.linear_history"] == (Kind.CHANGED, True, False)
+    assert found["branches.release"][0] is Kind.MISSING
+    assert len(found) == 2
+
+
+def test_missing_repository_is_one_finding(github: GitHub, fake: FakeGitHub) -> None:
+    policy = load_text("version: 1\nowner: acme\nrepositories:\n  widgets: {}\n  ghost: {}\n", "p.yaml")
+    report = audit(github, policy.policy)
+    ghost = next(r for r in report.repositories if r.name == "ghost")
+    assert ghost.findings == [Finding(Kind.MISSING, "repository", "ghost", None)]
+    assert [r.name for r in report.repositories] == ["widgets", "ghost"]
+
+
+def test_pagination_beyond_one_page(policy: LoadedPolicy, fake: FakeGitHub, github: GitHub) -> None:
+    fake.page_size = 2
+    repo = fake.repositories["widgets"]
+    repo.secrets |= {f"EXTRA_{i}" for i in range(5)}
+    found = paths(github, policy)
+    assert sorted(found) == [f"secrets.EXTRA_{i}" for i in range(5)]
+    pages = [path for path, _ in fake.requests if "/actions/secrets" in path]
+    assert len(pages) == 4  # 8 secrets, 2 per page
+    assert any("page=4" in path for path in pages)

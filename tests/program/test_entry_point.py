@@ -1,0 +1,98 @@
+"""The stack entry point (infra/__main__.py) run as the Pulumi engine runs it, under mocks.
+
+For a directory ``main``, the engine makes it the working directory and runs ``.`` there (pulumi/pulumi,
+pkg/engine/project.go, ``getPwdMain``): the tests build a project like the user's (Pulumi.yaml,
+config/policy.yaml, infra/) and run the entry from inside ``infra/``, and again from the project root.
+"""
+
+from __future__ import annotations
+
+import runpy
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pulumi
+import pytest
+
+from repoconf.program.stack import policy_path, project_root
+from repoconf.render.mocks import Declaration, RenderMocks
+from repoconf.render.run import run_under_mocks
+from tests.conftest import ROOT, TEMPLATE
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A Pulumi project as a user has it: Pulumi.yaml, config/policy.yaml (the template), infra/."""
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    shutil.copytree(ROOT / "infra", tmp_path / "infra")
+    (tmp_path / "config").mkdir()
+    shutil.copy(TEMPLATE, tmp_path / "config" / "policy.yaml")
+    return tmp_path
+
+
+def run_entry(main: str = ".") -> list[Declaration]:
+    """``runpy.run_path(main)``: the engine runs ``.`` from inside the ``main:`` directory."""
+    return run_under_mocks(lambda: runpy.run_path(main, run_name="__main__"), RenderMocks())
+
+
+@pytest.mark.parametrize(("cwd", "main"), [("infra", "."), (".", "infra")])
+def test_entry_point_declares_the_policy_wherever_it_runs(
+    stack_config: Callable[[dict[str, str]], None],
+    monkeypatch: pytest.MonkeyPatch,
+    project: Path,
+    cwd: str,
+    main: str,
+) -> None:
+    monkeypatch.chdir(project / cwd)
+    monkeypatch.setenv("CODECOV_TOKEN", "codecov-value")
+    stack_config({"testPypiToken": "t", "pypiToken": "p", "owner": "acme-sandbox"})
+    pulumi.runtime.set_config("github:writeDelayMs", "1000")
+    pulumi.runtime.set_config("github:baseUrl", "https://github.example.com/api/v3/")
+    declarations = run_entry(main)
+    names = [d.name for d in declarations]
+    assert "widgets/production-deploy/secret/PYPI_TOKEN" in names
+    assert len(names) == 18
+    provider = declarations[0]
+    assert provider.inputs["owner"] == "acme-sandbox"  # repoconf:owner overrides the policy's owner
+    assert provider.inputs["writeDelayMs"] == "1000"  # provider inputs travel as strings
+    assert provider.inputs["baseUrl"] == "https://github.example.com/api/v3/"
+
+
+def test_entry_point_policy_error_is_a_clean_run_error(
+    stack_config: Callable[[dict[str, str]], None], project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project / "infra")
+    policy = project / "config" / "policy.yaml"
+    policy.write_text(policy.read_text().replace("wait_timer: 30", "wait_timer: thirty"))
+    stack_config({"policy": "config/policy.yaml"})
+    with pytest.raises(pulumi.RunError) as caught:
+        run_entry()
+    assert str(caught.value) == (
+        f"{policy}:28:19: error: defaults.environments.production-release.wait_timer: Input should be a "
+        "valid integer (in repository 'widgets', which inherits it)"
+    )
+
+
+def test_entry_point_missing_secret_is_a_clean_run_error(
+    stack_config: Callable[[dict[str, str]], None], monkeypatch: pytest.MonkeyPatch, project: Path
+) -> None:
+    monkeypatch.chdir(project / "infra")
+    monkeypatch.delenv("CODECOV_TOKEN", raising=False)
+    stack_config({"testPypiToken": "t", "pypiToken": "p"})
+    with pytest.raises(pulumi.RunError, match="environment variable CODECOV_TOKEN is not set"):
+        run_entry()
+
+
+def test_project_root_prefers_the_engine_root(monkeypatch: pytest.MonkeyPatch, project: Path) -> None:
+    monkeypatch.setattr(pulumi.runtime.settings.SETTINGS, "root_directory", str(project))
+    assert project_root(Path("/")) == project
+
+
+def test_project_root_walks_up_from_the_working_directory(
+    monkeypatch: pytest.MonkeyPatch, project: Path
+) -> None:
+    monkeypatch.setattr(pulumi.runtime.settings.SETTINGS, "root_directory", "root_directory")
+    assert project_root(project / "infra") == project
+    assert policy_path("config/policy.yaml", project) == project / "config" / "policy.yaml"
+    assert policy_path("/etc/p.yaml", project) == Path("/etc/p.yaml")

@@ -1,0 +1,68 @@
+"""Reviewer look-ups: once per distinct name per run; an unknown name is a located error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pulumi.runtime.mocks import MockCallArgs
+
+from bench.policies import policy_text
+from repoconf.policy.loader import load_text
+from repoconf.program.errors import ProgramError
+from repoconf.render.mocks import RenderMocks
+from repoconf.render.run import render
+
+
+def test_each_name_looked_up_once_across_50_repositories() -> None:
+    loaded = load_text(policy_text(50), "p.yaml")
+    rendering = render(loaded)
+    assert rendering.repositories == 50
+    # qa, release-managers, senior-engineers, devops: four teams, however many repositories use them
+    assert rendering.lookups == {"github:index/getTeam:getTeam": 4}
+    environments = [d for d in rendering.declarations if d.type.endswith("RepositoryEnvironment")]
+    assert len(environments) == 200
+
+
+class GitHubWithout(RenderMocks):
+    """Mocks whose GitHub does not know some users."""
+
+    def __init__(self, unknown: set[str]) -> None:
+        super().__init__()
+        self.unknown = unknown
+
+    def call(self, args: MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
+        login = args.args.get("username")
+        if login in self.unknown:
+            # The engine reports a provider's failed invoke as a failure, which the SDK raises at the
+            # call site (not as an unhandled RPC error).
+            self.lookups[args.token] += 1
+            return {}, [("username", f"GET https://api.github.com/users/{login}: 404 Not Found []")]
+        return super().call(args)
+
+
+def test_unknown_reviewer_names_the_policy_line() -> None:
+    text = (
+        "version: 1\nowner: acme\ndefaults:\n  environments:\n    qa:\n"
+        "      reviewers: {users: [alice, ghost]}\nrepositories:\n  a: {}\n  b: {}\n"
+    )
+    mocks = GitHubWithout({"ghost"})
+    with pytest.raises(ProgramError) as caught:
+        render(load_text(text, "p.yaml"), mocks=mocks)
+    assert caught.value.lines() == [
+        "p.yaml:6:34: error: defaults.environments.qa.reviewers.users[1]: unknown user 'ghost' "
+        "(GitHub said: invoke of github:index/getUser:getUser failed: GET "
+        "https://api.github.com/users/ghost: 404 Not Found [] (username))"
+    ]
+    assert mocks.lookups["github:index/getUser:getUser"] == 2
+
+
+def test_render_in_slices_declares_the_same_and_looks_up_once() -> None:
+    loaded = load_text(policy_text(7), "p.yaml")
+    whole = render(loaded)
+    seen: list[tuple[int, int, str]] = []
+    sliced = render(loaded, batch_size=2, progress=lambda *step: seen.append(step))
+    assert seen == [(2, 7, "repo-0001"), (4, 7, "repo-0003"), (6, 7, "repo-0005"), (7, 7, "repo-0006")]
+    assert sliced.declarations == whole.declarations
+    assert sliced.repositories == whole.repositories == 7
+    assert sliced.lookups == whole.lookups == {"github:index/getTeam:getTeam": 4}

@@ -1,0 +1,220 @@
+"""The policy → resource mapping of SPEC §4, asserted on what the program declares under mocks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from repoconf.policy.loader import load, load_text
+from repoconf.render.mocks import fake_id
+from repoconf.render.run import Rendering, render
+from tests.conftest import TEMPLATE
+from tests.program.conftest import by_name, of_type
+
+ENV_TYPE = "github:index/repositoryEnvironment:RepositoryEnvironment"
+
+
+@pytest.fixture(scope="module")
+def default_rendering() -> Rendering:
+    return render(load(TEMPLATE))
+
+
+def test_component_and_provider(default_rendering: Rendering) -> None:
+    resources = by_name(default_rendering)
+    assert resources["github"].type == "pulumi:providers:github"
+    assert resources["github"].inputs["owner"] == "acme"
+    assert resources["widgets"].type == "repoconf:index:Repository"
+    assert resources["widgets"].parent is None
+
+
+def test_environments_with_seed_reviewers_and_timers(default_rendering: Rendering) -> None:
+    environments = {d.name: d.inputs for d in of_type(default_rendering, "RepositoryEnvironment")}
+    assert sorted(environments) == [
+        "widgets/production-deploy",
+        "widgets/production-release",
+        "widgets/qa",
+        "widgets/staging",
+    ]
+
+    def team(slug: str) -> int:
+        return fake_id("team", slug)
+
+    assert "reviewers" not in environments["widgets/staging"]
+    assert "deploymentBranchPolicy" not in environments["widgets/staging"]
+    assert environments["widgets/qa"]["reviewers"] == [{"teams": [team("qa")], "users": []}]
+    assert environments["widgets/qa"]["waitTimer"] == 0
+    assert environments["widgets/production-release"]["waitTimer"] == 30
+    assert environments["widgets/production-release"]["reviewers"] == [
+        {"teams": [team("release-managers")], "users": []}
+    ]
+    deploy = environments["widgets/production-deploy"]
+    assert deploy["reviewers"] == [{"teams": [team("senior-engineers"), team("devops")], "users": []}]
+    assert deploy["preventSelfReview"] is True
+    for inputs in environments.values():
+        assert inputs["canAdminsBypass"] is False  # explicit: the provider would default to true
+
+
+def test_gated_environments_allow_main_and_release_tags(default_rendering: Rendering) -> None:
+    resources = by_name(default_rendering)
+    for env in ("qa", "production-release", "production-deploy"):
+        assert resources[f"widgets/{env}"].inputs["deploymentBranchPolicy"] == {
+            "customBranchPolicies": True,
+            "protectedBranches": False,
+        }
+        branch = resources[f"widgets/{env}/branch/main"]
+        tag = resources[f"widgets/{env}/tag/v*"]
+        assert branch.inputs == {"branchPattern": "main", "environment": env, "repository": "widgets"}
+        assert tag.inputs == {"tagPattern": "v*", "environment": env, "repository": "widgets"}
+        for policy in (branch, tag):
+            assert policy.parent == f"widgets/{env}"
+            assert policy.depends_on == [f"widgets/{env}"]
+
+
+def test_secrets(default_rendering: Rendering) -> None:
+    resources = by_name(default_rendering)
+    repository_secrets = sorted(d.name for d in of_type(default_rendering, "ActionsSecret"))
+    assert repository_secrets == [
+        "widgets/secret/CODECOV_TOKEN",
+        "widgets/secret/PYPI_TOKEN",
+        "widgets/secret/TEST_PYPI_TOKEN",
+    ]
+    pypi = resources["widgets/production-deploy/secret/PYPI_TOKEN"]
+    assert pypi.inputs == {
+        "environment": "production-deploy",
+        "repository": "widgets",
+        "secretName": "PYPI_TOKEN",
+        "value": "[secret]",
+    }
+    assert "plaintextValue" not in pypi.inputs
+    assert pypi.depends_on == ["widgets/production-deploy"]
+    assert [d.name for d in of_type(default_rendering, "ActionsEnvironmentSecret")] == [pypi.name]
+
+
+def test_main_ruleset(default_rendering: Rendering) -> None:
+    main = by_name(default_rendering)["widgets/branch/main"]
+    assert main.type == "github:index/repositoryRuleset:RepositoryRuleset"
+    assert main.inputs["name"] == "repoconf branch main"
+    assert main.inputs["target"] == "branch"
+    assert main.inputs["enforcement"] == "active"
+    assert main.inputs["bypassActors"] == []  # enforce_admins: no bypass for anyone
+    assert main.inputs["conditions"] == {"refName": {"includes": ["refs/heads/main"], "excludes": []}}
+    rules = main.inputs["rules"]
+    assert rules["requiredStatusChecks"] == {
+        "requiredChecks": [
+            {"context": "Unit Tests"},
+            {"context": "Integration Tests"},
+            {"context": "Security Scans"},
+            {"context": "Quality Checks"},
+        ],
+        "strictRequiredStatusChecksPolicy": True,
+    }
+    assert rules["requiredLinearHistory"] is True
+    assert rules["pullRequest"] == {
+        "requiredApprovingReviewCount": 1,
+        "dismissStaleReviewsOnPush": True,
+        "requireCodeOwnerReview": False,
+    }
+    assert rules["deletion"] is True
+    assert rules["nonFastForward"] is True
+
+
+def test_release_tag_ruleset_excludes_rc_tags(default_rendering: Rendering) -> None:
+    tags = by_name(default_rendering)["widgets/release-tags"]
+    assert tags.inputs["name"] == "repoconf release tags"
+    assert tags.inputs["target"] == "tag"
+    assert tags.inputs["conditions"] == {
+        "refName": {"includes": ["refs/tags/v*"], "excludes": ["refs/tags/v*-rc*"]}
+    }
+    assert tags.inputs["rules"] == {
+        "deletion": True,
+        "update": True,
+        "nonFastForward": True,
+        "creation": False,
+    }
+
+
+def test_protect_reaches_environment_and_children(default_rendering: Rendering) -> None:
+    for declaration in default_rendering.declarations:
+        protected_env = declaration.name.startswith(
+            ("widgets/production-release", "widgets/production-deploy")
+        )
+        assert declaration.protect is protected_env, declaration.name
+
+
+def test_both_protection_engines(data: Path) -> None:
+    rendering = render(load(data / "engines.yaml"))
+    resources = by_name(rendering)
+    ruleset = resources["rules/branch/main"]
+    assert ruleset.type == "github:index/repositoryRuleset:RepositoryRuleset"
+    assert ruleset.inputs["bypassActors"] == [
+        {"actorId": 5, "actorType": "RepositoryRole", "bypassMode": "always"}
+    ]
+    assert ruleset.inputs["rules"]["requiredStatusChecks"]["requiredChecks"] == [
+        {"context": "Unit Tests"},
+        {"context": "Lint", "integrationId": 15368},
+    ]
+    classic = resources["classic/branch/main"]
+    assert classic.type == "github:index/branchProtection:BranchProtection"
+    assert classic.inputs["repositoryId"] == "R_fake_acme/classic"
+    assert classic.inputs["pattern"] == "main"
+    assert classic.inputs["enforceAdmins"] is False
+    assert classic.inputs["requiredStatusChecks"] == [{"contexts": ["Unit Tests", "Lint"], "strict": False}]
+    assert classic.inputs["requiredPullRequestReviews"][0]["requiredApprovingReviewCount"] == 2
+    assert classic.import_id == "classic:main"
+    assert rendering.lookups["github:index/getRepository:getRepository"] == 1
+
+
+def test_protected_refs_variables_and_adoption(data: Path) -> None:
+    resources = by_name(render(load(data / "engines.yaml")))
+    deploy = resources["rules/deploy"]
+    assert deploy.inputs["deploymentBranchPolicy"] == {
+        "protectedBranches": True,
+        "customBranchPolicies": False,
+    }
+    assert deploy.inputs["reviewers"] == [
+        {"users": [fake_id("user", "alice")], "teams": [fake_id("team", "ops")]}
+    ]
+    assert not [name for name in resources if name.startswith("rules/deploy/branch")]
+    variable = resources["rules/deploy/variable/REGION"]
+    assert variable.inputs == {
+        "environment": "deploy",
+        "repository": "rules",
+        "variableName": "REGION",
+        "value": "eu-west-1",
+    }
+    assert variable.protect is True
+    assert resources["rules/variable/PYTHON_VERSION"].inputs["value"] == "3.12"
+    assert resources["rules/deploy"].import_id is None
+    assert resources["classic/deploy"].import_id == "classic:deploy"
+
+
+def test_overrides_and_null_removal_reach_resources(data: Path) -> None:
+    resources = by_name(render(load(data / "merge.yaml")))
+    assert resources["widgets/qa"].inputs["waitTimer"] == 5
+    assert resources["gadgets/qa"].inputs["waitTimer"] == 10
+    assert "widgets/staging" in resources
+    assert "gadgets/staging" not in resources
+    assert "gadgets/sandbox" in resources
+    assert "gadgets/qa/tag/release-*" in resources
+    assert "gadgets/qa/tag/v*" not in resources
+    assert "widgets/release-tags" in resources
+    assert "gadgets/release-tags" not in resources
+    assert resources["gadgets/branch/main"].type == "github:index/branchProtection:BranchProtection"
+
+
+def test_logical_names_do_not_depend_on_policy_order() -> None:
+    header = "version: 1\nowner: acme\nrepositories:\n"
+    first = header + "  a:\n    environments: {x: {}, y: {secrets: {S: {env: S}}}}\n  b: {}\n"
+    second = header + "  b: {}\n  a:\n    environments: {y: {secrets: {S: {env: S}}}, x: {}}\n"
+    names = [
+        sorted(d.name for d in render(load_text(text, "p.yaml")).declarations) for text in (first, second)
+    ]
+    assert names[0] == names[1]
+    assert "a/y/secret/S" in names[0]
+
+
+def test_repo_filter(data: Path) -> None:
+    rendering = render(load(data / "merge.yaml"), {"gadgets"})
+    assert rendering.repositories == 1
+    assert not [d for d in rendering.declarations if d.name.startswith("widgets")]

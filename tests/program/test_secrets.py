@@ -1,0 +1,105 @@
+"""Secret values: read from stack config and environment, always secret outputs, never printed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pulumi.runtime.mocks import MockResourceArgs
+
+from repoconf.policy.loader import load
+from repoconf.program.errors import ProgramError
+from repoconf.program.secrets import StackSecrets
+from repoconf.render.formats import FORMATS
+from repoconf.render.mocks import RenderMocks
+from repoconf.render.run import Rendering, render
+from tests.program.conftest import by_name
+
+PYPI = "pypi-AgEIcHlwaS5vcmcCJGFiY2RlZi0xMjM0"
+TEST_PYPI = "pypi-test-AgENdGVzdC5weXBpLm9yZw"
+CODECOV = "codecov-0f1e2d3c-4b5a"
+
+
+def test_missing_values_fail_before_any_resource(
+    template: Path, stack_config: Callable[[dict[str, str]], None]
+) -> None:
+    stack_config({"testPypiToken": TEST_PYPI})
+    with pytest.raises(ProgramError) as caught:
+        render(load(template), secret_values=StackSecrets(environ={}))
+    policy = str(template)
+    assert caught.value.lines() == [
+        f"{policy}:41:17: error: defaults.secrets.PYPI_TOKEN: secret 'PYPI_TOKEN' of repository "
+        "'widgets' has no value: stack config repoconf:pypiToken is not set "
+        "(pulumi config set --secret pypiToken VALUE)",
+        f"{policy}:42:20: error: defaults.secrets.CODECOV_TOKEN: secret 'CODECOV_TOKEN' of repository "
+        "'widgets' has no value: environment variable CODECOV_TOKEN is not set "
+        "(export CODECOV_TOKEN=VALUE before running pulumi)",
+        f"{policy}:36:21: error: defaults.environments.production-deploy.secrets.PYPI_TOKEN: secret "
+        "'PYPI_TOKEN' of repository 'widgets' (environment 'production-deploy') has no value: stack "
+        "config repoconf:pypiToken is not set (pulumi config set --secret pypiToken VALUE)",
+    ]
+    assert TEST_PYPI not in str(caught.value)
+
+
+def _deployed(template: Path, stack_config: Callable[[dict[str, str]], None]) -> Rendering:
+    stack_config({"testPypiToken": TEST_PYPI, "pypiToken": PYPI})
+    return render(load(template), secret_values=StackSecrets(environ={"CODECOV_TOKEN": CODECOV}))
+
+
+def test_every_secret_input_is_a_secret_output(
+    template: Path, stack_config: Callable[[dict[str, str]], None]
+) -> None:
+    # With real values, the recorded inputs show "[secret]" only because the engine received them
+    # as secret outputs: the mask applies to the wire's secret marker, not to a field name.
+    resources = by_name(_deployed(template, stack_config))
+    secret_resources = [
+        d for d in resources.values() if d.type.endswith(("ActionsSecret", "ActionsEnvironmentSecret"))
+    ]
+    assert len(secret_resources) == 4
+    for declaration in secret_resources:
+        assert declaration.inputs["value"] == "[secret]", declaration.name
+
+
+def test_no_secret_value_in_any_render_format(
+    template: Path, stack_config: Callable[[dict[str, str]], None]
+) -> None:
+    rendering = _deployed(template, stack_config)
+    for name, format_ in FORMATS.items():
+        text = format_(rendering)
+        for value in (PYPI, TEST_PYPI, CODECOV):
+            assert value not in text, name
+    assert "[secret]" in FORMATS["json"](rendering)
+    assert PYPI not in json.dumps([d.inputs for d in rendering.declarations])
+
+
+def test_empty_environment_variable_counts_as_missing(
+    template: Path, stack_config: Callable[[dict[str, str]], None]
+) -> None:
+    stack_config({"testPypiToken": TEST_PYPI, "pypiToken": PYPI})
+    with pytest.raises(ProgramError) as caught:
+        render(load(template), secret_values=StackSecrets(environ={"CODECOV_TOKEN": ""}))
+    assert len(caught.value.lines()) == 1
+    assert "environment variable CODECOV_TOKEN is not set" in caught.value.lines()[0]
+
+
+class CountingMocks(RenderMocks):
+    def __init__(self) -> None:
+        super().__init__()
+        self.created: list[str] = []
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+        self.created.append(args.name)
+        return super().new_resource(args)
+
+
+def test_nothing_is_declared_when_a_value_is_missing(
+    template: Path, stack_config: Callable[[dict[str, str]], None]
+) -> None:
+    stack_config({})
+    mocks = CountingMocks()
+    with pytest.raises(ProgramError):
+        render(load(template), secret_values=StackSecrets(environ={}), mocks=mocks)
+    assert mocks.created == []
