@@ -1,16 +1,15 @@
-"""Generated policies of N repositories for the benchmarks: the shipped default, N times."""
+"""Generated policies of N repositories for the benchmarks: the packaged template, N times."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_POLICY = ROOT / "config" / "policy.yaml"
+from repoconf.policy.template import template_text
 
 
 def policy_text(repositories: int) -> str:
-    """The shipped policy with ``repositories`` entries, every fifth one overriding something."""
-    text = DEFAULT_POLICY.read_text(encoding="utf-8")
+    """The template with ``repositories`` entries, every fifth one overriding something."""
+    text = template_text()
     head = text[: text.index("repositories:\n")]
     lines = ["repositories:"]
     for index in range(repositories):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,3 +34,40 @@ def measure(argv: list[str], expected_codes: tuple[int, ...] = (0,)) -> Measurem
         if code not in expected_codes:
             sys.exit(f"{' '.join(argv)} exited {code}:\n{err.read().decode()}")
         return Measurement(seconds, usage.ru_maxrss / 1024, out.read().decode())
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Several runs of one command: time as min / median / max, so noise can be told from a change."""
+
+    runs: list[Measurement]
+
+    @property
+    def times(self) -> list[float]:
+        """Wall time of each run."""
+        return [run.seconds for run in self.runs]
+
+    @property
+    def median(self) -> float:
+        """Median wall time."""
+        return statistics.median(self.times)
+
+    @property
+    def peak_mib(self) -> float:
+        """The largest peak resident set of any run."""
+        return max(run.peak_mib for run in self.runs)
+
+    @property
+    def stdout(self) -> str:
+        """Output of the last run."""
+        return self.runs[-1].stdout
+
+    def seconds(self, digits: int = 2) -> str:
+        """``min / median / max s``."""
+        times = self.times
+        return f"{min(times):.{digits}f} / {self.median:.{digits}f} / {max(times):.{digits}f} s"
+
+
+def measure_repeated(argv: list[str], repeat: int, expected_codes: tuple[int, ...] = (0,)) -> Spread:
+    """Run ``argv`` ``repeat`` times, each in a fresh process."""
+    return Spread([measure(argv, expected_codes) for _ in range(max(1, repeat))])

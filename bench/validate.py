@@ -7,24 +7,17 @@ is the child's maximum resident set size. Run from the repository root: `python 
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 from pathlib import Path
 
 from bench.policies import write_policy
-from bench.process import measure
+from bench.process import measure_repeated
 from bench.report import write_section
 
 SIZES = (1, 100, 1000)
 REPOSITORY_TARGET_S = 1.0
 STARTUP_TARGET_S = 0.3
-
-
-def _best(argv: list[str], repeat: int) -> tuple[float, float, float]:
-    runs = [measure(argv) for _ in range(repeat)]
-    times = [run.seconds for run in runs]
-    return min(times), statistics.median(times), max(run.peak_mib for run in runs)
 
 
 def main() -> None:
@@ -34,26 +27,25 @@ def main() -> None:
     args = parser.parse_args()
     command = [sys.executable, "-m", "repoconf.cli.main"]
     table = [
-        "| repositories | wall time (best / median) | peak RSS | target |",
+        f"| repositories | wall time (min / median / max of {args.repeat}) | peak RSS | target |",
         "| ---: | ---: | ---: | --- |",
     ]
     worst = 0.0
     with tempfile.TemporaryDirectory() as directory:
         for size in SIZES:
             policy = write_policy(Path(directory), size)
-            best, median, peak = _best([*command, "validate", str(policy)], args.repeat)
-            worst = max(worst, median)
-            table.append(f"| {size:,} | {best:.3f} s / {median:.3f} s | {peak:.0f} MiB | < 1 s |")
+            spread = measure_repeated([*command, "validate", str(policy)], args.repeat)
+            worst = max(worst, spread.median)
+            table.append(f"| {size:,} | {spread.seconds(3)} | {spread.peak_mib:.0f} MiB | < 1 s |")
             print(table[-1])
-    startup, startup_median, startup_peak = _best([*command, "--help"], args.repeat)
+    startup = measure_repeated([*command, "--help"], args.repeat)
     table.append(
-        f"| start-up (`repoconf --help`) | {startup:.3f} s / {startup_median:.3f} s | "
-        f"{startup_peak:.0f} MiB | < 0.3 s |"
+        f"| start-up (`repoconf --help`) | {startup.seconds(3)} | {startup.peak_mib:.0f} MiB | < 0.3 s |"
     )
     print(table[-1])
     notes = [
         f"Targets met: 1,000 repositories {'yes' if worst < REPOSITORY_TARGET_S else 'NO'}, "
-        f"start-up {'yes' if startup_median < STARTUP_TARGET_S else 'NO'}. Times include the "
+        f"start-up {'yes' if startup.median < STARTUP_TARGET_S else 'NO'}. Times include the "
         "interpreter's start; peak RSS is the child's maximum resident set (getrusage).",
     ]
     write_section("validate", "python -m bench.validate", table, notes)

@@ -6,6 +6,7 @@ data) and the files under ``tests/data`` are the fixtures.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -21,6 +22,16 @@ DATA = Path(__file__).resolve().parent / "data"
 TEMPLATE = Path(str(resources.files("repoconf.policy").joinpath("template.yaml")))
 """The packaged template: the seed's release process, owner ``acme``, repository ``widgets``."""
 TOKEN = "ghp_fake_test_token_0123456789"
+USER_POLICY = ROOT / "config" / "policy.yaml"
+
+
+def _refuse_the_user_policy(event: str, args: tuple[object, ...]) -> None:
+    """The user's policy is theirs to edit: a test that opens it would break when they do."""
+    if event == "open" and isinstance(args[0], str | Path) and Path(args[0]).resolve() == USER_POLICY:
+        raise AssertionError(f"tests must not read {USER_POLICY}: use the TEMPLATE or tests/data")
+
+
+sys.addaudithook(_refuse_the_user_policy)
 
 
 @pytest.fixture

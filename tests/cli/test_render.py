@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from repoconf.cli.main import main
-from tests.conftest import ROOT
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -76,7 +75,7 @@ def test_invalid_policy_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert "hunter2" not in err
 
 
-def test_render_needs_no_credentials_or_network(template: Path) -> None:
+def test_render_needs_no_credentials_or_network(template: Path, tmp_path: Path) -> None:
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -89,7 +88,7 @@ def test_render_needs_no_credentials_or_network(template: Path) -> None:
         capture_output=True,
         text=True,
         env=environment,
-        cwd=ROOT,
+        cwd=tmp_path,
         check=False,
     )
     assert result.returncode == 0, result.stderr

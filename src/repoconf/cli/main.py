@@ -13,6 +13,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from repoconf.cli.access import GitHubAccess
 from repoconf.cli.commands.audit import audit
@@ -27,7 +28,8 @@ from repoconf.errors import ExitCode, RepoconfError
 from repoconf.policy.loader import DEFAULT_POLICY
 
 Handler = Callable[[argparse.Namespace], ExitCode]
-Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+if TYPE_CHECKING:  # argparse's sub-parser action is generic only to type checkers
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def _policy_argument(parser: argparse.ArgumentParser) -> None:
