@@ -1,26 +1,54 @@
-"""A small stateful GitHub stand-in on 127.0.0.1 for the audit's tests and benchmark.
+"""A stateful GitHub stand-in on 127.0.0.1 for the tests and benchmarks.
 
-It answers the REST endpoints the audit reads with the response shapes of GitHub's REST API reference
-(its example responses, field for field), paginates with ``Link`` headers, checks the bearer token, and
-can inject faults: a status with headers and body, or a delay, for the next N requests to a path.
-Repositories are configured "as repoconf deploys them" from a policy, then mutated by tests.
+It answers the REST endpoints repoconf calls with the response shapes of GitHub's REST reference (the
+examples in ../shared/github-api/, field for field; tests/github/test_standin.py holds it to them) and
+behaves as GitHub documents, unhappy cases included:
+
+- a read-only token (``read_token``) does not see rulesets' ``bypass_actors`` ("only returned if the user
+  making the API request has write access to the ruleset") and cannot write;
+- a private repository on a plan without rulesets answers 403 "Upgrade to GitHub Pro or make this
+  repository public to enable this feature.";
+- organization rulesets appear in a repository's ruleset listing (``includes_parents`` defaults to true);
+- page sizes are capped per endpoint (variables: 30, others: 100; defaults 10 and 30), and ``Link`` URLs
+  use the ``/repositories/{id}/...`` form GitHub sends;
+- issues listings hold unrelated issues and pull requests and are filtered by ``state`` and ``labels``;
+- every answer carries ``x-ratelimit-*`` headers and an ``etag``.
+
+Faults (a status with headers and body, a delay, a body trickled slowly) can be injected for the next N
+requests to a path. Repositories are configured "as repoconf deploys them" from a policy, then mutated.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import re
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from repoconf.concepts.names import RELEASE_TAG_RULESET, branch_ruleset_title
 from repoconf.policy.model import ProtectionEngine, RepositorySettings, TagOperation
 
+REFERENCE = Path(__file__).resolve().parent / "reference"
 STAMP = "2024-05-17T08:43:03Z"
+
+
+@functools.cache
+def _reference_text(name: str) -> str:
+    return (REFERENCE / f"{name}.json").read_text(encoding="utf-8")
+
+
+def reference(name: str) -> Any:
+    """A fresh copy of one of GitHub's example responses (standin/reference/NAME.json)."""
+    return json.loads(_reference_text(name))
+
+
 API_DOCS = "https://docs.github.com/rest"
 
 
@@ -94,6 +122,10 @@ class FakeRepository:
     """A repository's state."""
 
     default_branch: str = "main"
+    private: bool = False
+    plan_has_rulesets: bool = True
+    """False: a private repository on GitHub Free, where rulesets answer 403."""
+    branches: set[str] = field(default_factory=lambda: {"main"})
     environments: dict[str, FakeEnvironment] = field(default_factory=dict)
     secrets: set[str] = field(default_factory=set)
     variables: dict[str, str] = field(default_factory=dict)
@@ -115,20 +147,39 @@ class Fault:
     body: dict[str, Any] = field(default_factory=lambda: {"message": "Server Error"})
     delay: float = 0.0
     times: int = 1
+    trickle: float = 0.0
+    """Seconds between the body's bytes (a slow server), instead of one write."""
+    raw: bytes | None = None
+    """A body sent as is (not JSON), e.g. an HTML page."""
+    applied: bool = False
+    """Perform the request first, then answer with the fault (a write applied whose answer was lost)."""
 
 
 class FakeGitHub:
     """The stand-in's state; :meth:`start` serves it on an ephemeral loopback port."""
 
     def __init__(
-        self, owner: str, token: str = "ghp_fake_test_token_0123456789", page_size: int = 100
+        self,
+        owner: str,
+        token: str = "ghp_fake_test_token_0123456789",
+        page_size: int = 100,
+        read_token: str | None = None,
+        rate_limit: int = 5000,
     ) -> None:
         self.owner = owner
         self.token = token
+        self.read_token = read_token
+        """A token with read access only: no ``bypass_actors``, no writes."""
         self.page_size = page_size
         self.repositories: dict[str, FakeRepository] = {}
+        self.org_rulesets: list[dict[str, Any]] = []
+        """Organization rulesets: listed in every repository's rulesets unless ``includes_parents=false``."""
+        self.sends_can_admins_bypass = True
+        """github.com sends ``can_admins_bypass``; the REST description (and GHES) may not."""
         self.faults: list[Fault] = []
-        self.requests: list[tuple[str, str]] = []  # (path with query, authorization header)
+        self.requests: list[tuple[str, str]] = []  # (method and path with query, authorization header)
+        self.rate_limit = rate_limit
+        self.used = 0
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
 
@@ -156,6 +207,8 @@ class FakeGitHub:
         repository.secrets = set(settings.secrets)
         repository.variables = dict(settings.variables)
         for pattern, rule in settings.branches.items():
+            if not any(wildcard in pattern for wildcard in "*?["):
+                repository.branches.add(pattern)
             if settings.protection_engine is ProtectionEngine.CLASSIC:
                 repository.classic[pattern] = self.classic_protection(name, pattern, rule)
             else:
@@ -190,12 +243,13 @@ class FakeGitHub:
     ) -> dict[str, Any]:
         """A ruleset object as "Get a repository ruleset" returns it."""
         rid = _id(f"{repository}:{title}")
+        source = f"{self.owner}/{repository}"
         return {
             "id": rid,
             "name": title,
             "target": target,
             "source_type": "Repository",
-            "source": f"{self.owner}/{repository}",
+            "source": source,
             "enforcement": "active",
             "bypass_actors": bypass,
             "current_user_can_bypass": "never",
@@ -254,35 +308,73 @@ class FakeGitHub:
         )
 
     def classic_protection(self, repository: str, branch: str, rule: Any) -> dict[str, Any]:
-        """A branch protection object as "Get branch protection" returns it."""
+        """A branch protection object as "Get branch protection" returns it (GitHub's example, with this
+        rule's settings; no push restrictions or dismissal restrictions, which repoconf does not set).
+        """
         base = f"https://api.github.com/repos/{self.owner}/{repository}/branches/{branch}/protection"
         checks = rule.check_contexts()
-        return {
-            "url": base,
-            "required_status_checks": {
-                "url": f"{base}/required_status_checks",
-                "strict": rule.require_up_to_date,
-                "contexts": [c for c, _ in checks],
-                "contexts_url": f"{base}/required_status_checks/contexts",
-                "checks": [{"context": c, "app_id": a} for c, a in checks],
-            },
-            "enforce_admins": {"url": f"{base}/enforce_admins", "enabled": rule.enforce_admins},
-            "required_pull_request_reviews": {
-                "url": f"{base}/required_pull_request_reviews",
-                "dismiss_stale_reviews": rule.dismiss_stale_reviews,
-                "require_code_owner_reviews": rule.require_code_owner_reviews,
-                "required_approving_review_count": rule.required_approvals,
-                "require_last_push_approval": False,
-            },
-            "required_signatures": {"url": f"{base}/required_signatures", "enabled": False},
-            "required_linear_history": {"enabled": rule.linear_history},
-            "allow_force_pushes": {"enabled": False},
-            "allow_deletions": {"enabled": False},
-            "block_creations": {"enabled": False},
-            "required_conversation_resolution": {"enabled": False},
-            "lock_branch": {"enabled": False},
-            "allow_fork_syncing": {"enabled": False},
+        protection = reference("GET_repos_OWNER_REPO_branches_BRANCH_protection")
+        protection.pop("restrictions")
+        protection["url"] = base
+        protection["required_status_checks"] = {
+            "url": f"{base}/required_status_checks",
+            "enforcement_level": "everyone" if rule.enforce_admins else "non_admins",
+            "strict": rule.require_up_to_date,
+            "contexts": [c for c, _ in checks],
+            "contexts_url": f"{base}/required_status_checks/contexts",
+            "checks": [{"context": c, "app_id": a} for c, a in checks],
         }
+        protection["enforce_admins"] = {"url": f"{base}/enforce_admins", "enabled": rule.enforce_admins}
+        reviews = protection["required_pull_request_reviews"]
+        reviews.pop("dismissal_restrictions")
+        reviews.update(
+            url=f"{base}/required_pull_request_reviews",
+            dismiss_stale_reviews=rule.dismiss_stale_reviews,
+            require_code_owner_reviews=rule.require_code_owner_reviews,
+            required_approving_review_count=rule.required_approvals,
+            require_last_push_approval=False,
+        )
+        protection["required_linear_history"] = {"enabled": rule.linear_history}
+        for setting in (
+            "allow_force_pushes",
+            "allow_deletions",
+            "required_conversation_resolution",
+            "lock_branch",
+        ):
+            protection[setting] = {"enabled": False}
+        return dict(protection)
+
+    def org_ruleset(self, title: str, target: str = "branch") -> dict[str, Any]:
+        """Add an organization ruleset that applies to every repository."""
+        rid = _id(f"org:{title}")
+        ruleset = {
+            **self.ruleset("", title, target, ["~DEFAULT_BRANCH"], [], [{"type": "deletion"}], []),
+            "id": rid,
+            "source_type": "Organization",
+            "source": self.owner,
+        }
+        self.org_rulesets.append(ruleset)
+        return ruleset
+
+    def add_issue(
+        self, repository: str, title: str, labels: list[str], state: str = "open", pull_request: bool = False
+    ) -> dict[str, Any]:
+        """An issue (or a pull request, which GitHub's issue listing also returns) made by someone else."""
+        issues = self.repositories[repository].issues
+        issue = self.issue(
+            repository, len(issues) + 1, {"title": title, "body": f"{title}.", "labels": labels}
+        )
+        issue["state"] = state
+        if pull_request:
+            number = issue["number"]
+            issue["pull_request"] = {
+                "url": f"https://api.github.com/repos/{self.owner}/{repository}/pulls/{number}",
+                "html_url": f"https://github.com/{self.owner}/{repository}/pull/{number}",
+                "diff_url": f"https://github.com/{self.owner}/{repository}/pull/{number}.diff",
+                "patch_url": f"https://github.com/{self.owner}/{repository}/pull/{number}.patch",
+            }
+        issues.append(issue)
+        return issue
 
     def fault(self, path_regex: str, **kwargs: Any) -> Fault:
         """Answer the next matching request(s) with a fault instead."""
@@ -310,6 +402,12 @@ class FakeGitHub:
             def do_PATCH(self) -> None:
                 state._handle(self)
 
+            def do_PUT(self) -> None:
+                state._handle(self)
+
+            def do_DELETE(self) -> None:
+                state._handle(self)
+
             def log_message(self, *_: Any) -> None:
                 return
 
@@ -333,33 +431,72 @@ class FakeGitHub:
 
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
         url = urlsplit(handler.path)
+        authorization = handler.headers.get("Authorization", "")
         with self._lock:
-            self.requests.append((handler.path, handler.headers.get("Authorization", "")))
+            self.requests.append((f"{handler.command} {handler.path}", authorization))
             fault = next((f for f in self.faults if f.times > 0 and f.pattern.search(url.path)), None)
             if fault is not None:
                 fault.times -= 1
+        length = int(handler.headers.get("Content-Length") or 0)
+        raw_payload = handler.rfile.read(length) if length else b""
+        if fault is not None and fault.applied:
+            self._dispatch(handler, url.path, url.query, authorization, raw_payload)
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)
-            self._send(handler, fault.status, fault.body, fault.headers)
+            payload = fault.raw if fault.raw is not None else json.dumps(fault.body).encode()
+            self._respond(handler, fault.status, payload, fault.headers, fault.trickle)
             return
-        if handler.headers.get("Authorization") != f"Bearer {self.token}":
-            self._send(
-                handler, 401, {"message": "Bad credentials", "documentation_url": API_DOCS, "status": "401"}
-            )
-            return
-        query = parse_qs(url.query)
-        if handler.command != "GET" or re.fullmatch(r"/repos/[^/]+/[^/]+/issues", url.path):
-            length = int(handler.headers.get("Content-Length") or 0)
-            payload = json.loads(handler.rfile.read(length) or b"{}")
-            status, body = self._issues(handler.command, unquote(url.path), query, payload)
-        else:
-            status, body = self._route(unquote(url.path))
+        status, body = self._dispatch(handler, url.path, url.query, authorization, raw_payload)
         if status == 200 and isinstance(body, tuple):
             key, items = body
-            self._send_page(handler, url.path, query, key, items)
+            self._send_page(handler, self._canonical(unquote(url.path)), parse_qs(url.query), key, items)
             return
         self._send(handler, status, body)
+
+    def _dispatch(
+        self,
+        handler: BaseHTTPRequestHandler,
+        raw_path: str,
+        raw_query: str,
+        authorization: str,
+        raw_payload: bytes,
+    ) -> tuple[int, Any]:
+        """The answer to one request: a status and a body (or ``(key, items)`` of a listing to page)."""
+        if authorization not in (f"Bearer {self.token}", f"Bearer {self.read_token}") or not authorization:
+            return 401, {"message": "Bad credentials", "documentation_url": API_DOCS, "status": "401"}
+        writer = authorization == f"Bearer {self.token}"
+        query = parse_qs(raw_query)
+        path = self._canonical(unquote(raw_path))
+        if handler.command != "GET" and not writer:
+            return 403, {
+                "message": "Resource not accessible by personal access token",
+                "documentation_url": API_DOCS,
+                "status": "403",
+            }
+        if re.fullmatch(r"/repos/[^/]+/[^/]+/issues(/.*)?", path):
+            with self._lock:  # writes change shared state
+                return self._issues(handler.command, path, query, json.loads(raw_payload or b"{}"))
+        if handler.command != "GET":
+            return 404, {"message": "Not Found", "documentation_url": API_DOCS, "status": "404"}
+        return self._route(path, query, writer)
+
+    def _canonical(self, path: str) -> str:
+        """``/repositories/{id}/...`` (the form GitHub's Link URLs use) as ``/repos/{owner}/{name}/...``."""
+        match = re.fullmatch(r"/repositories/(\d+)(/.*)?", path)
+        if match is None:
+            return path
+        for name in self.repositories:
+            if _id("repo:" + name) == int(match.group(1)):
+                return f"/repos/{self.owner}/{name}{match.group(2) or ''}"
+        return path
+
+    def _public_path(self, path: str) -> str:
+        """The ``/repositories/{id}/...`` form of a repository path, as GitHub writes Link URLs."""
+        match = re.fullmatch(r"/repos/([^/]+)/([^/]+)(/.*)?", path)
+        if match is None or match.group(2) not in self.repositories:
+            return path
+        return f"/repositories/{_id('repo:' + match.group(2))}{match.group(3) or ''}"
 
     def _send_page(
         self,
@@ -369,15 +506,25 @@ class FakeGitHub:
         key: str | None,
         items: list[Any],
     ) -> None:
-        per_page = min(int(query.get("per_page", ["30"])[0]), 100, self.page_size)
+        # GitHub's per-endpoint page sizes: variables default 10, max 30; the others default 30, max 100.
+        variables = path.endswith("/variables")
+        default, cap = (10, 30) if variables else (30, 100)
+        per_page = min(int(query.get("per_page", [str(default)])[0]), cap, self.page_size)
         page = int(query.get("page", ["1"])[0])
         chunk = items[(page - 1) * per_page : page * per_page]
         headers: dict[str, str] = {}
         last = max(1, -(-len(items) // per_page))
+        kept = [
+            (name, value)
+            for name, values in query.items()
+            if name not in ("page", "per_page")
+            for value in values
+        ]
+        base = f"{self.base}{self._public_path(path)}?" + "".join(f"{n}={v}&" for n, v in kept)
         links = []
         if page < last:
-            links.append(f'<{self.base}{path}?per_page={per_page}&page={page + 1}>; rel="next"')
-            links.append(f'<{self.base}{path}?per_page={per_page}&page={last}>; rel="last"')
+            links.append(f'<{base}per_page={per_page}&page={page + 1}>; rel="next"')
+            links.append(f'<{base}per_page={per_page}&page={last}>; rel="last"')
         if links:
             headers["Link"] = ", ".join(links)
         body: Any = chunk if key is None else {"total_count": len(items), key: chunk}
@@ -386,28 +533,58 @@ class FakeGitHub:
     def _send(
         self, handler: BaseHTTPRequestHandler, status: int, body: Any, headers: dict[str, str] | None = None
     ) -> None:
-        payload = json.dumps(body).encode()
+        self._respond(handler, status, json.dumps(body).encode(), headers or {}, 0.0)
+
+    def _respond(
+        self,
+        handler: BaseHTTPRequestHandler,
+        status: int,
+        payload: bytes,
+        headers: dict[str, str],
+        trickle: float,
+    ) -> None:
         try:
-            self._write(handler, status, payload, headers)
+            self._write(handler, status, payload, headers, trickle)
         except (BrokenPipeError, ConnectionResetError):
             return  # the client gave up first (a timeout test): nothing to answer
 
     def _write(
-        self, handler: BaseHTTPRequestHandler, status: int, payload: bytes, headers: dict[str, str] | None
+        self,
+        handler: BaseHTTPRequestHandler,
+        status: int,
+        payload: bytes,
+        headers: dict[str, str],
+        trickle: float,
     ) -> None:
+        with self._lock:
+            self.used += 1
+            used = self.used
         handler.send_response(status)
         handler.send_header("Content-Type", "application/json; charset=utf-8")
         handler.send_header("Content-Length", str(len(payload)))
-        merged = {"x-ratelimit-limit": "5000", "x-ratelimit-remaining": "4999"}
-        merged |= {name.lower(): value for name, value in (headers or {}).items()}
+        merged = {
+            "x-ratelimit-limit": str(self.rate_limit),
+            "x-ratelimit-remaining": str(max(0, self.rate_limit - used)),
+            "x-ratelimit-used": str(used),
+            "x-ratelimit-reset": str(int(time.time()) + 3600),
+            "x-ratelimit-resource": "core",
+            "etag": f'W/"{hashlib.sha256(payload).hexdigest()[:32]}"',
+        }
+        merged |= {name.lower(): value for name, value in headers.items()}
         for name, value in merged.items():
             handler.send_header(name, value)
         handler.end_headers()
-        handler.wfile.write(payload)
+        if trickle:
+            for index in range(len(payload)):
+                handler.wfile.write(payload[index : index + 1])
+                handler.wfile.flush()
+                time.sleep(trickle)
+        else:
+            handler.wfile.write(payload)
 
     # -- routes -----------------------------------------------------------------------------------
 
-    def _route(self, path: str) -> tuple[int, Any]:
+    def _route(self, path: str, query: dict[str, list[str]], writer: bool) -> tuple[int, Any]:
         not_found = (404, {"message": "Not Found", "documentation_url": API_DOCS, "status": "404"})
         match = re.fullmatch(r"/repos/([^/]+)/([^/]+)(/.*)?", path)
         if match is None or match.group(1) != self.owner or match.group(2) not in self.repositories:
@@ -468,6 +645,34 @@ class FakeGitHub:
                     for k, v in sorted(repository.variables.items())
                 ],
             )
+        if rest == "/rulesets" or rest.startswith("/rulesets/"):
+            return self._rulesets(repository, rest, query, writer)
+        protection_match = re.fullmatch(r"/branches/(.+)/protection", rest)
+        if protection_match:
+            branch = protection_match.group(1)
+            if branch not in repository.branches:
+                return 404, {"message": "Branch not found", "documentation_url": API_DOCS, "status": "404"}
+            protection = repository.classic.get(branch)
+            if protection is None:
+                return 404, {
+                    "message": "Branch not protected",
+                    "documentation_url": API_DOCS,
+                    "status": "404",
+                }
+            return 200, protection
+        return not_found
+
+    def _rulesets(
+        self, repository: FakeRepository, rest: str, query: dict[str, list[str]], writer: bool
+    ) -> tuple[int, Any]:
+        if repository.private and not repository.plan_has_rulesets:
+            return 403, {
+                "message": "Upgrade to GitHub Pro or make this repository public to enable this feature.",
+                "documentation_url": API_DOCS,
+                "status": "403",
+            }
+        parents = query.get("includes_parents", ["true"])[0] != "false"
+        rulesets = repository.rulesets + (self.org_rulesets if parents else [])
         if rest == "/rulesets":
             keys = (
                 "id",
@@ -480,85 +685,112 @@ class FakeGitHub:
                 "created_at",
                 "updated_at",
             )
-            return 200, (None, [{k: r[k] for k in keys} for r in repository.rulesets])
-        ruleset_match = re.fullmatch(r"/rulesets/(\d+)", rest)
-        if ruleset_match:
-            found = [r for r in repository.rulesets if r["id"] == int(ruleset_match.group(1))]
-            return (200, found[0]) if found else not_found
-        protection_match = re.fullmatch(r"/branches/(.+)/protection", rest)
-        if protection_match:
-            protection = repository.classic.get(protection_match.group(1))
-            if protection is None:
-                return 404, {
-                    "message": "Branch not protected",
-                    "documentation_url": API_DOCS,
-                    "status": "404",
-                }
-            return 200, protection
-        return not_found
+            return 200, (None, [{k: r[k] for k in keys} for r in rulesets])
+        found = [r for r in rulesets if str(r["id"]) == rest.removeprefix("/rulesets/")]
+        if not found:
+            return 404, {"message": "Not Found", "documentation_url": API_DOCS, "status": "404"}
+        ruleset = dict(found[0])
+        if not writer:  # "bypass_actors is only returned if the user ... has write access to the ruleset"
+            ruleset.pop("bypass_actors", None)
+        return 200, ruleset
 
     def _issues(
         self, method: str, path: str, query: dict[str, list[str]], payload: dict[str, Any]
     ) -> tuple[int, Any]:
+        not_found = (404, {"message": "Not Found", "documentation_url": API_DOCS, "status": "404"})
         match = re.fullmatch(r"/repos/([^/]+)/([^/]+)/issues(?:/(\d+)(/comments)?)?", path)
         if match is None or match.group(1) != self.owner or match.group(2) not in self.repositories:
-            return 404, {"message": "Not Found", "documentation_url": API_DOCS, "status": "404"}
+            return not_found
         repository = self.repositories[match.group(2)]
         if match.group(3) is None:
             if method == "GET":
+                # GitHub's filters: `state` (default open) and `labels` (comma-separated, all required);
+                # pull requests are listed too, marked by their `pull_request` key.
                 state = query.get("state", ["open"])[0]
                 labels = set(query.get("labels", [""])[0].split(",")) - {""}
                 found = [
-                    {k: v for k, v in issue.items() if k != "_comments"}
+                    self._public_issue(issue)
                     for issue in repository.issues
                     if state in ("all", issue["state"])
                     and labels <= {label["name"] for label in issue["labels"]}
                 ]
-                return 200, (None, sorted(found, key=lambda issue: -issue["number"]))
+                ascending = query.get("direction", ["desc"])[0] == "asc"
+                return 200, (None, sorted(found, key=lambda issue: issue["number"], reverse=not ascending))
+            if method != "POST":
+                return not_found
             issue = self.issue(match.group(2), len(repository.issues) + 1, payload)
             repository.issues.append(issue)
-            return 201, {k: v for k, v in issue.items() if k != "_comments"}
+            return 201, self._public_issue(issue)
         found_issue = [i for i in repository.issues if i["number"] == int(match.group(3))]
         if not found_issue:
-            return 404, {"message": "Not Found", "documentation_url": API_DOCS, "status": "404"}
+            return not_found
         issue = found_issue[0]
         if match.group(4):
-            comment = {
-                "id": _id(payload["body"]),
-                "body": payload["body"],
-                "user": user("github-actions[bot]"),
-                "created_at": STAMP,
-                "updated_at": STAMP,
-            }
+            if method != "POST":
+                return not_found
+            comment = self.comment(match.group(2), issue, payload["body"])
             issue["_comments"].append(comment)
             return 201, comment
+        if method == "GET":
+            return 200, self._public_issue(issue)
+        if method != "PATCH":
+            return not_found
         for key in ("title", "body", "state", "state_reason"):
             if key in payload:
                 issue[key] = payload[key]
         if payload.get("state") == "closed":
             issue["closed_at"] = STAMP
-        return 200, {k: v for k, v in issue.items() if k != "_comments"}
+        if "duplicate_issue_id" in payload:
+            issue["_duplicate_of"] = payload["duplicate_issue_id"]
+        return 200, self._public_issue(issue)
+
+    @staticmethod
+    def _public_issue(issue: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in issue.items() if not k.startswith("_")}
+
+    def comment(self, repository: str, issue: dict[str, Any], body: str) -> dict[str, Any]:
+        """An issue comment as "Create an issue comment" returns it (GitHub's example, with this body)."""
+        cid = _id(f"{repository}#{issue['number']}:{len(issue['_comments'])}:{body[:50]}")
+        base = f"https://api.github.com/repos/{self.owner}/{repository}/issues"
+        comment = reference("POST_repos_OWNER_REPO_issues_ISSUE_NUMBER_comments")
+        comment.update(
+            id=cid,
+            node_id=f"MDEyOklzc3VlQ29tbWVudD{cid}",
+            url=f"{base}/comments/{cid}",
+            html_url=f"https://github.com/{self.owner}/{repository}/issues/{issue['number']}#issuecomment-{cid}",
+            body=body,
+            user=user("github-actions[bot]"),
+            created_at=STAMP,
+            updated_at=STAMP,
+            issue_url=f"{base}/{issue['number']}",
+            author_association="NONE",
+        )
+        return dict(comment)
 
     def issue(self, repository: str, number: int, payload: dict[str, Any]) -> dict[str, Any]:
-        """An issue object as "Create an issue" returns it."""
+        """An issue object as "Create an issue" returns it (GitHub's example, with this issue's values)."""
         base = f"https://api.github.com/repos/{self.owner}/{repository}/issues/{number}"
-        return {
-            "id": _id(f"{repository}#{number}"),
-            "node_id": f"I_kwDO{_id(str(number))}",
-            "url": base,
-            "repository_url": f"https://api.github.com/repos/{self.owner}/{repository}",
-            "labels_url": f"{base}/labels{{/name}}",
-            "comments_url": f"{base}/comments",
-            "events_url": f"{base}/events",
-            "html_url": f"https://github.com/{self.owner}/{repository}/issues/{number}",
-            "number": number,
-            "state": "open",
-            "state_reason": None,
-            "title": payload.get("title", ""),
-            "body": payload.get("body"),
-            "user": user("github-actions[bot]"),
-            "labels": [
+        issue = reference("POST_repos_OWNER_REPO_issues")
+        issue.pop("pull_request")  # only pull requests carry it
+        label = reference("POST_repos_OWNER_REPO_issues")["labels"][0]
+        issue.update(
+            id=_id(f"{repository}#{number}"),
+            node_id=f"I_kwDO{_id(str(number))}",
+            url=base,
+            repository_url=f"https://api.github.com/repos/{self.owner}/{repository}",
+            labels_url=f"{base}/labels{{/name}}",
+            comments_url=f"{base}/comments",
+            events_url=f"{base}/events",
+            html_url=f"https://github.com/{self.owner}/{repository}/issues/{number}",
+            number=number,
+            state="open",
+            state_reason=None,
+            title=payload.get("title", ""),
+            body=payload.get("body"),
+            user=user("github-actions[bot]"),
+            labels=[
                 {
+                    **label,
                     "id": _id(name),
                     "node_id": f"LA_{_id(name)}",
                     "url": f"https://api.github.com/repos/{self.owner}/{repository}/labels/{name}",
@@ -569,39 +801,37 @@ class FakeGitHub:
                 }
                 for name in payload.get("labels", [])
             ],
-            "assignee": None,
-            "assignees": [],
-            "milestone": None,
-            "locked": False,
-            "comments": 0,
-            "closed_at": None,
-            "created_at": STAMP,
-            "updated_at": STAMP,
-            "author_association": "NONE",
-            "_comments": [],
-        }
+            assignee=None,
+            assignees=[],
+            milestone=None,
+            locked=False,
+            active_lock_reason=None,
+            comments=0,
+            closed_at=None,
+            closed_by=None,
+            created_at=STAMP,
+            updated_at=STAMP,
+            author_association="NONE",
+        )
+        issue["_comments"] = []
+        return dict(issue)
 
     def _repository(self, name: str, repository: FakeRepository) -> dict[str, Any]:
+        """GitHub's full-repository example, renamed to this repository, with its settings."""
         rid = _id("repo:" + name)
-        return {
-            "id": rid,
-            "node_id": f"R_kgDO{rid}",
-            "name": name,
-            "full_name": f"{self.owner}/{name}",
-            "private": False,
-            "owner": user(self.owner),
-            "html_url": f"https://github.com/{self.owner}/{name}",
-            "description": None,
-            "fork": False,
-            "url": f"https://api.github.com/repos/{self.owner}/{name}",
-            "default_branch": repository.default_branch,
-            "visibility": "public",
-            "archived": False,
-            "disabled": False,
-            "created_at": STAMP,
-            "updated_at": STAMP,
-            "pushed_at": STAMP,
-        }
+        text = _reference_text("GET_repos_OWNER_REPO").replace("octocat/Hello-World", f"{self.owner}/{name}")
+        found = json.loads(text)
+        found.update(
+            id=rid,
+            node_id=f"R_kgDO{rid}",
+            name=name,
+            full_name=f"{self.owner}/{name}",
+            private=repository.private,
+            owner=user(self.owner),
+            default_branch=repository.default_branch,
+            visibility="private" if repository.private else "public",
+        )
+        return dict(found)
 
     def _environment(self, repo_url: str, name: str, env: FakeEnvironment) -> dict[str, Any]:
         eid = _id("env:" + name)
@@ -636,7 +866,7 @@ class FakeGitHub:
             "html_url": f"https://github.com/{self.owner}/deployments/activity_log?environments_filter={name}",
             "created_at": STAMP,
             "updated_at": STAMP,
-            "can_admins_bypass": env.can_admins_bypass,
+            **({"can_admins_bypass": env.can_admins_bypass} if self.sends_can_admins_bypass else {}),
             "protection_rules": rules,
             "deployment_branch_policy": None
             if env.branch_policy is None

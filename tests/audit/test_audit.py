@@ -25,7 +25,15 @@ def paths(github: GitHub, policy: LoadedPolicy) -> dict[str, tuple[Kind, Any, An
 def test_compliant_repository(github: GitHub, policy: LoadedPolicy, fake: FakeGitHub) -> None:
     report = audit(github, policy.policy)
     assert report.compliant
-    assert report.as_json()["summary"] == {"repositories": 1, "compliant": 1, "findings": 0, "requests": 17}
+    summary = report.as_json()["summary"]
+    assert {key: summary[key] for key in ("repositories", "compliant", "findings", "errors", "requests")} == {
+        "repositories": 1,
+        "compliant": 1,
+        "findings": 0,
+        "errors": 0,
+        "requests": 17,
+    }
+    assert summary["rate_limit"]["remaining"] == 5000 - 17
     assert all(auth == f"Bearer {fake.token}" for _, auth in fake.requests)
 
 
@@ -212,8 +220,10 @@ def test_classic_protection(github: GitHub, fake: FakeGitHub) -> None:
     del repo.classic["release"]
     found = paths(github, policy)
     assert found["branches.main.linear_history"] == (Kind.CHANGED, True, False)
-    assert found["branches.release"][0] is Kind.MISSING
+    assert found["branches.release"] == (Kind.MISSING, found["branches.release"][1], None)
     assert len(found) == 2
+    repo.branches.discard("release")  # "Branch not found" is told apart from "Branch not protected"
+    assert paths(github, policy)["branches.release"][2] == "branch does not exist"
 
 
 def test_missing_repository_is_one_finding(github: GitHub, fake: FakeGitHub) -> None:
@@ -233,3 +243,80 @@ def test_pagination_beyond_one_page(policy: LoadedPolicy, fake: FakeGitHub, gith
     pages = [path for path, _ in fake.requests if "/actions/secrets" in path]
     assert len(pages) == 4  # 8 secrets, 2 per page
     assert any("page=4" in path for path in pages)
+
+
+def test_organization_rulesets_are_not_the_repositorys(
+    github: GitHub, policy: LoadedPolicy, fake: FakeGitHub
+) -> None:
+    fake.org_ruleset("repoconf branch main")  # even one named like ours belongs to the organization
+    fake.org_ruleset("org baseline")
+    report = audit(github, policy.policy)
+    assert report.compliant
+    assert not [path for path, _ in fake.requests if "/rulesets/" in path and "org" in path]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "fault", "error"),
+    [
+        (
+            "/environments$",
+            {"status": 200, "body": {"total_count": 1, "environments": [{"id": 1}]}},
+            "GET /repos/acme/widgets/environments: GitHub's answer does not fit (name: Field required)",
+        ),
+        (
+            "/environments/qa/variables$",
+            {"status": 404, "body": {"message": "Not Found"}},
+            "GET /repos/acme/widgets/environments/qa/variables: HTTP 404 (Not Found)",
+        ),
+        (
+            "/actions/secrets$",
+            {"status": 403, "body": {"message": "Resource not accessible by personal access token"}},
+            "GET /repos/acme/widgets/actions/secrets: HTTP 403 (Resource not accessible by personal access "
+            'token): a fine-grained token needs "Secrets: read" on this repository, a classic token the repo '
+            "scope",
+        ),
+        (
+            "/rulesets$",
+            {"status": 200, "raw": b"<!DOCTYPE html><title>Sign in</title>"},
+            "GET /repos/acme/widgets/rulesets: GitHub's answer is not JSON (application/json; charset=utf-8, "
+            "37 bytes): check --api-url points at the REST API",
+        ),
+        (
+            "/rulesets$",
+            {"status": 500, "times": 9},
+            "GET /repos/acme/widgets/rulesets failed after 4 attempts: HTTP 500",
+        ),
+    ],
+)
+def test_an_unreadable_part_is_an_error_entry_not_a_crash(
+    github: GitHub, fake: FakeGitHub, pattern: str, fault: dict[str, Any], error: str
+) -> None:
+    policy = load_text("version: 1\nowner: acme\nrepositories:\n  widgets: {}\n  gizmos: {}\n", "p.yaml")
+    fake.deploy("gizmos", policy.policy.repositories["gizmos"])
+    fake.fault(f"/repos/acme/widgets{pattern}", **fault)
+    report = audit(github, policy.policy, workers=1)
+    widgets, gizmos = report.repositories
+    assert widgets.error == error
+    assert widgets.findings == []
+    assert not widgets.compliant
+    assert gizmos.error is None
+    assert report.errors == 1
+
+
+def test_a_ruleset_without_conditions_is_read(github: GitHub, policy: LoadedPolicy, fake: FakeGitHub) -> None:
+    ruleset = next(r for r in fake.repositories["widgets"].rulesets if r["name"] == "repoconf release tags")
+    ruleset["conditions"] = None  # nullable in GitHub's description
+    found = paths(github, policy)
+    assert found["release_tags"][0] is Kind.CHANGED
+    assert found["release_tags"][2]["pattern"] == []
+
+
+def test_a_run_stopping_error_names_what_was_not_read(github: GitHub, fake: FakeGitHub) -> None:
+    policy = load_text("version: 1\nowner: acme\nrepositories:\n  widgets: {}\n  gizmos: {}\n", "p.yaml")
+    fake.fault("/repos/acme/widgets/environments$", status=401, body={"message": "Bad credentials"})
+    report = audit(github, policy.policy, workers=1)
+    assert report.stopped is not None
+    assert "GitHub refused the token" in report.stopped
+    assert report.repositories[1].error is not None
+    assert report.repositories[1].error.startswith("not read: the run stopped (GET /repos/acme/widgets/")
+    assert [path for path, _ in fake.requests if "gizmos" in path] == []

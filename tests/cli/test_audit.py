@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,14 @@ from standin.github import FakeGitHub
 from tests.conftest import TEMPLATE
 
 TOKEN = "ghp_cli_secret_token_abcdef123456"
+
+
+class _AnyInt:
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, int)
+
+
+ANY_INT = _AnyInt()
 
 
 @pytest.fixture
@@ -40,10 +49,14 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_compliant_exit_0(capsys: pytest.CaptureFixture[str], fake: FakeGitHub) -> None:
     code, out, _ = run(capsys, "audit", str(TEMPLATE))
     assert code == 0
-    assert out.splitlines() == [
-        "widgets: compliant",
-        "1/1 repositories compliant, 0 finding(s), 17 request(s)",
-    ]
+    lines = out.splitlines()
+    assert lines[0] == "widgets: compliant"
+    assert re.fullmatch(
+        r"1/1 repositories compliant, 0 finding\(s\), 0 unreadable, 17 request\(s\); "
+        r"rate limit: 4983 left, resets \d\d:\d\d:\d\d UTC",
+        lines[1],
+    )
+    assert len(lines) == 2
 
 
 def test_drift_exit_1_in_every_format(capsys: pytest.CaptureFixture[str], fake: FakeGitHub) -> None:
@@ -66,13 +79,23 @@ def test_drift_exit_1_in_every_format(capsys: pytest.CaptureFixture[str], fake: 
                         "actual": 0,
                     }
                 ],
+                "unverified": [],
+                "error": None,
             }
         ],
-        "summary": {"repositories": 1, "compliant": 0, "findings": 1, "requests": 17},
+        "summary": {
+            "repositories": 1,
+            "compliant": 0,
+            "findings": 1,
+            "errors": 0,
+            "requests": 17,
+            "not_modified": 0,
+            "rate_limit": {"remaining": ANY_INT, "reset": ANY_INT},
+        },
     }
     code, out, _ = run(capsys, "audit", str(TEMPLATE), "--format", "markdown")
     assert code == 1
-    assert "| changed | `environments.production-release.wait_timer` | `30` | `0` |" in out
+    assert "| changed | environments\\.production\\-release\\.wait\\_timer | 30 | 0 |" in out
 
 
 def test_bad_token_exit_3(
@@ -81,12 +104,12 @@ def test_bad_token_exit_3(
     monkeypatch.setenv("GITHUB_TOKEN", "ghp_not_the_right_one_987")
     code, out, err = run(capsys, "audit", str(TEMPLATE))
     assert code == 3
-    assert out == ""
+    assert out.startswith("widgets: error\n")
     assert err == (
-        "repoconf: error: GitHub refused the token (401 Bad credentials): set GITHUB_TOKEN or GH_TOKEN "
-        "to a valid token\n"
+        "repoconf: error: GET /repos/acme/widgets/environments: GitHub refused the token (401 Bad "
+        "credentials): set GITHUB_TOKEN or GH_TOKEN to a valid token\n"
     )
-    assert "ghp_not_the_right_one_987" not in err
+    assert "ghp_not_the_right_one_987" not in out + err
 
 
 def test_unreachable_exit_3(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -110,9 +133,10 @@ def test_invalid_policy_and_usage_exit_2(
 
 def test_token_never_in_output_even_on_errors(capsys: pytest.CaptureFixture[str], fake: FakeGitHub) -> None:
     fake.fault(r"/rulesets$", status=418, body={"message": f"teapot saw {TOKEN[:4]}"})
-    code, _out, err = run(capsys, "--debug", "audit", str(TEMPLATE))
+    code, out, _err = run(capsys, "--debug", "audit", str(TEMPLATE), "--format", "json")
     assert code == 3
-    assert "HTTP 418" in err
+    [entry] = json.loads(out)["repositories"]
+    assert entry["error"] == "GET /repos/acme/widgets/rulesets: HTTP 418 (teapot saw ghp_)"
 
 
 def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -163,7 +187,7 @@ def test_import_round_trip_hand_made_repository(
     )
     code, out, _ = run(capsys, "import", "acme/legacy")
     assert code == 0
-    assert "# Rulesets not created by repoconf (not described here; recreate them as `branches` or " in out
+    assert "# Rulesets of this repository not created by repoconf (not described here; recreate them" in out
     assert "protection_engine: classic" in out
     imported = tmp_path / "legacy.yaml"
     imported.write_text(out)
@@ -177,3 +201,123 @@ def test_import_missing_repository_exit_3(capsys: pytest.CaptureFixture[str], fa
     assert "repository acme/ghost not found" in err
     code, _, err = run(capsys, "import", "not a name")
     assert code == 2
+
+
+def test_one_unreadable_repository_does_not_stop_the_audit(
+    capsys: pytest.CaptureFixture[str], fake: FakeGitHub, tmp_path: Path
+) -> None:
+    policy = tmp_path / "p.yaml"
+    text = TEMPLATE.read_text()
+    policy.write_text(text + "  secret-plans: {}\n  gizmos: {}\n")
+    settings = load(TEMPLATE).policy.repositories["widgets"]
+    limited = fake.deploy("secret-plans", settings)
+    limited.private, limited.plan_has_rulesets = True, False
+    fake.deploy("gizmos", settings).environments["qa"].wait_timer = 5
+    code, out, _ = run(capsys, "audit", str(policy), "--format", "json")
+    assert code == 3
+    report = json.loads(out)
+    by_name = {entry["name"]: entry for entry in report["repositories"]}
+    assert by_name["widgets"]["compliant"] is True
+    assert by_name["gizmos"]["findings"][0]["path"] == "environments.qa.wait_timer"
+    assert by_name["secret-plans"] == {
+        "name": "secret-plans",
+        "compliant": False,
+        "findings": [],
+        "unverified": [],
+        "error": "GET /repos/acme/secret-plans/rulesets: rulesets on a private repository need GitHub Pro, "
+        "Team or Enterprise (GitHub said: Upgrade to GitHub Pro or make this repository public to enable "
+        "this feature.): make the repository public or upgrade its plan",
+    }
+    assert report["summary"]["errors"] == 1
+    for output in ("text", "markdown"):
+        code, out, _ = run(capsys, "audit", str(policy), "--format", output)
+        assert code == 3
+        assert "rulesets on a private repository need GitHub Pro" in out
+
+
+def test_a_read_only_token_gives_unverified_not_drift(
+    capsys: pytest.CaptureFixture[str], fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    fake.read_token = "ghp_read_only_000"
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_read_only_000")
+    # admins may bypass in this policy: the read-only token cannot see bypass actors, so no drift
+    policy = tmp_path / "p.yaml"
+    policy.write_text(TEMPLATE.read_text().replace("enforce_admins: true", "enforce_admins: false"))
+    fake.deploy("widgets", load(policy).policy.repositories["widgets"])
+    fake.sends_can_admins_bypass = False  # as GitHub Enterprise Server may answer
+    code, out, _ = run(capsys, "audit", str(policy), "--format", "json")
+    assert code == 0, out
+    [entry] = json.loads(out)["repositories"]
+    assert entry["findings"] == []
+    assert "branches.main.enforce_admins" in entry["unverified"]
+    assert "environments.qa.can_admins_bypass" in entry["unverified"]
+    code, out, _ = run(capsys, "audit", str(policy))
+    assert "unverified branches.main.enforce_admins: not visible to this token" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "message"),
+    [
+        (["--api-url", "ftp://example.com"], {}, "is not an http(s) API base URL"),
+        (["--api-url", "not a url"], {}, "is not an http(s) API base URL"),
+        ([], {"GITHUB_TOKEN": "ghp_abc\n"}, "holds characters a token never has"),
+        ([], {"GITHUB_TOKEN": "ghp_é"}, "holds characters a token never has"),
+        (["--max-wait=-1"], {}, "--max-wait not negative"),
+    ],
+)
+def test_bad_access_options_are_usage_errors_before_any_request(
+    capsys: pytest.CaptureFixture[str],
+    fake: FakeGitHub,
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+    env: dict[str, str],
+    message: str,
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    code, _, err = run(capsys, "audit", str(TEMPLATE), *argv)
+    assert code == 2
+    assert message in err
+    assert fake.requests == []
+
+
+def test_markdown_escapes_what_github_holds(capsys: pytest.CaptureFixture[str], fake: FakeGitHub) -> None:
+    fake.repositories["widgets"].variables["EVIL"] = "`x` | @acme/admins #1\n## heading"
+    code, out, _ = run(capsys, "audit", str(TEMPLATE), "--format", "markdown")
+    assert code == 1
+    row = next(line for line in out.splitlines() if "EVIL" in line)
+    assert row.count("|") - row.count("\\|") == 5  # the table row keeps its four cells
+    assert "@acme" not in row
+    assert "@&#8203;acme" in row
+    assert "#1" not in row
+    assert "`" not in row.replace("\\`", "")
+
+
+def test_import_leaves_inherited_rulesets_out_and_names_them(
+    capsys: pytest.CaptureFixture[str], fake: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake.org_ruleset("org baseline\n# not: a comment")  # a hostile name cannot break out of the comment
+    fake.read_token = "ghp_read_only_111"
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_read_only_111")
+    code, out, _ = run(capsys, "import", "acme/widgets")
+    assert code == 0
+    assert (
+        "# Inherited from the organization or enterprise (they apply here but belong to it; left out): "
+        "org baseline\\x0a# not: a comment"
+    ) in out
+    assert "# Not visible to this token, so left to the policy's defaults (check them by hand): " in out
+    assert "branches.main.enforce_admins" in out
+    imported = tmp_path / "imported.yaml"
+    imported.write_text(out)
+    assert "org baseline" not in str(load(imported).policy.model_dump())
+
+
+@pytest.mark.parametrize("command", [["import", "acme/widgets"], ["audit", str(TEMPLATE)]])
+def test_an_html_page_from_github_is_a_one_line_error(
+    capsys: pytest.CaptureFixture[str], fake: FakeGitHub, command: list[str]
+) -> None:
+    fake.fault("/environments$", status=200, raw=b"<html>maintenance</html>", times=5)
+    code, out, err = run(capsys, *command)
+    assert code == 3
+    assert "GitHub's answer is not JSON" in out + err
+    assert "Traceback" not in out + err

@@ -1,51 +1,159 @@
-"""The drift workflow's issue: exactly one, opened, updated, closed."""
+"""The drift workflow's issue: exactly one, opened, updated, closed, and nothing else touched."""
 
 from __future__ import annotations
 
-from repoconf.github.client import GitHub
-from repoconf.ops.drift_issue import LABEL, Action, DriftRun, sync
-from standin.github import FakeGitHub, FakeRepository
+import copy
+from pathlib import Path
+from typing import Any
 
-REPORT_DRIFT = "## repoconf audit\n\n| changed | `environments.qa.wait_timer` | `0` | `5` |\n"
+import pytest
+
+from repoconf.cli.main import main
+from repoconf.github.client import GitHub
+from repoconf.ops.drift_issue import LABEL, MAX_BODY, Action, DriftRun, PulumiOutcome, sync
+from standin.github import FakeGitHub, FakeRepository
+from tests.conftest import TOKEN
+
+REPORT_DRIFT = "## repoconf audit\n\n| changed | environments\\.qa\\.wait\\_timer | 0 | 5 |\n"
 REPORT_CLEAN = "## repoconf audit\n\n1/1 repositories compliant.\n"
 
 
 def run(exit_code: int, outcome: str = "success", number: int = 1) -> DriftRun:
     report = REPORT_DRIFT if exit_code == 1 else REPORT_CLEAN
-    return DriftRun(exit_code, report, outcome, f"https://github.com/acme/repoconf/actions/runs/{number}")
+    return DriftRun(
+        exit_code, report, PulumiOutcome(outcome), f"https://github.com/acme/repoconf/actions/runs/{number}"
+    )
 
 
-def open_drift_issues(fake: FakeGitHub) -> list[dict[str, object]]:
+@pytest.fixture
+def repository(fake: FakeGitHub) -> FakeRepository:
+    """The configuration repository, holding other people's issues and pull requests."""
+    fake.repositories["repoconf"] = FakeRepository()
+    fake.add_issue("repoconf", "Bug: render crashes", ["bug"])
+    fake.add_issue("repoconf", "Feature: more formats", ["enhancement"])
+    fake.add_issue("repoconf", "Bump httpx", ["drift"], pull_request=True)  # a PR, even labelled drift
+    fake.add_issue("repoconf", "Old drift", [LABEL], state="closed")
+    return fake.repositories["repoconf"]
+
+
+def drift_issues(repository: FakeRepository) -> list[dict[str, Any]]:
     return [
         issue
-        for issue in fake.repositories["repoconf"].issues
-        if issue["state"] == "open" and LABEL in [label["name"] for label in issue["labels"]]
+        for issue in repository.issues
+        if issue["state"] == "open"
+        and "pull_request" not in issue
+        and LABEL in [label["name"] for label in issue["labels"]]
     ]
 
 
-def test_one_issue_across_runs(fake: FakeGitHub, github: GitHub) -> None:
-    fake.repositories["repoconf"] = FakeRepository()
+def test_one_issue_across_runs_and_nothing_else_touched(
+    fake: FakeGitHub, github: GitHub, repository: FakeRepository
+) -> None:
+    others = copy.deepcopy(repository.issues)
     assert sync(github, "acme/repoconf", run(0)) == (Action.NOTHING, None)
-    assert sync(github, "acme/repoconf", run(1, number=2)) == (Action.OPENED, 1)
-    assert sync(github, "acme/repoconf", run(1, number=3)) == (Action.UPDATED, 1)
-    assert sync(github, "acme/repoconf", run(0, "failure", number=4)) == (Action.UPDATED, 1)
-    [issue] = open_drift_issues(fake)
+    assert sync(github, "acme/repoconf", run(1, number=2)) == (Action.OPENED, 5)
+    assert sync(github, "acme/repoconf", run(1, number=3)) == (Action.UPDATED, 5)
+    assert sync(github, "acme/repoconf", run(0, "failure", number=4)) == (Action.UPDATED, 5)
+    [issue] = drift_issues(repository)
     assert "runs/4" in str(issue["body"])
     assert "**changes or errors**" in str(issue["body"])
-    assert sync(github, "acme/repoconf", run(0, number=5)) == (Action.CLOSED, 1)
-    assert open_drift_issues(fake) == []
-    closed = fake.repositories["repoconf"].issues[0]
+    assert sync(github, "acme/repoconf", run(0, number=5)) == (Action.CLOSED, 5)
+    assert drift_issues(repository) == []
+    closed = repository.issues[4]
     assert closed["state_reason"] == "completed"
     assert closed["_comments"][0]["body"].startswith("Clean drift run: ")
-    assert sync(github, "acme/repoconf", run(1, number=6)) == (Action.OPENED, 2)
-    assert len(open_drift_issues(fake)) == 1
+    assert sync(github, "acme/repoconf", run(1, number=6)) == (Action.OPENED, 6)
+    assert len(drift_issues(repository)) == 1
+    # the other issues and the pull request: unchanged, never commented on, never written to
+    assert repository.issues[:4] == others
+    writes = [path for path, _ in fake.requests if not path.startswith("GET ")]
+    assert all("/issues/5" in path or "/issues/6" in path or path.endswith("/issues") for path in writes)
+    listings = [path for path, _ in fake.requests if path.startswith("GET /repos/acme/repoconf/issues?")]
+    assert listings
+    assert all("state=open" in path and "labels=drift" in path for path in listings)
 
 
-def test_duplicates_are_closed(fake: FakeGitHub, github: GitHub) -> None:
-    repository = FakeRepository()
-    fake.repositories["repoconf"] = repository
-    for number in (1, 2):
-        repository.issues.append(fake.issue("repoconf", number, {"title": "drift", "labels": [LABEL]}))
-    assert sync(github, "acme/repoconf", run(1)) == (Action.UPDATED, 1)
-    assert [issue["number"] for issue in open_drift_issues(fake)] == [1]
-    assert repository.issues[1]["state_reason"] == "not_planned"
+def test_duplicates_are_closed_as_duplicates(
+    fake: FakeGitHub, github: GitHub, repository: FakeRepository
+) -> None:
+    first = fake.add_issue("repoconf", "drift", [LABEL])
+    second = fake.add_issue("repoconf", "drift again", [LABEL, "ops"])
+    assert sync(github, "acme/repoconf", run(1)) == (Action.UPDATED, first["number"])
+    assert [issue["number"] for issue in drift_issues(repository)] == [first["number"]]
+    assert second["state"] == "closed"
+    assert second["state_reason"] == "duplicate"
+    assert second["_duplicate_of"] == first["id"]
+    assert (
+        second["_comments"][0]["body"] == f"Duplicate of #{first['number']}: repoconf keeps one drift issue."
+    )
+
+
+@pytest.mark.parametrize(("audit_exit", "outcome"), [(3, "success"), (2, "success"), (0, "skipped")])
+def test_a_run_that_could_not_check_never_closes_the_issue(
+    fake: FakeGitHub, github: GitHub, repository: FakeRepository, audit_exit: int, outcome: str
+) -> None:
+    issue = fake.add_issue("repoconf", "drift", [LABEL])
+    action = sync(github, "acme/repoconf", run(audit_exit, outcome, number=9))
+    assert action == (Action.UNCHECKED, issue["number"])
+    assert issue["state"] == "open"
+    assert issue["_comments"][0]["body"].startswith(
+        f"This drift run could not check (audit exit {audit_exit}"
+    )
+
+
+def test_the_body_fits_githubs_limit(github: GitHub, repository: FakeRepository) -> None:
+    huge = DriftRun(
+        1, "| x |\n" * 40_000, PulumiOutcome.SUCCESS, "https://github.com/acme/repoconf/actions/runs/7"
+    )
+    assert sync(github, "acme/repoconf", huge)[0] is Action.OPENED
+    [issue] = drift_issues(repository)
+    assert len(issue["body"]) <= MAX_BODY
+    assert "the full report: https://github.com/acme/repoconf/actions/runs/7" in issue["body"]
+
+
+def test_an_ambiguous_create_is_re_read_not_repeated(
+    fake: FakeGitHub, github: GitHub, repository: FakeRepository
+) -> None:
+    # GitHub created the issue but the answer was lost: a blind retry would make a second one
+    fake.fault("/repos/acme/repoconf/issues$", status=502, applied=True)
+    assert sync(github, "acme/repoconf", run(1))[0] is Action.OPENED
+    assert len(drift_issues(repository)) == 1
+
+
+def test_an_ambiguous_create_that_did_not_apply_is_sent_once_more(
+    fake: FakeGitHub, github: GitHub, repository: FakeRepository
+) -> None:
+    fake.fault("/repos/acme/repoconf/issues$", status=502)
+    assert sync(github, "acme/repoconf", run(1))[0] is Action.OPENED
+    assert len(drift_issues(repository)) == 1
+
+
+def test_the_cli_refuses_an_unknown_pulumi_outcome(
+    capsys: pytest.CaptureFixture[str],
+    fake: FakeGitHub,
+    repository: FakeRepository,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    report = tmp_path / "audit.md"
+    report.write_text(REPORT_DRIFT)
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    common = [
+        "drift-issue",
+        "--repository",
+        "acme/repoconf",
+        "--audit-report",
+        str(report),
+        "--audit-exit",
+        "1",
+        "--run-url",
+        "https://github.com/acme/repoconf/actions/runs/1",
+        "--api-url",
+        fake.base,
+    ]
+    with pytest.raises(SystemExit) as caught:
+        main([*common, "--pulumi-outcome", "cancelled"])
+    assert caught.value.code == 2
+    assert "invalid choice: 'cancelled'" in capsys.readouterr().err
+    assert main([*common, "--pulumi-outcome", "success"]) == 0
+    assert capsys.readouterr().out == "drift issue: opened #5\n"

@@ -60,6 +60,7 @@ def test_preview_runs_on_pull_requests_touching_the_policy() -> None:
     assert set(triggers["pull_request"]["paths"]) == {
         "config/**",
         "infra/**",
+        "src/**",
         "Pulumi*.yaml",
         "pyproject.toml",
     }

@@ -1,8 +1,12 @@
-"""Policy versus live repository: findings with the dotted policy paths of SPEC §7."""
+"""Policy versus live repository: findings with the dotted policy paths of SPEC §7.
+
+A live value this token cannot see (:data:`~repoconf.concepts.live.UNVERIFIED`) is never drift and never
+compliance: its path goes to ``unverified``.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -10,8 +14,11 @@ from repoconf.audit.read import LiveRepository
 from repoconf.concepts.actions import secret_names, variable_values
 from repoconf.concepts.branches import branch_rule_view, classic_branches, ruleset_shape
 from repoconf.concepts.environments import environment_view
+from repoconf.concepts.live import Unverified, plain
 from repoconf.concepts.release_tags import release_tags_view
 from repoconf.policy.model import ProtectionEngine, RepositorySettings
+
+BRANCH_NOT_FOUND = "branch does not exist"
 
 
 class Kind(StrEnum):
@@ -33,55 +40,67 @@ class Finding:
 
     def as_json(self) -> dict[str, Any]:
         """``{"kind", "path", "expected", "actual"}``."""
-        return {"kind": str(self.kind), "path": self.path, "expected": self.expected, "actual": self.actual}
+        return {
+            "kind": str(self.kind),
+            "path": self.path,
+            "expected": self.expected,
+            "actual": plain(self.actual),
+        }
 
 
-def _names(prefix: str, expected: set[str], actual: set[str]) -> list[Finding]:
-    """Secret names: presence only (values cannot be read)."""
-    found = [Finding(Kind.MISSING, f"{prefix}.{name}", "present", None) for name in sorted(expected - actual)]
-    found += [Finding(Kind.EXTRA, f"{prefix}.{name}", None, "present") for name in sorted(actual - expected)]
-    return found
+@dataclass
+class Comparison:
+    """Findings, and the paths that could not be verified with this token."""
+
+    findings: list[Finding] = field(default_factory=list)
+    unverified: list[str] = field(default_factory=list)
+
+    def add(self, kind: Kind, path: str, expected: Any, actual: Any) -> None:
+        """Record a finding."""
+        self.findings.append(Finding(kind, path, expected, actual))
+
+    def names(self, prefix: str, expected: set[str], actual: set[str]) -> None:
+        """Secret names: presence only (values cannot be read)."""
+        for name in sorted(expected - actual):
+            self.add(Kind.MISSING, f"{prefix}.{name}", "present", None)
+        for name in sorted(actual - expected):
+            self.add(Kind.EXTRA, f"{prefix}.{name}", None, "present")
+
+    def values(self, prefix: str, expected: dict[str, str], actual: dict[str, str]) -> None:
+        """Variables: names and values."""
+        for name in sorted(expected.keys() | actual.keys()):
+            if name not in actual:
+                self.add(Kind.MISSING, f"{prefix}.{name}", expected[name], None)
+            elif name not in expected:
+                self.add(Kind.EXTRA, f"{prefix}.{name}", None, actual[name])
+            elif expected[name] != actual[name]:
+                self.add(Kind.CHANGED, f"{prefix}.{name}", expected[name], actual[name])
+
+    def fields(self, prefix: str, expected: dict[str, Any], actual: dict[str, Any]) -> None:
+        """Field by field; an unverifiable live field is recorded as such."""
+        for key, value in expected.items():
+            live = actual.get(key)
+            if isinstance(live, Unverified):
+                self.unverified.append(f"{prefix}.{key}")
+            elif live != value:
+                self.add(Kind.CHANGED, f"{prefix}.{key}", value, live)
 
 
-def _values(prefix: str, expected: dict[str, str], actual: dict[str, str]) -> list[Finding]:
-    """Variables: names and values."""
-    found: list[Finding] = []
-    for name in sorted(expected.keys() | actual.keys()):
-        if name not in actual:
-            found.append(Finding(Kind.MISSING, f"{prefix}.{name}", expected[name], None))
-        elif name not in expected:
-            found.append(Finding(Kind.EXTRA, f"{prefix}.{name}", None, actual[name]))
-        elif expected[name] != actual[name]:
-            found.append(Finding(Kind.CHANGED, f"{prefix}.{name}", expected[name], actual[name]))
-    return found
-
-
-def _fields(prefix: str, expected: dict[str, Any], actual: dict[str, Any]) -> list[Finding]:
-    return [
-        Finding(Kind.CHANGED, f"{prefix}.{key}", value, actual.get(key))
-        for key, value in expected.items()
-        if actual.get(key) != value
-    ]
-
-
-def _environments(settings: RepositorySettings, live: LiveRepository) -> list[Finding]:
-    found: list[Finding] = []
+def _environments(settings: RepositorySettings, live: LiveRepository, result: Comparison) -> None:
     for name, env in settings.environments.items():
         path = f"environments.{name}"
         live_env = live.environments.get(name)
         if live_env is None:
-            found.append(Finding(Kind.MISSING, path, environment_view(env), None))
+            result.add(Kind.MISSING, path, environment_view(env), None)
             continue
-        found += _fields(path, environment_view(env), live_env.view)
-        found += _names(f"{path}.secrets", secret_names(env.secrets), live_env.secrets)
-        found += _values(f"{path}.variables", variable_values(env.variables), live_env.variables)
+        result.fields(path, environment_view(env), live_env.view)
+        result.names(f"{path}.secrets", secret_names(env.secrets), live_env.secrets)
+        result.values(f"{path}.variables", variable_values(env.variables), live_env.variables)
     for name in sorted(live.environments.keys() - settings.environments.keys()):
-        found.append(Finding(Kind.EXTRA, f"environments.{name}", None, live.environments[name].view))
-    return found
+        result.add(Kind.EXTRA, f"environments.{name}", None, live.environments[name].view)
 
 
-def _branches(settings: RepositorySettings, live: LiveRepository) -> list[Finding]:
-    found: list[Finding] = []
+def _branches(settings: RepositorySettings, live: LiveRepository, result: Comparison) -> None:
     classic = settings.protection_engine is ProtectionEngine.CLASSIC
     actual_rules = live.classic if classic else live.branch_rulesets
     audited = set(classic_branches(settings)) if classic else set(settings.branches)
@@ -92,40 +111,39 @@ def _branches(settings: RepositorySettings, live: LiveRepository) -> list[Findin
         actual = actual_rules.get(pattern)
         expected = branch_rule_view(rule)
         if actual is None:
-            found.append(Finding(Kind.MISSING, path, expected, None))
+            result.add(
+                Kind.MISSING, path, expected, BRANCH_NOT_FOUND if pattern in live.missing_branches else None
+            )
             continue
-        found += _fields(path, expected, actual)
+        result.fields(path, expected, actual)
         if not classic:
-            found += _fields(path, ruleset_shape(pattern), actual)
+            result.fields(path, ruleset_shape(pattern), actual)
     if not classic:
         for pattern in sorted(live.branch_rulesets.keys() - settings.branches.keys()):
-            found.append(Finding(Kind.EXTRA, f"branches.{pattern}", None, live.branch_rulesets[pattern]))
-    return found
+            result.add(Kind.EXTRA, f"branches.{pattern}", None, live.branch_rulesets[pattern])
 
 
-def _release_tags(settings: RepositorySettings, live: LiveRepository) -> list[Finding]:
+def _release_tags(settings: RepositorySettings, live: LiveRepository, result: Comparison) -> None:
     if settings.release_tags is None:
-        return (
-            []
-            if live.release_tags is None
-            else [Finding(Kind.EXTRA, "release_tags", None, live.release_tags)]
-        )
+        if live.release_tags is not None:
+            result.add(Kind.EXTRA, "release_tags", None, live.release_tags)
+        return
     expected = release_tags_view(settings.release_tags)
     if live.release_tags is None:
-        return [Finding(Kind.MISSING, "release_tags", expected, None)]
-    if live.release_tags != expected:
-        return [Finding(Kind.CHANGED, "release_tags", expected, live.release_tags)]
-    return []
+        result.add(Kind.MISSING, "release_tags", expected, None)
+    elif live.release_tags != expected:
+        result.add(Kind.CHANGED, "release_tags", expected, live.release_tags)
 
 
-def compare(settings: RepositorySettings, live: LiveRepository) -> list[Finding]:
+def compare(settings: RepositorySettings, live: LiveRepository) -> Comparison:
     """Every difference between a repository's merged policy and its live settings."""
+    result = Comparison()
     if not live.exists:
-        return [Finding(Kind.MISSING, "repository", live.name, None)]
-    return [
-        *_environments(settings, live),
-        *_names("secrets", secret_names(settings.secrets), live.secrets),
-        *_values("variables", variable_values(settings.variables), live.variables),
-        *_branches(settings, live),
-        *_release_tags(settings, live),
-    ]
+        result.add(Kind.MISSING, "repository", live.name, None)
+        return result
+    _environments(settings, live, result)
+    result.names("secrets", secret_names(settings.secrets), live.secrets)
+    result.values("variables", variable_values(settings.variables), live.variables)
+    _branches(settings, live, result)
+    _release_tags(settings, live, result)
+    return result

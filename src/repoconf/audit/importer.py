@@ -12,9 +12,11 @@ from typing import Any
 
 import yaml
 
-from repoconf.audit.read import LiveRepository, read_repository
+from repoconf.audit.read import LiveRepository, LiveRepositoryInfo, parse, read_repository
 from repoconf.concepts.branches import RulesetView
+from repoconf.concepts.live import Unverified
 from repoconf.github.client import GitHub
+from repoconf.text import printable
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=./policy.schema.json"
 
@@ -26,7 +28,8 @@ def _environment(view: dict[str, Any], secrets: set[str], variables: dict[str, s
         entry["reviewers"] = reviewers
     entry["wait_timer"] = view["wait_timer"]
     entry["prevent_self_review"] = view["prevent_self_review"]
-    entry["can_admins_bypass"] = view["can_admins_bypass"]
+    if not isinstance(view["can_admins_bypass"], Unverified):  # unknown: left to the policy's default
+        entry["can_admins_bypass"] = view["can_admins_bypass"]
     if view["deployment_refs"] is not None:
         entry["deployment_refs"] = view["deployment_refs"]
     if secrets:
@@ -46,11 +49,28 @@ def _branch_rule(view: RulesetView) -> dict[str, Any]:
         "linear_history",
         "enforce_admins",
     )
-    rule = {key: view[key] for key in keys}
+    rule = {key: view[key] for key in keys if not isinstance(view[key], Unverified)}
     rule["required_status_checks"] = [
         check["context"] if "app_id" not in check else check for check in view["required_status_checks"]
     ]
     return rule
+
+
+def _unverified(live: LiveRepository) -> list[str]:
+    found = [
+        f"environments.{name}.{key}"
+        for name, env in live.environments.items()
+        for key, value in env.view.items()
+        if isinstance(value, Unverified)
+    ]
+    rules = {**{b: v for b, v in live.classic.items() if v is not None}, **live.branch_rulesets}
+    found += [
+        f"branches.{pattern}.{key}"
+        for pattern, view in rules.items()
+        for key, value in view.items()
+        if isinstance(value, Unverified)
+    ]
+    return found
 
 
 def describe(owner: str, live: LiveRepository) -> dict[str, Any]:
@@ -81,8 +101,8 @@ def describe(owner: str, live: LiveRepository) -> dict[str, Any]:
 
 def import_repository(github: GitHub, owner: str, name: str) -> str:
     """Read the repository and return the policy YAML text, with explanatory comments."""
-    repository = github.get(f"/repos/{owner}/{name}")
-    default_branch = str(repository.get("default_branch") or "main")
+    repository = parse(LiveRepositoryInfo, github.get(f"/repos/{owner}/{name}"), f"GET /repos/{owner}/{name}")
+    default_branch = repository.default_branch or "main"
     live = read_repository(github, owner, name, [default_branch])
     document = describe(owner, live)
     notes = [
@@ -93,8 +113,20 @@ def import_repository(github: GitHub, owner: str, name: str) -> str:
     ]
     if live.unmanaged_rulesets:
         notes.append(
-            "# Rulesets not created by repoconf (not described here; recreate them as `branches` or "
-            "`release_tags`): " + ", ".join(sorted(live.unmanaged_rulesets))
+            "# Rulesets of this repository not created by repoconf (not described here; recreate them as "
+            "`branches` or `release_tags`): " + ", ".join(sorted(live.unmanaged_rulesets))
         )
+    if live.inherited_rulesets:
+        notes.append(
+            "# Inherited from the organization or enterprise (they apply here but belong to it; left out): "
+            + ", ".join(sorted(live.inherited_rulesets))
+        )
+    unverified = _unverified(live)
+    if unverified:
+        notes.append(
+            "# Not visible to this token, so left to the policy's defaults (check them by hand): "
+            + ", ".join(unverified)
+        )
+    notes = [printable(note) for note in notes]  # names from GitHub never break out of a comment line
     body = yaml.safe_dump(document, sort_keys=False, default_flow_style=False, allow_unicode=True)
     return "\n".join(notes) + "\n" + body

@@ -4,25 +4,63 @@ Requests per repository: the environment listing, per environment its secrets an
 deployment branch policies when it has custom ones), the repository's secrets and variables, the
 ruleset listing and one read per ruleset repoconf manages (or, with classic protection, one per branch
 rule). Reviewer objects in the environment listing carry login and slug, so no look-ups are needed.
+
+Every answer is validated with the concepts' response models; an answer that does not fit is a one-line
+:class:`~repoconf.github.errors.UnusableResponse` naming the request. A 403 becomes a one-line cause
+with what to do (a token permission, or the plan rulesets on private repositories need).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
-from repoconf.concepts.actions import live_secret_names, live_variable_values
-from repoconf.concepts.branches import RulesetView, branch_ruleset_view, classic_view
-from repoconf.concepts.environments import EnvironmentView, has_custom_policies, live_environment_view
+from pydantic import ValidationError
+
+from repoconf.concepts.actions import LiveSecret, LiveVariable, live_secret_names, live_variable_values
+from repoconf.concepts.branches import (
+    LiveClassicProtection,
+    LiveRuleset,
+    LiveRulesetSummary,
+    RulesetView,
+    branch_ruleset_view,
+    classic_view,
+)
+from repoconf.concepts.environments import (
+    EnvironmentView,
+    LiveDeploymentPolicy,
+    LiveEnvironment,
+    live_environment_view,
+)
+from repoconf.concepts.live import LiveModel
 from repoconf.concepts.names import RELEASE_TAG_RULESET, branch_pattern_of
 from repoconf.concepts.release_tags import ReleaseTagsView, tag_ruleset_view
 from repoconf.github.client import GitHub
-from repoconf.github.errors import NotFound
+from repoconf.github.errors import Forbidden, GitHubError, NotFound, UnusableResponse
+
+VARIABLES_PER_PAGE = 30
+"""GitHub's maximum ``per_page`` for variables listings (``variables-per-page``: max 30)."""
+
+PLAN_LIMIT_MARKERS = ("upgrade to github pro", "make this repository public")
+
+# What a fine-grained token needs to read each kind of endpoint (GitHub's REST reference, "Fine-grained
+# access tokens for ..."); a classic token needs the `repo` scope for private repositories.
+PERMISSIONS = {
+    "environments": '"Actions: read"',
+    "deployment-branch-policies": '"Actions: read"',
+    "secrets": '"Secrets: read"',
+    "variables": '"Variables: read"',
+    "rulesets": '"Metadata: read"',
+    "protection": '"Administration: read"',
+}
+
+Model = TypeVar("Model", bound=LiveModel)
 
 
 @dataclass
-class LiveEnvironment:
+class LiveEnvironmentState:
     """An environment as GitHub has it."""
 
     name: str
@@ -37,63 +75,143 @@ class LiveRepository:
 
     name: str
     exists: bool = True
-    environments: dict[str, LiveEnvironment] = field(default_factory=dict)
+    environments: dict[str, LiveEnvironmentState] = field(default_factory=dict)
     secrets: set[str] = field(default_factory=set)
     variables: dict[str, str] = field(default_factory=dict)
     branch_rulesets: dict[str, RulesetView] = field(default_factory=dict)
     """By branch pattern: rulesets named ``repoconf branch <pattern>``."""
     classic: dict[str, RulesetView | None] = field(default_factory=dict)
     """By branch: classic protection, None where the branch is not protected."""
+    missing_branches: set[str] = field(default_factory=set)
+    """Branches of classic rules that do not exist ("Branch not found")."""
     release_tags: ReleaseTagsView | None = None
     unmanaged_rulesets: list[str] = field(default_factory=list)
-    """Names of rulesets repoconf did not create (reported by ``import``, ignored by the audit)."""
+    """Names of the repository's own rulesets repoconf did not create (reported by ``import``)."""
+    inherited_rulesets: list[str] = field(default_factory=list)
+    """Names of organization or enterprise rulesets that apply to the repository (not its own)."""
+
+
+class LiveRepositoryInfo(LiveModel):
+    """``GET /repos/{owner}/{repo}``: what `import` needs of it."""
+
+    default_branch: str | None = None
 
 
 def _path(*parts: str) -> str:
     return "/" + "/".join(quote(part, safe="") for part in parts)
 
 
+def parse(model: type[Model], raw: Any, request: str) -> Model:
+    """One response object through its model; a misfit is one line naming the request and the field."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"]) or "the object"
+        raise UnusableResponse(f"{request}: GitHub's answer does not fit ({where}: {first['msg']})") from None
+
+
+def parse_all(model: type[Model], items: Iterable[Any], request: str) -> list[Model]:
+    """Every item of a listing through its model."""
+    return [parse(model, item, request) for item in items]
+
+
+def _explain_forbidden(error: Forbidden) -> GitHubError:
+    """A 403 as a cause and what to do."""
+    if any(marker in error.message.lower() for marker in PLAN_LIMIT_MARKERS):
+        return GitHubError(
+            f"{error.method} {error.path}: rulesets on a private repository need GitHub Pro, Team or "
+            f"Enterprise (GitHub said: {error.message}): make the repository public or upgrade its plan"
+        )
+    kind = error.path.rstrip("/").rsplit("/", 1)[-1]
+    permission = PERMISSIONS.get(kind)
+    if permission is None and "/rulesets/" in error.path:
+        permission = PERMISSIONS["rulesets"]
+    needs = f"a fine-grained token needs {permission} on this repository, a classic token the repo scope"
+    return GitHubError(
+        f"{error.method} {error.path}: HTTP 403 ({error.message or 'Forbidden'}): "
+        f"{needs if permission else 'the token lacks a permission this read needs'}"
+    )
+
+
 def read_repository(
     github: GitHub, owner: str, name: str, classic_branches: list[str] | None = None
 ) -> LiveRepository:
-    """Everything the audit compares, for one repository; ``exists=False`` on a 404."""
+    """Everything the audit compares, for one repository; ``exists=False`` on a 404 of the repository.
+
+    Raises :class:`GitHubError` (one line) when part of the repository cannot be read.
+    """
+    try:
+        return _read(github, owner, name, classic_branches or [])
+    except Forbidden as error:
+        raise _explain_forbidden(error) from None
+
+
+def _read(github: GitHub, owner: str, name: str, classic_branches: list[str]) -> LiveRepository:
     repo = _path("repos", owner, name)
     live = LiveRepository(name)
+    request = f"GET {repo}/environments"
     try:
-        raw_environments = list(github.paginate(f"{repo}/environments", "environments"))
+        environments = parse_all(
+            LiveEnvironment, github.paginate(f"{repo}/environments", "environments"), request
+        )
     except NotFound:
+        # GitHub answers 404 both for a repository that does not exist and for one this token cannot see.
         live.exists = False
         return live
-    for raw in raw_environments:
-        env_path = f"{repo}/environments/{quote(raw['name'], safe='')}"
-        policies: list[dict[str, Any]] = []
-        if has_custom_policies(raw):
-            policies = list(github.paginate(f"{env_path}/deployment-branch-policies", "branch_policies"))
-        live.environments[raw["name"]] = LiveEnvironment(
-            name=raw["name"],
-            view=live_environment_view(raw, policies),
-            secrets=live_secret_names(github.paginate(f"{env_path}/secrets", "secrets")),
-            variables=live_variable_values(github.paginate(f"{env_path}/variables", "variables")),
+    for environment in environments:
+        env_path = f"{repo}/environments/{quote(environment.name, safe='')}"
+        policies: list[LiveDeploymentPolicy] = []
+        if environment.has_custom_policies:
+            policies = parse_all(
+                LiveDeploymentPolicy,
+                github.paginate(f"{env_path}/deployment-branch-policies", "branch_policies"),
+                f"GET {env_path}/deployment-branch-policies",
+            )
+        live.environments[environment.name] = LiveEnvironmentState(
+            name=environment.name,
+            view=live_environment_view(environment, policies),
+            secrets=_secrets(github, f"{env_path}/secrets"),
+            variables=_variables(github, f"{env_path}/variables"),
         )
-    live.secrets = live_secret_names(github.paginate(f"{repo}/actions/secrets", "secrets"))
-    live.variables = live_variable_values(github.paginate(f"{repo}/actions/variables", "variables"))
-    for summary in github.paginate(f"{repo}/rulesets"):
-        # Matched by name: the listing's example response in GitHub's reference omits `target`.
-        ruleset_name = str(summary.get("name", ""))
-        pattern = branch_pattern_of(ruleset_name)
+    live.secrets = _secrets(github, f"{repo}/actions/secrets")
+    live.variables = _variables(github, f"{repo}/actions/variables")
+    summaries = parse_all(LiveRulesetSummary, github.paginate(f"{repo}/rulesets"), f"GET {repo}/rulesets")
+    for summary in summaries:
+        if summary.inherited:
+            live.inherited_rulesets.append(summary.name)
+            continue
+        pattern = branch_pattern_of(summary.name)
+        if pattern is None and summary.name != RELEASE_TAG_RULESET:
+            live.unmanaged_rulesets.append(summary.name)
+            continue
+        ruleset_path = f"{repo}/rulesets/{summary.id}"
+        ruleset = parse(LiveRuleset, github.get(ruleset_path), f"GET {ruleset_path}")
         if pattern is not None:
-            live.branch_rulesets[pattern] = branch_ruleset_view(
-                github.get(f"{repo}/rulesets/{summary['id']}")
-            )
-        elif ruleset_name == RELEASE_TAG_RULESET:
-            live.release_tags = tag_ruleset_view(github.get(f"{repo}/rulesets/{summary['id']}"))
+            live.branch_rulesets[pattern] = branch_ruleset_view(ruleset)
         else:
-            live.unmanaged_rulesets.append(ruleset_name)
-    for branch in classic_branches or []:
+            live.release_tags = tag_ruleset_view(ruleset)
+    for branch in classic_branches:
+        protection_path = f"{repo}/branches/{quote(branch, safe='')}/protection"
         try:
-            live.classic[branch] = classic_view(
-                github.get(f"{repo}/branches/{quote(branch, safe='')}/protection")
-            )
-        except NotFound:
-            live.classic[branch] = None
+            raw = github.get(protection_path)
+        except NotFound as error:
+            if error.message == "Branch not protected":
+                live.classic[branch] = None
+            elif error.message == "Branch not found":
+                live.classic[branch] = None
+                live.missing_branches.add(branch)
+            else:
+                raise
+            continue
+        live.classic[branch] = classic_view(parse(LiveClassicProtection, raw, f"GET {protection_path}"))
     return live
+
+
+def _secrets(github: GitHub, path: str) -> set[str]:
+    return live_secret_names(parse_all(LiveSecret, github.paginate(path, "secrets"), f"GET {path}"))
+
+
+def _variables(github: GitHub, path: str) -> dict[str, str]:
+    items = github.paginate(path, "variables", per_page=VARIABLES_PER_PAGE)
+    return live_variable_values(parse_all(LiveVariable, items, f"GET {path}"))

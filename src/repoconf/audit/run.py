@@ -1,44 +1,62 @@
-"""Audit many repositories concurrently with a bounded pool."""
+"""Audit many repositories concurrently with a bounded pool, each on its own.
+
+A repository that cannot be read (a 403, a 404 below the repository, 5xx past the retries, an answer
+that does not fit) gets an ``error`` entry and the others are still reported in full. An error about the
+whole run (a refused token, the waiting budget spent, the run's deadline) stops it: repositories not read
+by then get an error entry naming the cause, so the report says what was read and what was not.
+"""
 
 from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from repoconf.audit.compare import Finding, compare
 from repoconf.audit.read import read_repository
 from repoconf.concepts.branches import classic_branches
-from repoconf.github.client import GitHub
+from repoconf.github.client import GitHub, RateLimitStatus
+from repoconf.github.errors import GitHubError
 from repoconf.policy.model import Policy, RepositorySettings
 from repoconf.progress import Progress
 
 
 @dataclass(frozen=True)
 class RepositoryReport:
-    """One repository's findings."""
+    """One repository's findings, what could not be verified, or why it could not be read."""
 
     name: str
     findings: list[Finding]
+    unverified: list[str] = field(default_factory=list)
+    error: str | None = None
 
     @property
     def compliant(self) -> bool:
-        """No finding at all."""
-        return not self.findings
+        """Read, and no finding at all."""
+        return self.error is None and not self.findings
 
 
 @dataclass(frozen=True)
 class AuditReport:
-    """Every audited repository, in policy order, and the requests it took."""
+    """Every audited repository, in policy order, and what the run cost."""
 
     repositories: list[RepositoryReport]
     requests: int
+    rate_limit: RateLimitStatus = field(default_factory=RateLimitStatus)
+    not_modified: int = 0
+    stopped: str | None = None
+    """Why the run stopped before reading every repository, if it did."""
 
     @property
     def compliant(self) -> bool:
-        """Every repository compliant."""
+        """Every repository read and compliant."""
         return all(report.compliant for report in self.repositories)
+
+    @property
+    def errors(self) -> int:
+        """Repositories that could not be read."""
+        return sum(report.error is not None for report in self.repositories)
 
     def as_json(self) -> dict[str, Any]:
         """The JSON shape of SPEC §7."""
@@ -48,6 +66,8 @@ class AuditReport:
                     "name": report.name,
                     "compliant": report.compliant,
                     "findings": [finding.as_json() for finding in report.findings],
+                    "unverified": report.unverified,
+                    "error": report.error,
                 }
                 for report in self.repositories
             ],
@@ -55,14 +75,24 @@ class AuditReport:
                 "repositories": len(self.repositories),
                 "compliant": sum(report.compliant for report in self.repositories),
                 "findings": sum(len(report.findings) for report in self.repositories),
+                "errors": self.errors,
                 "requests": self.requests,
+                "not_modified": self.not_modified,
+                "rate_limit": self.rate_limit.as_json(),
             },
         }
 
 
-def _audit_one(github: GitHub, owner: str, name: str, settings: RepositorySettings) -> RepositoryReport:
-    live = read_repository(github, owner, name, classic_branches(settings))
-    return RepositoryReport(name, compare(settings, live))
+def audit_repository(github: GitHub, owner: str, name: str, settings: RepositorySettings) -> RepositoryReport:
+    """Read and compare one repository; a :class:`GitHubError` about the run propagates."""
+    try:
+        live = read_repository(github, owner, name, classic_branches(settings))
+    except GitHubError as error:
+        if error.aborts_run:
+            raise
+        return RepositoryReport(name, [], [], str(error))
+    result = compare(settings, live)
+    return RepositoryReport(name, result.findings, result.unverified)
 
 
 def audit(
@@ -72,13 +102,22 @@ def audit(
     workers: int = 8,
     progress: Progress | None = None,
 ) -> AuditReport:
-    """Audit the policy's repositories (or the named ones); the first GitHubError stops the audit."""
+    """Audit the policy's repositories (or the named ones)."""
     names = [name for name in policy.repositories if repositories is None or name in repositories]
     finished: list[str] = []
     lock = threading.Lock()
+    stopped: list[str] = []
 
     def one(name: str) -> RepositoryReport:
-        report = _audit_one(github, policy.owner, name, policy.repositories[name])
+        if stopped:
+            report = RepositoryReport(name, [], [], f"not read: the run stopped ({stopped[0]})")
+        else:
+            try:
+                report = audit_repository(github, policy.owner, name, policy.repositories[name])
+            except GitHubError as error:
+                with lock:
+                    stopped.append(str(error))
+                report = RepositoryReport(name, [], [], str(error))
         with lock:
             finished.append(name)
             if progress is not None:
@@ -87,4 +126,4 @@ def audit(
 
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="repoconf-audit") as pool:
         reports = list(pool.map(one, names))
-    return AuditReport(reports, github.requests)
+    return AuditReport(reports, github.requests, github.rate_limit, stopped=stopped[0] if stopped else None)

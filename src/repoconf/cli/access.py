@@ -51,22 +51,31 @@ def one_repository(loaded: LoadedPolicy, name: str | None) -> str:
 
 @dataclass(frozen=True)
 class GitHubAccess:
-    """``--api-url``, ``--timeout`` and ``--retries``; the token comes from the environment."""
+    """``--api-url``, ``--timeout``, ``--retries``, ``--max-wait`` and ``--deadline``; the token comes
+    from the environment.
+    """
 
     api_url: str | None = None
     timeout: float = 10.0
     retries: int = 5
+    max_wait: float = 900.0
+    deadline: float | None = None
 
     def open(self, pool_size: int = 8) -> GitHub:
-        """A client from the options, the token from ``GITHUB_TOKEN``/``GH_TOKEN``."""
-        if self.timeout <= 0 or self.retries < 1:
-            raise UsageError("--timeout must be positive and --retries at least 1")
+        """A client from the options, the token from ``GITHUB_TOKEN``/``GH_TOKEN``; bad options, URL or
+        token are usage errors (exit 2) before any request.
+        """
+        if self.timeout <= 0 or self.retries < 1 or self.max_wait < 0:
+            raise UsageError("--timeout must be positive, --retries at least 1, --max-wait not negative")
+        if self.deadline is not None and self.deadline <= 0:
+            raise UsageError("--deadline must be positive")
         from repoconf.github.client import GitHub, RetryPolicy, resolve_api_url, resolve_token
 
         return GitHub(
             resolve_api_url(self.api_url),
             resolve_token(),
             timeout=self.timeout,
-            retry=RetryPolicy(attempts=self.retries),
+            retry=RetryPolicy(attempts=self.retries, max_wait=self.max_wait),
             pool_size=pool_size,
+            run_deadline=self.deadline,
         )

@@ -25,6 +25,7 @@ from repoconf.cli.commands.schema import schema
 from repoconf.cli.commands.validate import validate
 from repoconf.cli.commands.workflow import workflow_release
 from repoconf.errors import ExitCode, RepoconfError
+from repoconf.ops.drift_issue import PulumiOutcome
 from repoconf.policy.loader import DEFAULT_POLICY
 
 Handler = Callable[[argparse.Namespace], ExitCode]
@@ -44,17 +45,32 @@ def _repository_filter(parser: argparse.ArgumentParser) -> None:
 
 def _github_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
-    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request (10)")
+    parser.add_argument(
+        "--timeout", type=float, default=10.0, help="seconds per network read (10); a request gets 4x that"
+    )
     parser.add_argument(
         "--retries",
         type=int,
         default=5,
         help="attempts per request on 5xx, timeouts and connection errors (5)",
     )
+    parser.add_argument(
+        "--max-wait",
+        type=float,
+        default=900.0,
+        help="seconds the whole run may spend waiting on rate limits and backoff (900); then exit 3",
+    )
+    parser.add_argument("--deadline", type=float, help="seconds the whole run may take (no limit)")
 
 
 def _access(args: argparse.Namespace) -> GitHubAccess:
-    return GitHubAccess(api_url=args.api_url, timeout=args.timeout, retries=args.retries)
+    return GitHubAccess(
+        api_url=args.api_url,
+        timeout=args.timeout,
+        retries=args.retries,
+        max_wait=args.max_wait,
+        deadline=args.deadline,
+    )
 
 
 def _command(commands: Commands, name: str, help_text: str, handler: Handler) -> argparse.ArgumentParser:
@@ -125,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
             a.repository,
             audit_report=a.audit_report,
             audit_exit=a.audit_exit,
-            pulumi_outcome=a.pulumi_outcome,
+            pulumi_outcome=PulumiOutcome(a.pulumi_outcome),
             run_url=a.run_url,
             access=_access(a),
         ),
@@ -134,7 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--audit-report", required=True, type=Path, help="`repoconf audit --format markdown`")
     p.add_argument("--audit-exit", required=True, type=int, help="the audit's exit code")
     p.add_argument(
-        "--pulumi-outcome", required=True, help="outcome of the refresh preview (success, failure, skipped)"
+        "--pulumi-outcome",
+        required=True,
+        choices=[outcome.value for outcome in PulumiOutcome],
+        help="outcome of the refresh preview",
     )
     p.add_argument("--run-url", required=True, help="link to the workflow run")
     _github_arguments(p)

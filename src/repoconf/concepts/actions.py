@@ -11,15 +11,30 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from repoconf.concepts.live import LiveModel
+
+
+class LiveSecret(LiveModel):
+    """An item of a secrets listing (its value is never readable)."""
+
+    name: str
+
+
+class LiveVariable(LiveModel):
+    """An item of a variables listing."""
+
+    name: str
+    value: str
+
 
 def secret_names(secrets: Mapping[str, Any]) -> set[str]:
     """Policy → view: the names of declared secrets (their sources are not comparable)."""
     return set(secrets)
 
 
-def live_secret_names(items: Iterable[dict[str, Any]]) -> set[str]:
+def live_secret_names(items: Iterable[LiveSecret]) -> set[str]:
     """Live → view: names from a secrets listing."""
-    return {str(item["name"]) for item in items}
+    return {item.name for item in items}
 
 
 def variable_values(variables: Mapping[str, str]) -> dict[str, str]:
@@ -27,6 +42,6 @@ def variable_values(variables: Mapping[str, str]) -> dict[str, str]:
     return dict(variables)
 
 
-def live_variable_values(items: Iterable[dict[str, Any]]) -> dict[str, str]:
+def live_variable_values(items: Iterable[LiveVariable]) -> dict[str, str]:
     """Live → view: variables by name from a variables listing."""
-    return {str(item["name"]): str(item["value"]) for item in items}
+    return {item.name: item.value for item in items}

@@ -8,8 +8,9 @@ custom deployment policies, ``GET .../environments/{name}/deployment-branch-poli
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
+from repoconf.concepts.live import UNVERIFIED, LiveModel
 from repoconf.policy.model import Environment
 
 EnvironmentView = dict[str, Any]
@@ -44,40 +45,87 @@ def environment_view(env: Environment) -> EnvironmentView:
     }
 
 
-def has_custom_policies(raw: dict[str, Any]) -> bool:
-    """Whether the environment's deployment policies must be listed to know its allowed refs."""
-    return bool((raw.get("deployment_branch_policy") or {}).get("custom_branch_policies"))
+class LiveReviewer(LiveModel):
+    """A user (``login``) or team (``slug``) in a required-reviewers rule."""
+
+    login: str | None = None
+    slug: str | None = None
 
 
-def live_environment_view(raw: dict[str, Any], policies: list[dict[str, Any]]) -> EnvironmentView:
+class LiveReviewerEntry(LiveModel):
+    """``{"type": "User" | "Team", "reviewer": {...}}``."""
+
+    type: str
+    reviewer: LiveReviewer | None = None
+
+
+class LiveProtectionRule(LiveModel):
+    """An item of ``protection_rules``: ``wait_timer``, ``required_reviewers`` or ``branch_policy``."""
+
+    type: str
+    wait_timer: int | None = None
+    prevent_self_review: bool | None = None
+    reviewers: list[LiveReviewerEntry] | None = None
+
+
+class LiveBranchPolicySetting(LiveModel):
+    """``deployment_branch_policy``: protected branches or custom policies."""
+
+    protected_branches: bool
+    custom_branch_policies: bool
+
+
+class LiveEnvironment(LiveModel):
+    """An item of ``GET /repos/{owner}/{repo}/environments``."""
+
+    name: str
+    protection_rules: list[LiveProtectionRule] | None = None
+    deployment_branch_policy: LiveBranchPolicySetting | None = None
+    can_admins_bypass: bool | None = None
+    """Not in GitHub's REST description; github.com sends it, GitHub Enterprise Server may not."""
+
+    @property
+    def has_custom_policies(self) -> bool:
+        """Whether its deployment policies must be listed to know its allowed refs."""
+        return bool(self.deployment_branch_policy and self.deployment_branch_policy.custom_branch_policies)
+
+
+class LiveDeploymentPolicy(LiveModel):
+    """An item of ``.../deployment-branch-policies``; ``type`` is optional (absent means a branch)."""
+
+    name: str
+    type: Literal["branch", "tag"] | None = None
+
+
+def live_environment_view(raw: LiveEnvironment, policies: list[LiveDeploymentPolicy]) -> EnvironmentView:
     """Live → view: an environment listing item and its deployment branch policies."""
     users: list[str] = []
     teams: list[str] = []
     wait_timer = 0
     prevent_self_review = False
-    for rule in raw.get("protection_rules") or []:
-        if rule.get("type") == "wait_timer":
-            wait_timer = int(rule.get("wait_timer") or 0)
-        elif rule.get("type") == "required_reviewers":
-            prevent_self_review = bool(rule.get("prevent_self_review"))
-            for entry in rule.get("reviewers") or []:
-                reviewer = entry.get("reviewer") or {}
-                if entry.get("type") == "User":
-                    users.append(reviewer.get("login", ""))
-                elif entry.get("type") == "Team":
-                    teams.append(reviewer.get("slug", ""))
-    branch_policy = raw.get("deployment_branch_policy")
+    for rule in raw.protection_rules or []:
+        if rule.type == "wait_timer":
+            wait_timer = rule.wait_timer or 0
+        elif rule.type == "required_reviewers":
+            prevent_self_review = bool(rule.prevent_self_review)
+            for entry in rule.reviewers or []:
+                reviewer = entry.reviewer or LiveReviewer()
+                if entry.type == "User" and reviewer.login:
+                    users.append(reviewer.login)
+                elif entry.type == "Team" and reviewer.slug:
+                    teams.append(reviewer.slug)
+    setting = raw.deployment_branch_policy
     refs = None
-    if branch_policy:
+    if setting is not None:
         refs = refs_view(
-            bool(branch_policy.get("protected_branches")),
-            [p["name"] for p in policies if p.get("type", "branch") == "branch"],
-            [p["name"] for p in policies if p.get("type") == "tag"],
+            setting.protected_branches,
+            [p.name for p in policies if p.type in (None, "branch")],
+            [p.name for p in policies if p.type == "tag"],
         )
     return {
         "reviewers": reviewers_view(users, teams),
         "wait_timer": wait_timer,
         "prevent_self_review": prevent_self_review,
-        "can_admins_bypass": bool(raw.get("can_admins_bypass", True)),
+        "can_admins_bypass": UNVERIFIED if raw.can_admins_bypass is None else raw.can_admins_bypass,
         "deployment_refs": refs,
     }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from repoconf.concepts.branches import strip_ref
+from repoconf.concepts.branches import LiveRuleset, strip_ref
 from repoconf.policy.model import ReleaseTags, TagOperation
 
 ReleaseTagsView = dict[str, Any]
@@ -27,15 +27,13 @@ def release_tags_view(tags: ReleaseTags) -> ReleaseTagsView:
     }
 
 
-def tag_ruleset_view(raw: dict[str, Any]) -> ReleaseTagsView:
+def tag_ruleset_view(raw: LiveRuleset) -> ReleaseTagsView:
     """Live → view: the release-tag ruleset in policy terms."""
-    ref_name = raw.get("conditions", {}).get("ref_name", {})
-    includes = strip_ref("refs/tags/", ref_name.get("include", []))
+    ref_name = raw.ref_name()
+    includes = strip_ref("refs/tags/", ref_name.include)
     return {
         "pattern": includes[0] if len(includes) == 1 else includes,
-        "except": strip_ref("refs/tags/", ref_name.get("exclude", [])),
-        "protect_from": sorted(
-            TAG_RULES[rule["type"]] for rule in raw.get("rules") or [] if rule["type"] in TAG_RULES
-        ),
-        "enforcement": raw.get("enforcement"),
+        "except": strip_ref("refs/tags/", ref_name.exclude),
+        "protect_from": sorted(TAG_RULES[rule] for rule in raw.rule_parameters() if rule in TAG_RULES),
+        "enforcement": raw.enforcement,
     }

@@ -1,9 +1,23 @@
-"""A GitHub REST client: httpx with GitHub's pagination, rate limits and retries.
+"""A GitHub REST client: httpx with GitHub's pagination, rate limits, retries and deadlines.
 
-httpx gives connection pooling, a timeout on every request and transport-level retries of failed
-connections. It has no notion of GitHub's rate limits, so this module adds the retry policy GitHub
-documents: ``Retry-After`` (secondary limits, 403 or 429), ``x-ratelimit-remaining: 0`` with
-``x-ratelimit-reset`` (primary limit), exponential backoff for 5xx, timeouts and dropped connections.
+httpx gives connection pooling and a timeout on every read. Everything GitHub-specific is here, as
+GitHub's REST documentation describes it ("Rate limits for the REST API", "Best practices for using the
+REST API", "Using pagination in the REST API"):
+
+- A request URL is built in one place (:meth:`GitHub.url`), merging the query a path already carries
+  with extra parameters. (httpx 0.28 drops a URL's own query string when ``params=`` is also passed,
+  which once made a ``?labels=drift`` listing return every issue: ``params=`` is never used.)
+- ``Retry-After`` is honoured (secondary limits, 403 or 429); ``x-ratelimit-remaining: 0`` waits for
+  ``x-ratelimit-reset``; a secondary limit without either waits at least a minute, then backs off
+  exponentially; 5xx, timeouts and dropped connections back off exponentially. All waiting in a run
+  shares one budget (:attr:`RetryPolicy.max_wait`); past it the run stops saying when to retry.
+- Writes are never retried after a failure that may have applied them (:class:`AmbiguousWrite`), and
+  are spaced at least a second apart (GitHub: "wait at least one second between each request").
+- ``Link: rel="next"`` is followed only on the API's own origin (the token is never sent elsewhere),
+  never twice to the same URL, and for a bounded number of pages.
+- Each request has a total deadline (a body trickled one byte at a time cannot hold it open), and the
+  run may have one too.
+
 The token is only ever placed in the ``Authorization`` header: it is never part of a message.
 """
 
@@ -14,69 +28,168 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
-from repoconf.github.errors import GitHubError, NotFound
+from repoconf.errors import UsageError
+from repoconf.github.errors import (
+    AmbiguousWrite,
+    DeadlineExceeded,
+    Forbidden,
+    GitHubError,
+    HTTPStatusError,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+    Unreachable,
+    UnusableResponse,
+)
 
 DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
 PAGE_SIZE = 100
+"""GitHub's largest ``per_page`` for most listings; some endpoints cap lower (variables: 30)."""
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
+SECONDARY_LIMIT_WAIT = 60.0
+"""GitHub: without ``retry-after`` or ``x-ratelimit-remaining: 0``, "wait for at least one minute"."""
+WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+REDIRECTS = frozenset({301, 302, 307, 308})
+MAX_REDIRECTS = 5
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How often and how long to wait before giving up on one request."""
+    """How often to retry one request, and how long a whole run may spend waiting."""
 
     attempts: int = 5
     backoff: float = 1.0
     max_backoff: float = 30.0
-    max_wait: float = 300.0
-    """The longest rate-limit wait honoured; beyond it the audit gives up rather than hang."""
+    max_wait: float = 900.0
+    """All waiting of a run (rate limits and backoff) together; past it the run stops (exit 3)."""
+    write_interval: float = 1.0
+    max_pages: int = 1000
+    """Pages read from one listing at most (100,000 items at 100 a page)."""
 
     def backoff_for(self, attempt: int) -> float:
         """Exponential backoff for transient failures: 1, 2, 4... seconds, capped."""
         return float(min(self.max_backoff, self.backoff * 2**attempt))
 
 
-def rate_limit_wait(response: httpx.Response, now: float) -> float | None:
-    """Seconds GitHub asks us to wait, or None when the response is not a rate limit."""
-    if response.status_code not in (403, 429):
+@dataclass(frozen=True)
+class RateLimitStatus:
+    """What GitHub last reported about the primary rate limit."""
+
+    remaining: int | None = None
+    reset: int | None = None
+    """Epoch seconds when the budget resets."""
+
+    def as_json(self) -> dict[str, int | None]:
+        """``{"remaining", "reset"}``."""
+        return {"remaining": self.remaining, "reset": self.reset}
+
+
+def rate_limit_wait(
+    status: int, headers: Mapping[str, str], body: Any, now: float, attempt: int
+) -> float | None:
+    """Seconds GitHub asks us to wait before retrying, or None when the answer is not a rate limit.
+
+    ``attempt`` counts earlier tries of this request: a secondary limit that says nothing waits 60 s,
+    then twice as long each time.
+    """
+    if status not in (403, 429):
         return None
-    retry_after = response.headers.get("retry-after")
+    retry_after = headers.get("retry-after")
     if retry_after is not None:
         try:
             return max(0.0, float(retry_after))
         except ValueError:
-            return None
-    if response.headers.get("x-ratelimit-remaining") == "0":
+            return SECONDARY_LIMIT_WAIT
+    if headers.get("x-ratelimit-remaining") == "0":
         try:
-            return max(0.0, float(response.headers["x-ratelimit-reset"]) - now)
+            return max(0.0, float(headers["x-ratelimit-reset"]) - now)
         except (KeyError, ValueError):
-            return None
-    if response.status_code == 429:
-        return 60.0  # GitHub: without headers, wait at least a minute
+            return SECONDARY_LIMIT_WAIT
+    message = str(body.get("message", "")) if isinstance(body, dict) else ""
+    if status == 429 or "rate limit" in message.lower():
+        return float(SECONDARY_LIMIT_WAIT * 2**attempt)
     return None
 
 
 def resolve_token(environ: Mapping[str, str] | None = None) -> str | None:
-    """``GITHUB_TOKEN``, else ``GH_TOKEN``."""
+    """``GITHUB_TOKEN``, else ``GH_TOKEN``; a token that cannot be sent in a header is a usage error."""
     environ = os.environ if environ is None else environ
-    return environ.get("GITHUB_TOKEN") or environ.get("GH_TOKEN") or None
+    token = environ.get("GITHUB_TOKEN") or environ.get("GH_TOKEN") or None
+    if token is not None and not (
+        token.isascii() and token.isprintable() and not any(c.isspace() for c in token)
+    ):
+        raise UsageError(
+            "GITHUB_TOKEN/GH_TOKEN holds characters a token never has (whitespace, control or non-ASCII "
+            "characters): set it to the token alone"
+        )
+    return token
 
 
 def resolve_api_url(flag: str | None, environ: Mapping[str, str] | None = None) -> str:
     """``--api-url``, else ``GITHUB_API_URL``, else the public API (GHES: ``https://HOST/api/v3``)."""
     environ = os.environ if environ is None else environ
-    return (flag or environ.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+    text = (flag or environ.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+    try:
+        url = httpx.URL(text)
+    except httpx.InvalidURL:
+        url = None
+    if url is None or url.scheme not in ("http", "https") or not url.host or url.query or url.fragment:
+        raise UsageError(
+            f"--api-url/GITHUB_API_URL: {text!r} is not an http(s) API base URL "
+            "(e.g. https://api.github.com or https://github.example.com/api/v3)"
+        )
+    return text
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One HTTP answer, read in full within its deadline."""
+
+    method: str
+    path: str
+    status: int
+    headers: httpx.Headers
+    content: bytes
+
+    def json(self) -> Any:
+        """The body as JSON; :class:`UnusableResponse` naming the request when it is not JSON."""
+        try:
+            return httpx.Response(self.status, headers=self.headers, content=self.content).json()
+        except ValueError:
+            kind = self.headers.get("content-type", "no content type")
+            raise UnusableResponse(
+                f"{self.method} {self.path}: GitHub's answer is not JSON ({kind}, "
+                f"{len(self.content)} bytes): check --api-url points at the REST API"
+            ) from None
+
+    def message(self) -> str:
+        """GitHub's ``message`` from an error body, or ``""``."""
+        try:
+            body = self.json()
+        except UnusableResponse:
+            return ""
+        return str(body.get("message") or "")[:200] if isinstance(body, dict) else ""
+
+    @property
+    def next_link(self) -> str | None:
+        """The ``Link: rel="next"`` URL, if any."""
+        link = httpx.Response(self.status, headers=self.headers).links.get("next", {})
+        return link.get("url")
 
 
 @dataclass
 class GitHub:
-    """REST calls, counted; safe to share between threads. The audit only reads; the drift job also
-    writes one issue (:meth:`send`).
+    """REST calls, counted; safe to share between threads.
+
+    ``timeout`` bounds each network read; ``request_deadline`` (default four times ``timeout``) bounds a
+    whole request, body included; ``run_deadline`` (seconds from now) bounds the whole run.
+    ``sleep`` and ``clock`` are injectable so that tests never wait.
     """
 
     api_url: str
@@ -85,9 +198,18 @@ class GitHub:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     pool_size: int = 8
     sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.time
+    request_deadline: float | None = None
+    run_deadline: float | None = None
     requests: int = 0
+    waited: float = 0.0
+    rate_limit: RateLimitStatus = field(default_factory=RateLimitStatus)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _write_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _last_write: float | None = field(default=None, repr=False)
     _client: httpx.Client = field(init=False, repr=False)
+    _origin: tuple[str, str, int | None] = field(init=False, repr=False)
+    _run_ends: float | None = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         headers = {
@@ -99,13 +221,18 @@ class GitHub:
             headers["Authorization"] = f"Bearer {self.token}"
         limits = httpx.Limits(max_connections=self.pool_size, max_keepalive_connections=self.pool_size)
         self._client = httpx.Client(
-            base_url=self.api_url,
             headers=headers,
             timeout=httpx.Timeout(self.timeout),
             limits=limits,
             transport=httpx.HTTPTransport(retries=1, limits=limits),
-            follow_redirects=True,
+            # A redirect to another origin would carry the token there: refused (see _check_origin).
+            follow_redirects=False,
         )
+        base = httpx.URL(self.api_url)
+        self._origin = (base.scheme, base.host, base.port)
+        self._run_ends = None if self.run_deadline is None else time.monotonic() + self.run_deadline
+        if self.request_deadline is None:
+            self.request_deadline = 4 * self.timeout
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -117,91 +244,192 @@ class GitHub:
     def __exit__(self, *_: object) -> None:
         self.close()
 
+    # -- building requests --------------------------------------------------------------------------
+
+    def url(self, path: str, params: Mapping[str, str | int] | None = None) -> httpx.URL:
+        """The absolute URL of ``path`` (relative to the API base, or absolute on the API's origin),
+        with ``params`` merged into the query it already has.
+        """
+        url = httpx.URL(path if "://" in path else self.api_url + path)
+        return url.copy_merge_params(dict(params)) if params else url
+
+    def _check_origin(self, url: httpx.URL, what: str) -> None:
+        if (url.scheme, url.host, url.port) != self._origin:
+            raise UnusableResponse(
+                f"GitHub sent a {what} to another origin ({url.scheme}://{url.host}"
+                f"{'' if url.port is None else f':{url.port}'}): not followed, the token stays with "
+                f"{self.api_url}"
+            )
+
+    # -- sending -------------------------------------------------------------------------------------
+
     def _count(self) -> None:
         with self._lock:
             self.requests += 1
 
-    def _send(
-        self,
-        url: str,
-        params: Mapping[str, str | int] | None,
-        method: str = "GET",
-        body: Mapping[str, Any] | None = None,
-    ) -> httpx.Response:
-        """One request with retries; returns a 2xx or 404 response, raises GitHubError otherwise."""
-        last = "no attempt made"
-        for attempt in range(self.retry.attempts):
-            self._count()
-            try:
-                response = self._client.request(method, url, params=params, json=body)
-            except httpx.TimeoutException:
-                last = f"timed out after {self.timeout:g} s"
-                self.sleep(self.retry.backoff_for(attempt))
-                continue
-            except httpx.TransportError as error:
-                last = f"connection failed ({type(error).__name__})"
-                self.sleep(self.retry.backoff_for(attempt))
-                continue
-            if response.is_success or response.status_code == 404:
-                return response
-            if response.status_code == 401:
-                raise GitHubError(
-                    "GitHub refused the token (401 Bad credentials): set GITHUB_TOKEN or GH_TOKEN "
-                    "to a valid token"
+    def _wait(self, seconds: float, why: str) -> None:
+        """Sleep, charged to the run's waiting budget; past the budget the run stops."""
+        with self._lock:
+            if self.waited + seconds > self.retry.max_wait:
+                when = datetime.fromtimestamp(self.clock() + seconds, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+                raise RateLimited(
+                    f"{why}: GitHub asks to wait {seconds:.0f} s more, past this run's waiting budget "
+                    f"({self.retry.max_wait:.0f} s, --max-wait): retry after {when}, or use a GitHub App "
+                    "token (a higher rate limit)"
                 )
-            wait = rate_limit_wait(response, time.time())
-            if wait is not None:
-                if wait > self.retry.max_wait:
-                    raise GitHubError(
-                        f"rate-limited by GitHub for {wait:.0f} s more (over the {self.retry.max_wait:.0f} s "
-                        "the audit waits): try later or use a GitHub App token"
-                    )
-                last = f"rate-limited ({response.status_code})"
-                self.sleep(wait)
-                continue
-            if response.status_code in TRANSIENT_STATUSES:
-                last = f"HTTP {response.status_code}"
-                self.sleep(self.retry.backoff_for(attempt))
-                continue
-            raise GitHubError(
-                f"GET {response.request.url.path} failed: HTTP {response.status_code} {_message(response)}"
-            )
-        raise GitHubError(f"GET {url} failed after {self.retry.attempts} attempts: {last}")
+            self.waited += seconds
+        self.sleep(seconds)
 
-    def get(self, path: str) -> Any:
+    def _note_rate_limit(self, headers: httpx.Headers) -> None:
+        remaining, reset = headers.get("x-ratelimit-remaining"), headers.get("x-ratelimit-reset")
+        if remaining is None or not remaining.isdigit():
+            return
+        with self._lock:
+            self.rate_limit = RateLimitStatus(
+                int(remaining), int(reset) if reset is not None and reset.isdigit() else None
+            )
+
+    def _attempt(self, method: str, url: httpx.URL, body: Mapping[str, Any] | None) -> Answer:
+        """One request, its body read within the request's deadline."""
+        if self._run_ends is not None and time.monotonic() > self._run_ends:
+            raise DeadlineExceeded(
+                f"the run's deadline ({self.run_deadline:g} s) passed before {method} {url.path}"
+            )
+        deadline = time.monotonic() + float(self.request_deadline or 0)
+        self._count()
+        with self._client.stream(method, url, json=body) as response:
+            chunks: list[bytes] = []
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout("request deadline passed while reading the body")
+            return Answer(method, url.path, response.status_code, response.headers, b"".join(chunks))
+
+    def _request(self, method: str, url: httpx.URL, body: Mapping[str, Any] | None = None) -> Answer:
+        """A request with GitHub's retry rules; returns a 2xx answer or raises a :class:`GitHubError`."""
+        write = method in WRITE_METHODS
+        last = "no attempt made"
+        answered = False
+        redirects = 0
+        for attempt in range(self.retry.attempts):
+            if write:
+                self._space_writes()
+            try:
+                answer = self._attempt(method, url, body)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as error:  # nothing was sent: safe to retry
+                last = f"connection failed ({type(error).__name__})"
+            except (httpx.TimeoutException, httpx.TransportError) as error:
+                if write:
+                    raise AmbiguousWrite(
+                        f"{method} {url.path}: no answer ({type(error).__name__}); GitHub may or may "
+                        "not have applied it, so it is not retried blindly"
+                    ) from None
+                last = (
+                    f"timed out after {self.timeout:g} s"
+                    if isinstance(error, httpx.TimeoutException)
+                    else f"connection failed ({type(error).__name__})"
+                )
+            else:
+                answered = True
+                self._note_rate_limit(answer.headers)
+                if 200 <= answer.status < 300:
+                    return answer
+                if answer.status in REDIRECTS and "location" in answer.headers and redirects < MAX_REDIRECTS:
+                    # A renamed or transferred repository answers 301 to its new /repositories/{id} URL.
+                    url = url.join(answer.headers["location"])
+                    self._check_origin(url, "redirect")
+                    redirects += 1
+                    continue
+                if answer.status == 401:
+                    raise Unauthorized(
+                        f"{method} {url.path}: GitHub refused the token "
+                        f"(401 {answer.message() or 'Bad credentials'}): set GITHUB_TOKEN or GH_TOKEN to a "
+                        "valid token"
+                    )
+                wait = rate_limit_wait(
+                    answer.status, answer.headers, _safe_json(answer), self.clock(), attempt
+                )
+                if wait is not None:  # a rate-limited request was not performed: a write may be retried
+                    self._wait(wait, f"{method} {url.path} rate-limited ({answer.status})")
+                    last = f"rate-limited ({answer.status})"
+                    continue
+                if answer.status in TRANSIENT_STATUSES:
+                    if write:
+                        raise AmbiguousWrite(
+                            f"{method} {url.path}: HTTP {answer.status}; GitHub may or may not have "
+                            "applied it, so it is not retried blindly"
+                        )
+                    last = f"HTTP {answer.status}"
+                else:
+                    raise _status_error(method, url.path, answer)
+            self._wait(self.retry.backoff_for(attempt), f"{method} {url.path} failed: {last}")
+        failure = GitHubError if answered else Unreachable
+        raise failure(f"{method} {url.path} failed after {self.retry.attempts} attempts: {last}")
+
+    def _space_writes(self) -> None:
+        with self._write_lock:
+            now = time.monotonic()
+            if self._last_write is not None:
+                gap = self._last_write + self.retry.write_interval - now
+                if gap > 0:
+                    self.sleep(gap)
+            self._last_write = time.monotonic()
+
+    # -- the calls ------------------------------------------------------------------------------------
+
+    def get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
         """GET one JSON document; :class:`NotFound` on 404."""
-        response = self._send(path, None)
-        if response.status_code == 404:
-            raise NotFound(path)
-        return response.json()
+        return self._request("GET", self.url(path, params)).json()
 
     def send(self, method: str, path: str, body: Mapping[str, Any]) -> Any:
-        """A write (``POST``/``PATCH``) with a JSON body; :class:`NotFound` on 404."""
-        response = self._send(path, None, method, body)
-        if response.status_code == 404:
-            raise NotFound(path)
-        return response.json()
+        """A write (``POST``/``PATCH``) with a JSON body; never retried after an ambiguous failure."""
+        return self._request(method, self.url(path), body).json()
 
-    def paginate(self, path: str, key: str | None = None) -> Iterator[Any]:
-        """Every item of a listing, following ``Link: rel="next"``; ``key`` names the array in an object."""
-        url: str = path
-        params: Mapping[str, str | int] | None = {"per_page": PAGE_SIZE}
-        while True:
-            response = self._send(url, params)
-            if response.status_code == 404:
-                raise NotFound(path)
-            body = response.json()
-            yield from body[key] if key is not None else body
-            following = response.links.get("next", {}).get("url")
+    def paginate(
+        self,
+        path: str,
+        key: str | None = None,
+        per_page: int = PAGE_SIZE,
+        params: Mapping[str, str | int] | None = None,
+    ) -> Iterator[Any]:
+        """Every item of a listing, following ``Link: rel="next"``.
+
+        ``key`` names the array when the listing is an object (``{"total_count", "environments": [...]}``);
+        ``per_page`` is the endpoint's own maximum (100 for most, 30 for variables).
+        """
+        url = self.url(path, {**(params or {}), "per_page": per_page})
+        seen: set[str] = set()
+        for _ in range(self.retry.max_pages):
+            seen.add(str(url))
+            answer = self._request("GET", url)
+            body = answer.json()
+            listed = body.get(key) if key is not None and isinstance(body, dict) else None
+            items = body if key is None else listed
+            if not isinstance(items, list):
+                expected = f'an object with a "{key}" array' if key else "an array"
+                raise UnusableResponse(f"GET {answer.path}: GitHub's answer is not {expected}")
+            yield from items
+            following = answer.next_link
             if not following:
                 return
-            url, params = following, None
+            url = httpx.URL(following)
+            self._check_origin(url, 'Link rel="next"')
+            if str(url) in seen:
+                raise UnusableResponse(f"GET {answer.path}: the listing's next page is a page already read")
+        raise UnusableResponse(f"GET {path}: more than {self.retry.max_pages} pages: stopped")
 
 
-def _message(response: httpx.Response) -> str:
+def _safe_json(answer: Answer) -> Any:
     try:
-        body = response.json()
-    except ValueError:
-        return ""
-    message = body.get("message") if isinstance(body, dict) else None
-    return f"({message})" if message else ""
+        return answer.json()
+    except UnusableResponse:
+        return None
+
+
+def _status_error(method: str, path: str, answer: Answer) -> HTTPStatusError:
+    message = answer.message()
+    if answer.status == 404:
+        return NotFound(method, path, message)
+    if answer.status == 403:
+        return Forbidden(method, path, 403, message)
+    return HTTPStatusError(method, path, answer.status, message)

@@ -1,20 +1,41 @@
 """Keep exactly one open issue labelled ``drift`` in step with the latest drift run.
 
 Drift (an audit that found drift, or a Pulumi refresh-preview that failed on changes) opens the issue or
-rewrites the open one's body; a clean run closes it with a comment. Extra open ``drift`` issues (made by
-hand, or by an older tool) are closed as duplicates, so there is never more than one.
+rewrites the open one's body; a clean run (the audit exited 0 and the Pulumi step succeeded) closes it
+with a comment. A run that could not check (the audit exited 2 or 3, or the Pulumi step was skipped)
+leaves the issue as it is, with a comment saying so. Extra open ``drift`` issues are closed as
+duplicates of the oldest, so there is never more than one.
+
+Only open issues carrying the ``drift`` label are candidates, never pull requests (GitHub's issue
+listing includes them, marked by a ``pull_request`` key): nothing else in the repository is read as a
+candidate, edited, commented on or closed. Writes that fail ambiguously are re-read before any retry.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from repoconf.github.client import GitHub
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from repoconf.github.errors import AmbiguousWrite, UnusableResponse
+
+if TYPE_CHECKING:  # the HTTP client is loaded by the command that opens it
+    from repoconf.github.client import GitHub
 
 LABEL = "drift"
 TITLE = "Configuration drift detected by repoconf"
+MAX_BODY = 65_536
+"""GitHub's limit on an issue body, in characters."""
+
+
+class PulumiOutcome(StrEnum):
+    """The outcome of the workflow's ``pulumi preview --refresh --expect-no-changes`` step."""
+
+    SUCCESS = "success"
+    FAILURE = "failure"
+    SKIPPED = "skipped"
 
 
 class Action(StrEnum):
@@ -23,7 +44,32 @@ class Action(StrEnum):
     OPENED = "opened"
     UPDATED = "updated"
     CLOSED = "closed"
+    UNCHECKED = "left open (run could not check)"
     NOTHING = "nothing"
+
+
+class _Label(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    name: str
+
+
+class LiveIssue(BaseModel):
+    """An issue (or pull request) as GitHub's issue endpoints return it: the fields read here."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    id: int
+    number: int
+    state: str
+    body: str | None = None
+    labels: list[_Label | str] = Field(default_factory=list)
+    pull_request: dict[str, Any] | None = None
+
+    @property
+    def is_drift_issue(self) -> bool:
+        """An open issue (not a pull request) labelled ``drift``."""
+        names = {label if isinstance(label, str) else label.name for label in self.labels}
+        return self.pull_request is None and self.state == "open" and LABEL in names
 
 
 @dataclass(frozen=True)
@@ -32,77 +78,122 @@ class DriftRun:
 
     audit_exit: int
     audit_report: str
-    pulumi_outcome: str
+    pulumi_outcome: PulumiOutcome
     run_url: str
 
     @property
     def drifted(self) -> bool:
         """The audit found drift, or `pulumi preview --expect-no-changes` failed."""
-        return self.audit_exit == 1 or self.pulumi_outcome == "failure"
+        return self.audit_exit == 1 or self.pulumi_outcome is PulumiOutcome.FAILURE
+
+    @property
+    def clean(self) -> bool:
+        """Both checks ran and found nothing: only such a run may close the issue."""
+        return self.audit_exit == 0 and self.pulumi_outcome is PulumiOutcome.SUCCESS
 
     def body(self) -> str:
-        """The issue's body: the latest run's findings."""
+        """The issue's body: the latest run's findings, cut to GitHub's limit with a link to the run."""
         pulumi = {
-            "success": "no changes",
-            "failure": "**changes or errors** (see the run)",
-            "skipped": "skipped",
-        }.get(self.pulumi_outcome, self.pulumi_outcome)
-        return "\n".join(
+            PulumiOutcome.SUCCESS: "no changes",
+            PulumiOutcome.FAILURE: "**changes or errors** (see the run)",
+            PulumiOutcome.SKIPPED: "skipped",
+        }[self.pulumi_outcome]
+        audit = {0: "compliant", 1: "drift"}.get(self.audit_exit, f"could not check (exit {self.audit_exit})")
+        head = "\n".join(
             [
                 f"Latest drift run: {self.run_url}",
                 "",
                 f"- `pulumi preview --refresh --expect-no-changes`: {pulumi}",
-                f"- `repoconf audit`: {'drift' if self.audit_exit == 1 else 'compliant'}",
+                f"- `repoconf audit`: {audit}",
                 "",
-                self.audit_report.strip(),
                 "",
-                "_This issue is kept up to date by the drift workflow and closed by the first clean run._",
             ]
         )
+        tail = "\n\n_This issue is kept up to date by the drift workflow and closed by the first clean run._"
+        report = self.audit_report.strip()
+        room = MAX_BODY - len(head) - len(tail)
+        if len(report) > room:
+            cut = f"\n\n… the report is cut to fit GitHub's issue size; the full report: {self.run_url}"
+            report = report[: max(0, room - len(cut))] + cut
+        return head + report + tail
 
 
-def _open_issues(github: GitHub, repository: str) -> list[dict[str, Any]]:
-    issues = [
-        issue
-        for issue in github.paginate(f"/repos/{repository}/issues?state=open&labels={LABEL}")
-        if "pull_request" not in issue
+def _parse(raw: Any, request: str) -> LiveIssue:
+    try:
+        return LiveIssue.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise UnusableResponse(f"{request}: GitHub's answer does not fit ({where}: {first['msg']})") from None
+
+
+def open_drift_issues(github: GitHub, repository: str) -> list[LiveIssue]:
+    """Open issues labelled ``drift``, oldest first; pull requests and everything else left out."""
+    path = f"/repos/{repository}/issues"
+    found = [
+        _parse(raw, f"GET {path}")
+        for raw in github.paginate(path, params={"state": "open", "labels": LABEL, "direction": "asc"})
     ]
-    return sorted(issues, key=lambda issue: int(issue["number"]))
+    return sorted((issue for issue in found if issue.is_drift_issue), key=lambda issue: issue.number)
+
+
+def _update(github: GitHub, repository: str, issue: LiveIssue, fields: dict[str, Any]) -> None:
+    """PATCH an issue; after an ambiguous failure, re-read it and send again only if it did not apply."""
+    path = f"/repos/{repository}/issues/{issue.number}"
+    try:
+        github.send("PATCH", path, fields)
+    except AmbiguousWrite:
+        current = github.get(path)
+        if not isinstance(current, dict) or any(current.get(key) != value for key, value in fields.items()):
+            github.send("PATCH", path, fields)
+
+
+def _comment(github: GitHub, repository: str, issue: LiveIssue, body: str) -> None:
+    # A comment that may or may not have been posted is not sent again: a missing note is harmless, a
+    # duplicate one is noise.
+    github.send("POST", f"/repos/{repository}/issues/{issue.number}/comments", {"body": body})
+
+
+def _open(github: GitHub, repository: str, body: str) -> LiveIssue:
+    """Create the issue; after an ambiguous failure, re-read the listing before creating again."""
+    payload = {"title": TITLE, "body": body, "labels": [LABEL]}
+    request = f"POST /repos/{repository}/issues"
+    try:
+        return _parse(github.send("POST", f"/repos/{repository}/issues", payload), request)
+    except AmbiguousWrite:
+        existing = open_drift_issues(github, repository)
+        if existing:
+            return existing[0]
+        return _parse(github.send("POST", f"/repos/{repository}/issues", payload), request)
 
 
 def sync(github: GitHub, repository: str, run: DriftRun) -> tuple[Action, int | None]:
     """Open, update or close the drift issue; return what was done and the issue's number."""
-    issues = _open_issues(github, repository)
+    issues = open_drift_issues(github, repository)
     current = issues[0] if issues else None
-    for duplicate in issues[1:]:
-        github.send(
-            "POST",
-            f"/repos/{repository}/issues/{duplicate['number']}/comments",
-            {"body": f"Duplicate of #{issues[0]['number']}: repoconf keeps one drift issue."},
-        )
-        github.send(
-            "PATCH",
-            f"/repos/{repository}/issues/{duplicate['number']}",
-            {"state": "closed", "state_reason": "not_planned"},
-        )
+    if current is not None:
+        for duplicate in issues[1:]:
+            note = f"Duplicate of #{current.number}: repoconf keeps one drift issue."
+            _comment(github, repository, duplicate, note)
+            closed = {"state": "closed", "state_reason": "duplicate", "duplicate_issue_id": current.id}
+            _update(github, repository, duplicate, closed)
     if run.drifted:
         if current is None:
-            created = github.send(
-                "POST", f"/repos/{repository}/issues", {"title": TITLE, "body": run.body(), "labels": [LABEL]}
-            )
-            return Action.OPENED, int(created["number"])
-        github.send("PATCH", f"/repos/{repository}/issues/{current['number']}", {"body": run.body()})
-        return Action.UPDATED, int(current["number"])
+            created = _open(github, repository, run.body())
+            return Action.OPENED, created.number
+        _update(github, repository, current, {"body": run.body()})
+        return Action.UPDATED, current.number
     if current is None:
         return Action.NOTHING, None
-    github.send(
-        "POST",
-        f"/repos/{repository}/issues/{current['number']}/comments",
-        {"body": f"Clean drift run: {run.run_url}. Closing."},
-    )
-    github.send(
-        "PATCH",
-        f"/repos/{repository}/issues/{current['number']}",
-        {"state": "closed", "state_reason": "completed"},
-    )
-    return Action.CLOSED, int(current["number"])
+    if not run.clean:
+        _comment(
+            github,
+            repository,
+            current,
+            f"This drift run could not check (audit exit {run.audit_exit}, Pulumi {run.pulumi_outcome}): "
+            f"{run.run_url}. The issue stays open until a clean run.",
+        )
+        return Action.UNCHECKED, current.number
+    _comment(github, repository, current, f"Clean drift run: {run.run_url}. Closing.")
+    _update(github, repository, current, {"state": "closed", "state_reason": "completed"})
+    return Action.CLOSED, current.number

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Literal
 
 from repoconf.cli.access import GitHubAccess, selected_repositories
@@ -18,7 +19,9 @@ def audit(
     repositories: list[str] | None = None,
     concurrency: int = 8,
 ) -> ExitCode:
-    """Audit; exit 0 compliant, 1 drift."""
+    """Audit; exit 0 compliant, 1 drift, 3 when some repository could not be read (the report still
+    lists every repository, read or not).
+    """
     loaded = load(policy)
     selected = selected_repositories(loaded, repositories)
     if concurrency < 1:
@@ -29,4 +32,8 @@ def audit(
     with access.open(pool_size=concurrency) as github:
         report = run_audit(github, loaded.policy, selected, concurrency, terminal_progress("audited"))
     print(FORMATS[output](report))
+    if report.stopped is not None:
+        print(f"repoconf: error: {report.stopped}", file=sys.stderr)
+    if report.errors:
+        return ExitCode.GITHUB
     return ExitCode.OK if report.compliant else ExitCode.DRIFT

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from repoconf.cli.access import GitHubAccess, split_full_name
 from repoconf.errors import ExitCode, UsageError
+from repoconf.ops.drift_issue import DriftRun, PulumiOutcome, sync
 
 
 def drift_issue(
@@ -13,7 +14,7 @@ def drift_issue(
     *,
     audit_report: Path,
     audit_exit: int,
-    pulumi_outcome: str,
+    pulumi_outcome: PulumiOutcome,
     run_url: str,
     access: GitHubAccess,
 ) -> ExitCode:
@@ -23,8 +24,6 @@ def drift_issue(
         report = audit_report.read_text(encoding="utf-8")
     except OSError as error:
         raise UsageError(f"--audit-report: cannot read {audit_report}: {error.strerror}") from None
-    from repoconf.ops.drift_issue import DriftRun, sync
-
     drift = DriftRun(audit_exit, report, pulumi_outcome, run_url)
     with access.open() as github:
         action, number = sync(github, repository, drift)

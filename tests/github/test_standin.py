@@ -1,0 +1,312 @@
+"""The stand-in held to GitHub's published reference.
+
+../shared/github-api/ holds GitHub's own example responses (OpenAPI examples, verbatim) for every
+endpoint repoconf calls. Each answer the stand-in gives over HTTP must have the keys and value types of
+the reference example for that endpoint: extra keys only where GitHub's description lists them (each
+named below with why), absent keys only where GitHub omits them. And every answer carries the headers
+GitHub sends.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from repoconf.policy.loader import LoadedPolicy
+from repoconf.policy.model import ProtectionEngine
+from standin.github import REFERENCE, FakeGitHub
+from tests.conftest import ROOT, TOKEN
+
+SHARED = ROOT.parent / "shared" / "github-api"
+
+# Keys the stand-in sends beyond the example, each listed in GitHub's description of the response.
+EXTRA = {
+    "can_admins_bypass",  # environment: github.com sends it; the description omits it (see the README)
+    "type",  # deployment-branch-policy: optional enum branch | tag in the schema
+    "current_user_can_bypass",  # repository-ruleset: in the schema
+    "strict",  # protected-branch-required-status-check: in the schema
+    "checks",  # protected-branch-required-status-check: required in the schema
+}
+# Keys of the example the stand-in leaves out because GitHub does when the setting is not configured.
+OPTIONAL = {
+    "pull_request",  # only pull requests carry it in the issues listing
+    "restrictions",  # push restrictions: repoconf sets none
+    "dismissal_restrictions",  # same
+}
+
+
+def shape_errors(expected: Any, actual: Any, path: str = "$") -> list[str]:
+    """Where ``actual`` departs from the shape of ``expected`` (keys and JSON types)."""
+    if expected is None or actual is None:
+        return []  # nullable on GitHub's side or ours
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return [f"{path}: expected an object, got {type(actual).__name__}"]
+        errors = [f"{path}.{key}: missing" for key in expected if key not in actual and key not in OPTIONAL]
+        errors += [
+            f"{path}.{key}: not in the reference"
+            for key in actual
+            if key not in expected and key not in EXTRA
+        ]
+        for key in expected.keys() & actual.keys():
+            errors += shape_errors(expected[key], actual[key], f"{path}.{key}")
+        return errors
+    if isinstance(expected, list):
+        if not isinstance(actual, list):
+            return [f"{path}: expected an array, got {type(actual).__name__}"]
+        found: list[str] = []
+        for index, item in enumerate(actual if expected else []):
+            found += shape_errors(_counterpart(expected, item), item, f"{path}[{index}]")
+        return found
+    numbers = (int, float)
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        same = isinstance(expected, bool) and isinstance(actual, bool)
+    elif isinstance(expected, numbers):
+        same = isinstance(actual, numbers)
+    else:
+        same = type(expected) is type(actual)
+    return [] if same else [f"{path}: expected {type(expected).__name__}, got {type(actual).__name__}"]
+
+
+def _counterpart(examples: list[Any], item: Any) -> Any:
+    """The example item of the same ``type`` (protection rules, reviewers), else the first."""
+    if isinstance(item, dict) and "type" in item:
+        for example in examples:
+            if isinstance(example, dict) and example.get("type") == item["type"]:
+                return example
+    return examples[0]
+
+
+def test_the_shape_check_can_fail() -> None:
+    example = {"a": 1, "b": {"c": "x"}, "d": [{"e": True}]}
+    assert shape_errors(example, {"a": 2, "b": {"c": "y"}, "d": [{"e": False}]}) == []
+    assert sorted(shape_errors(example, {"a": "1", "b": {}, "d": [{"e": 1}], "z": 0})) == [
+        "$.a: expected int, got str",
+        "$.b.c: missing",
+        "$.d[0].e: expected bool, got int",
+        "$.z: not in the reference",
+    ]
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/github-api is not beside this clone")
+def test_vendored_examples_are_githubs_verbatim() -> None:
+    vendored = sorted(path.name for path in REFERENCE.glob("*.json"))
+    assert vendored == sorted(path.name for path in SHARED.glob("*.json"))
+    for name in vendored:
+        assert (REFERENCE / name).read_bytes() == (SHARED / name).read_bytes(), name
+
+
+def example(name: str) -> Any:
+    return json.loads((REFERENCE / f"{name}.json").read_text())
+
+
+@pytest.fixture
+def rich(fake: FakeGitHub, policy: LoadedPolicy) -> FakeGitHub:
+    """widgets as deployed, a classic-protection repository, an organization ruleset, unrelated issues."""
+    settings = policy.policy.repositories["widgets"]
+    fake.deploy("classic", settings.model_copy(update={"protection_engine": ProtectionEngine.CLASSIC}))
+    fake.org_ruleset("org baseline")
+    fake.add_issue("widgets", "A bug", ["bug"])
+    fake.add_issue("widgets", "A pull request", [], pull_request=True)
+    return fake
+
+
+def get(fake: FakeGitHub, method: str, path: str, body: Any = None) -> httpx.Response:
+    return httpx.request(method, fake.base + path, headers={"Authorization": f"Bearer {TOKEN}"}, json=body)
+
+
+CASES = [
+    ("GET", "/repos/acme/widgets", None, "GET_repos_OWNER_REPO"),
+    ("GET", "/repos/acme/widgets/environments", None, "GET_repos_OWNER_REPO_environments"),
+    (
+        "GET",
+        "/repos/acme/widgets/environments/qa/deployment-branch-policies",
+        None,
+        "GET_repos_OWNER_REPO_environments_ENVIRONMENT_NAME_deployment-branch-policies",
+    ),
+    (
+        "GET",
+        "/repos/acme/widgets/environments/production-deploy/secrets",
+        None,
+        "GET_repos_OWNER_REPO_environments_ENVIRONMENT_NAME_secrets",
+    ),
+    (
+        "GET",
+        "/repos/acme/widgets/environments/qa/variables",
+        None,
+        "GET_repos_OWNER_REPO_environments_ENVIRONMENT_NAME_variables",
+    ),
+    ("GET", "/repos/acme/widgets/actions/secrets", None, "GET_repos_OWNER_REPO_actions_secrets"),
+    ("GET", "/repos/acme/widgets/actions/variables", None, "GET_repos_OWNER_REPO_actions_variables"),
+    ("GET", "/repos/acme/widgets/rulesets", None, "GET_repos_OWNER_REPO_rulesets"),
+    (
+        "GET",
+        "/repos/acme/classic/branches/main/protection",
+        None,
+        "GET_repos_OWNER_REPO_branches_BRANCH_protection",
+    ),
+    ("GET", "/repos/acme/widgets/issues?state=all", None, "GET_repos_OWNER_REPO_issues"),
+    (
+        "POST",
+        "/repos/acme/widgets/issues",
+        {"title": "t", "body": "b", "labels": ["drift"]},
+        "POST_repos_OWNER_REPO_issues",
+    ),
+    (
+        "PATCH",
+        "/repos/acme/widgets/issues/1",
+        {"state": "closed"},
+        "PATCH_repos_OWNER_REPO_issues_ISSUE_NUMBER",
+    ),
+    (
+        "POST",
+        "/repos/acme/widgets/issues/1/comments",
+        {"body": "c"},
+        "POST_repos_OWNER_REPO_issues_ISSUE_NUMBER_comments",
+    ),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "reference"), CASES, ids=[case[3] for case in CASES])
+def test_answers_have_the_reference_shape(
+    rich: FakeGitHub, method: str, path: str, body: Any, reference: str
+) -> None:
+    response = get(rich, method, path, body)
+    assert response.status_code in (200, 201), response.text
+    answer = response.json()
+    assert answer, "an empty answer proves nothing"
+    assert shape_errors(example(reference), answer) == []
+
+
+RULE_SCHEMAS = example("SCHEMA_repository-rule-types")
+JSON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "object": dict,
+    "array": list,
+    "string": str,
+    "integer": int,
+    "boolean": bool,
+    "number": (int, float),
+}
+
+
+def schema_errors(schema: dict[str, Any], value: Any, path: str = "$") -> list[str]:
+    """``value`` against the part of JSON Schema GitHub's rule schemas use (no additional keys allowed)."""
+    if value is None:
+        return [] if schema.get("nullable") else [f"{path}: null"]
+    expected = JSON_TYPES.get(schema.get("type", ""), object)
+    if not isinstance(value, expected) or (schema.get("type") == "integer" and isinstance(value, bool)):
+        return [f"{path}: expected {schema.get('type')}"]
+    if "enum" in schema and value not in schema["enum"]:
+        return [f"{path}: {value!r} not in {schema['enum']}"]
+    errors: list[str] = []
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        errors += [f"{path}.{key}: required" for key in schema.get("required", []) if key not in value]
+        errors += [
+            f"{path}.{key}: not in the schema" for key in value if properties and key not in properties
+        ]
+        for key, item in value.items():
+            if key in properties:
+                errors += schema_errors(properties[key], item, f"{path}.{key}")
+    if isinstance(value, list) and "items" in schema:
+        for index, item in enumerate(value):
+            errors += schema_errors(schema["items"], item, f"{path}[{index}]")
+    return errors
+
+
+def test_the_schema_check_can_fail() -> None:
+    deletion = RULE_SCHEMAS["repository-rule-deletion"]
+    assert schema_errors(deletion, {"type": "deletion"}) == []
+    assert schema_errors(deletion, {"type": "deletion", "parameters": {}}) == [
+        "$.parameters: not in the schema"
+    ]
+    assert schema_errors(deletion, {"type": "creation"}) == ["$.type: 'creation' not in ['deletion']"]
+
+
+def test_a_ruleset_has_the_reference_shape(rich: FakeGitHub) -> None:
+    listing = get(rich, "GET", "/repos/acme/widgets/rulesets").json()
+    by_title = {schema.get("title"): schema for schema in RULE_SCHEMAS.values()}
+    seen: set[str] = set()
+    for summary in listing:
+        ruleset = get(rich, "GET", f"/repos/acme/widgets/rulesets/{summary['id']}").json()
+        # The example's only rule is commit_author_email_pattern: rules are held to the rule schemas.
+        assert (
+            shape_errors(example("GET_repos_OWNER_REPO_rulesets_RULESET_ID"), {**ruleset, "rules": []}) == []
+        )
+        for rule in ruleset["rules"]:
+            seen.add(rule["type"])
+            assert schema_errors(by_title[rule["type"]], rule) == [], rule
+        for actor in ruleset["bypass_actors"]:
+            assert schema_errors(RULE_SCHEMAS["repository-ruleset-bypass-actor"], actor) == []
+        assert schema_errors(RULE_SCHEMAS["repository-rule-enforcement"], ruleset["enforcement"]) == []
+        assert schema_errors(RULE_SCHEMAS["repository-ruleset-conditions"], ruleset["conditions"]) == []
+    assert {"pull_request", "required_status_checks", "required_linear_history", "deletion", "update"} <= seen
+    assert {summary["source_type"] for summary in listing} == {"Repository", "Organization"}
+
+
+def test_every_answer_carries_githubs_headers(rich: FakeGitHub) -> None:
+    rich.page_size = 2
+    first = get(rich, "GET", "/repos/acme/widgets/environments")
+    second = get(rich, "GET", "/repos/acme/widgets/environments")
+    for response in (first, second):
+        for header in (
+            "x-ratelimit-limit",
+            "x-ratelimit-remaining",
+            "x-ratelimit-used",
+            "x-ratelimit-reset",
+            "x-ratelimit-resource",
+            "etag",
+        ):
+            assert header in response.headers, header
+    assert int(second.headers["x-ratelimit-remaining"]) == int(first.headers["x-ratelimit-remaining"]) - 1
+    assert 'rel="next"' in first.headers["link"]
+    assert "/repositories/" in first.headers["link"]
+
+
+def test_the_unhappy_cases_are_modelled(fake: FakeGitHub) -> None:
+    fake.read_token = "ghp_read_only_token"
+    read_only = {"Authorization": "Bearer ghp_read_only_token"}
+    listing = httpx.get(f"{fake.base}/repos/acme/widgets/rulesets", headers=read_only).json()
+    ruleset = httpx.get(
+        f"{fake.base}/repos/acme/widgets/rulesets/{listing[0]['id']}", headers=read_only
+    ).json()
+    assert "bypass_actors" not in ruleset
+    write = httpx.post(f"{fake.base}/repos/acme/widgets/issues", headers=read_only, json={"title": "t"})
+    assert write.status_code == 403
+    fake.repositories["widgets"].private = True
+    fake.repositories["widgets"].plan_has_rulesets = False
+    limited = get(fake, "GET", "/repos/acme/widgets/rulesets")
+    assert limited.status_code == 403
+    assert limited.json()["message"].startswith("Upgrade to GitHub Pro")
+    variables = get(fake, "GET", "/repos/acme/widgets/actions/variables?per_page=100")
+    fake.repositories["widgets"].variables = {f"V{i}": "x" for i in range(40)}
+    variables = get(fake, "GET", "/repos/acme/widgets/actions/variables?per_page=100")
+    assert len(variables.json()["variables"]) == 30  # GitHub caps variables at 30 a page
+    assert (
+        get(fake, "GET", "/repos/acme/widgets/branches/nope/protection").json()["message"]
+        == "Branch not found"
+    )
+
+
+def test_issues_are_filtered_as_github_filters_them(rich: FakeGitHub) -> None:
+    rich.add_issue("widgets", "Old drift", ["drift"], state="closed")
+    rich.add_issue("widgets", "Current drift", ["drift", "ops"])
+    open_drift = get(rich, "GET", "/repos/acme/widgets/issues?state=open&labels=drift").json()
+    assert [issue["title"] for issue in open_drift] == ["Current drift"]
+    everything = get(rich, "GET", "/repos/acme/widgets/issues?state=all").json()
+    assert {issue["title"] for issue in everything} == {
+        "A bug",
+        "A pull request",
+        "Old drift",
+        "Current drift",
+    }
+    assert [issue["title"] for issue in everything if "pull_request" in issue] == ["A pull request"]
+
+
+def test_reference_files_exist_for_what_the_stand_in_serves() -> None:
+    assert all((REFERENCE / f"{case[3]}.json").is_file() for case in CASES)
+    assert Path(REFERENCE / "GET_repos_OWNER_REPO_rulesets_RULESET_ID.json").is_file()
