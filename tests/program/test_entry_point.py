@@ -7,6 +7,7 @@ config/policy.yaml, infra/) and run the entry from inside ``infra/``, and again 
 
 from __future__ import annotations
 
+import json
 import runpy
 import shutil
 from collections.abc import Callable
@@ -84,6 +85,34 @@ def test_entry_point_missing_secret_is_a_clean_run_error(
         run_entry()
 
 
+def test_entry_point_with_config_handed_over_as_the_language_host_does(
+    monkeypatch: pytest.MonkeyPatch, project: Path
+) -> None:
+    # pulumi-language-python-exec (pulumi/pulumi sdk/python/cmd): config arrives in PULUMI_CONFIG and
+    # PULUMI_CONFIG_SECRET_KEYS, is set with set_all_config, then the program runs from --pwd.
+    config = {
+        "repoconf:policy": "config/policy.yaml",
+        "repoconf:owner": "acme-sandbox",
+        "repoconf:testPypiToken": "t-value",
+        "repoconf:pypiToken": "p-value",
+    }
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps(config))
+    monkeypatch.setenv(
+        "PULUMI_CONFIG_SECRET_KEYS", json.dumps(["repoconf:testPypiToken", "repoconf:pypiToken"])
+    )
+    monkeypatch.setenv("CODECOV_TOKEN", "codecov-value")
+    pulumi.runtime.set_all_config(
+        pulumi.runtime.get_config_env(), pulumi.runtime.get_config_secret_keys_env()
+    )
+    try:
+        monkeypatch.chdir(project / "infra")
+        declarations = run_entry(".")
+    finally:
+        pulumi.runtime.set_all_config({}, [])
+    assert len(declarations) == 18
+    assert declarations[0].inputs["owner"] == "acme-sandbox"
+
+
 def test_project_root_prefers_the_engine_root(monkeypatch: pytest.MonkeyPatch, project: Path) -> None:
     monkeypatch.setattr(pulumi.runtime.settings.SETTINGS, "root_directory", str(project))
     assert project_root(Path("/")) == project
@@ -96,3 +125,28 @@ def test_project_root_walks_up_from_the_working_directory(
     assert project_root(project / "infra") == project
     assert policy_path("config/policy.yaml", project) == project / "config" / "policy.yaml"
     assert policy_path("/etc/p.yaml", project) == Path("/etc/p.yaml")
+
+
+def test_pulumi_yaml_declares_the_template_secret_sources_secret() -> None:
+    import yaml
+
+    from repoconf.policy.loader import load
+    from repoconf.policy.model import ConfigSource
+
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    assert project["main"] == "infra/"
+    declared = project["config"]
+    # Pulumi's project schema (sdk/go/common/workspace/project.json, configTypeDeclaration): these keys only
+    for key, declaration in declared.items():
+        assert set(declaration) <= {"type", "items", "description", "secret", "default"}, key
+        assert declaration["type"] in ("string", "integer", "boolean", "array"), key
+    settings = load(TEMPLATE).policy.repositories["widgets"]
+    sources = [
+        *settings.secrets.values(),
+        *(s for env in settings.environments.values() for s in env.secrets.values()),
+    ]
+    keys = {f"repoconf:{source.config}" for source in sources if isinstance(source, ConfigSource)}
+    assert keys
+    for key in keys:
+        assert declared[key]["secret"] is True, key
+        assert "default" not in declared[key], key

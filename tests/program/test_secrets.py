@@ -103,3 +103,26 @@ def test_nothing_is_declared_when_a_value_is_missing(
     with pytest.raises(ProgramError):
         render(load(template), secret_values=StackSecrets(environ={}), mocks=mocks)
     assert mocks.created == []
+
+
+def test_a_plaintext_config_value_is_refused_and_never_printed(template: Path) -> None:
+    import pulumi
+
+    # `pulumi config set pypiToken pypi-...` without --secret: the engine hands it over as a plain key
+    pulumi.runtime.set_all_config(
+        {"repoconf:testPypiToken": TEST_PYPI, "repoconf:pypiToken": PYPI}, ["repoconf:testPypiToken"]
+    )
+    try:
+        with pytest.raises(ProgramError) as caught:
+            render(load(template), secret_values=StackSecrets(environ={"CODECOV_TOKEN": CODECOV}))
+    finally:
+        pulumi.runtime.set_all_config({}, [])
+    lines = caught.value.lines()
+    assert len(lines) == 2  # the repository copy and the production-deploy copy of PYPI_TOKEN
+    assert lines[0] == (
+        f"{template}:41:17: error: defaults.secrets.PYPI_TOKEN: secret 'PYPI_TOKEN' of repository 'widgets' "
+        "reads stack config repoconf:pypiToken, which is stored unencrypted in the stack's settings file: set "
+        "it again with `pulumi config set --secret pypiToken VALUE` (and rotate the value if that file was "
+        "ever committed)"
+    )
+    assert PYPI not in str(caught.value)

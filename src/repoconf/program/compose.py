@@ -7,47 +7,98 @@ resources in both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_github as github
 
 from repoconf.policy.loader import LoadedPolicy
 from repoconf.program.directory import Directory, ReviewerIds
+from repoconf.program.errors import StackConfigError
 from repoconf.program.repository import Repository
 from repoconf.program.secrets import SecretValues, resolve
 
 PROVIDER_NAME = "github"
 
 
+# Every `github:*` key a stack may set (the provider's configuration: pulumi-github's Provider arguments)
+# and how it is read. Pulumi's default provider reads that namespace by itself; repoconf's provider is
+# explicit (its owner comes from the policy), so each key is passed on here, or it would be ignored.
+PROVIDER_KEYS: dict[str, tuple[str, str]] = {
+    "baseUrl": ("base_url", "string"),
+    "insecure": ("insecure", "boolean"),
+    "maxPerPage": ("max_per_page", "integer"),
+    "maxRetries": ("max_retries", "integer"),
+    "parallelRequests": ("parallel_requests", "boolean"),
+    "readDelayMs": ("read_delay_ms", "integer"),
+    "retryDelayMs": ("retry_delay_ms", "integer"),
+    "retryableErrors": ("retryable_errors", "integer list"),
+    "writeDelayMs": ("write_delay_ms", "integer"),
+    "token": ("token", "secret"),
+    "appAuth": ("app_auth", "GitHub App"),
+}
+APP_AUTH_FIELDS = {"id": "id", "installationId": "installation_id", "pemFile": "pem_file"}
+
+
 @dataclass(frozen=True)
 class ProviderSettings:
-    """Provider arguments from the stack's ``github:*`` config.
+    """Provider arguments from the stack's ``github:*`` config (:data:`PROVIDER_KEYS`)."""
 
-    Only Pulumi's default provider reads that namespace; repoconf's provider is explicit (its owner comes
-    from the policy), so the settings people set there are passed on here.
-    """
-
-    base_url: str | None = None
-    write_delay_ms: int | None = None
-    read_delay_ms: int | None = None
-    max_retries: int | None = None
-    parallel_requests: bool | None = None
-    token: pulumi.Output[str] | None = None
+    arguments: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_config(cls, config: pulumi.Config) -> ProviderSettings:
-        """Read ``github:baseUrl``, ``writeDelayMs``, ``readDelayMs``, ``maxRetries``,
-        ``parallelRequests`` and the secret ``github:token``.
+        """Read every key of :data:`PROVIDER_KEYS` that the stack sets; a value of the wrong type, or a
+        GitHub App key that is not encrypted, is a :class:`StackConfigError`.
         """
-        return cls(
-            base_url=config.get("baseUrl"),
-            write_delay_ms=config.get_int("writeDelayMs"),
-            read_delay_ms=config.get_int("readDelayMs"),
-            max_retries=config.get_int("maxRetries"),
-            parallel_requests=config.get_bool("parallelRequests"),
-            token=config.get_secret("token"),
+        arguments: dict[str, Any] = {}
+        for key, (argument, kind) in PROVIDER_KEYS.items():
+            if pulumi.runtime.get_config(config.full_key(key)) is None:
+                continue
+            try:
+                arguments[argument] = _read(config, key, kind)
+            except pulumi.ConfigTypeError:
+                raise StackConfigError(
+                    f"stack config {config.full_key(key)}: expected {kind_article(kind)}"
+                ) from None
+        return cls(arguments)
+
+
+def kind_article(kind: str) -> str:
+    """``integer`` → ``an integer``."""
+    return ("an " if kind[0] in "aeiou" else "a ") + kind
+
+
+def _read(config: pulumi.Config, key: str, kind: str) -> Any:
+    if kind == "string":
+        return config.get(key)
+    if kind == "boolean":
+        return config.get_bool(key)
+    if kind == "integer":
+        return config.get_int(key)
+    if kind == "integer list":
+        values = config.get_object(key)
+        if not isinstance(values, list) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in values
+        ):
+            raise pulumi.ConfigTypeError(config.full_key(key), str(values), "list of integers")
+        return values
+    if kind == "secret":
+        return config.get_secret(key)
+    # `pulumi config set --path github:appAuth.pemFile --secret ...` makes the whole key secret
+    if not pulumi.runtime.is_config_secret(config.full_key(key)):
+        raise StackConfigError(
+            f"stack config {config.full_key(key)} holds a GitHub App private key unencrypted: set it with "
+            "`pulumi config set --secret --path github:appAuth.pemFile < key.pem`"
         )
+    app = config.get_object(key)
+    if not isinstance(app, dict) or set(app) != set(APP_AUTH_FIELDS):
+        raise StackConfigError(
+            f"stack config {config.full_key(key)}: expected {{id, installationId, pemFile}} (set each with "
+            "`pulumi config set --path github:appAuth.<field>`)"
+        )
+    return pulumi.Output.secret({argument: str(app[name]) for name, argument in APP_AUTH_FIELDS.items()})
 
 
 @dataclass(frozen=True)
@@ -84,16 +135,7 @@ def declare(
         loaded = LoadedPolicy(policy, loaded.source, loaded.origins)
     secrets = resolve(loaded, secret_values)
     extra = provider_settings or ProviderSettings()
-    provider = github.Provider(
-        PROVIDER_NAME,
-        owner=policy.owner,
-        base_url=extra.base_url,
-        write_delay_ms=extra.write_delay_ms,
-        read_delay_ms=extra.read_delay_ms,
-        max_retries=extra.max_retries,
-        parallel_requests=extra.parallel_requests,
-        token=extra.token,
-    )
+    provider = github.Provider(PROVIDER_NAME, owner=policy.owner, **extra.arguments)
     directory = Directory(provider, reviewer_ids or ReviewerIds())
     directory.resolve_all(loaded)
     components = {

@@ -30,8 +30,12 @@ class SecretValues(Protocol):
     """Reads a secret source; None when the source has no value."""
 
     def read(self, source: ConfigSource | EnvSource) -> pulumi.Output[str] | None:
-        """The value as a secret output, or None."""
+        """The value as a secret output, or None; :class:`PlaintextConfig` for an unencrypted value."""
         ...
+
+
+class PlaintextConfig(Exception):
+    """A ``{config: KEY}`` source whose stack config value is stored unencrypted."""
 
 
 class StackSecrets:
@@ -42,9 +46,14 @@ class StackSecrets:
         self._environ = os.environ if environ is None else environ
 
     def read(self, source: ConfigSource | EnvSource) -> pulumi.Output[str] | None:
-        """Read the source; empty values count as missing (GitHub refuses empty secrets)."""
+        """Read the source; empty values count as missing (GitHub refuses empty secrets). A config value
+        that is not a Pulumi secret (`pulumi config set` without ``--secret`` writes it in clear into
+        ``Pulumi.<stack>.yaml``) raises :class:`PlaintextConfig`: it is never used.
+        """
         if isinstance(source, ConfigSource):
             value = self._config.get(source.config)
+            if value and not pulumi.runtime.is_config_secret(self._config.full_key(source.config)):
+                raise PlaintextConfig(source.config)
         else:
             value = self._environ.get(source.env)
         return pulumi.Output.secret(value) if value else None
@@ -78,16 +87,26 @@ def resolve(loaded: LoadedPolicy, reader: SecretValues) -> ResolvedSecrets:
         scopes += [(name, env.secrets) for name, env in settings.environments.items()]
         for environment, secrets in scopes:
             for name, source in secrets.items():
-                value = reader.read(source)
-                if value is not None:
-                    values[(repository, environment, name)] = value
-                    continue
                 path = (
                     ("secrets", name)
                     if environment is None
                     else ("environments", environment, "secrets", name)
                 )
                 where = "" if environment is None else f" (environment {environment!r})"
+                try:
+                    value = reader.read(source)
+                except PlaintextConfig as plain:
+                    message = (
+                        f"secret {name!r} of repository {repository!r}{where} reads {source.describe()}, "
+                        "which is stored unencrypted in the stack's settings file: set it again with "
+                        f"`pulumi config set --secret {plain} VALUE` (and rotate the value if that file "
+                        "was ever committed)"
+                    )
+                    missing.append(loaded.diagnose(repository, Problem(path, message), "secret-values"))
+                    continue
+                if value is not None:
+                    values[(repository, environment, name)] = value
+                    continue
                 fix = (
                     f"pulumi config set --secret {source.config} VALUE"
                     if isinstance(source, ConfigSource)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pulumi
 
-from repoconf.errors import DiagnosticError
+from repoconf.errors import DiagnosticError, RepoconfError
 from repoconf.policy.loader import DEFAULT_POLICY, load
 from repoconf.program.compose import ProviderSettings, declare, export_summary
 from repoconf.program.secrets import StackSecrets
@@ -27,7 +27,7 @@ def project_root(start: Path | None = None) -> Path:
 
     The engine's value is used only when it holds the project file: Pulumi's mocks report a placeholder.
     """
-    root = pulumi.get_root_directory()
+    root = pulumi.runtime.get_root_directory()
     if root and (Path(root) / PROJECT_FILE).is_file():
         return Path(root)
     here = (start or Path.cwd()).resolve()
@@ -56,4 +56,6 @@ def run() -> None:
         )
     except DiagnosticError as error:
         raise pulumi.RunError("\n".join(error.lines())) from None
+    except RepoconfError as error:
+        raise pulumi.RunError(str(error)) from None
     export_summary(declared)
