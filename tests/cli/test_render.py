@@ -51,7 +51,7 @@ def test_table_and_markdown(capsys: pytest.CaptureFixture[str], template: Path) 
     assert code == 0
     assert out.startswith("## repoconf render\n")
     assert "### `widgets`" in out
-    assert "| RepositoryRuleset | `widgets/release-tags` | - |" in out
+    assert "| RepositoryRuleset | `widgets/release-tags` | protect |" in out
 
 
 def test_repo_filter_and_unknown_repo(capsys: pytest.CaptureFixture[str], data: Path) -> None:

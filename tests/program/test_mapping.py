@@ -134,12 +134,29 @@ def test_release_tag_ruleset_excludes_rc_tags(default_rendering: Rendering) -> N
     }
 
 
-def test_protect_reaches_environment_and_children(default_rendering: Rendering) -> None:
+def test_protect_reaches_environments_their_children_and_the_security_rulesets(
+    default_rendering: Rendering,
+) -> None:
+    protected = ("widgets/production-release", "widgets/production-deploy", "widgets/branch/main")
     for declaration in default_rendering.declarations:
-        protected_env = declaration.name.startswith(
-            ("widgets/production-release", "widgets/production-deploy")
-        )
-        assert declaration.protect is protected_env, declaration.name
+        expected = declaration.name.startswith(protected) or declaration.name == "widgets/release-tags"
+        assert declaration.protect is expected, declaration.name
+
+
+def test_branch_rules_are_protected_as_their_policy_says(data: Path) -> None:
+    rules = ("RepositoryRuleset", "BranchProtection")
+    rendering = render(load(data / "engines.yaml"))
+    assert not [d.name for d in rendering.declarations if d.type.endswith(rules) and d.protect]
+    text = (
+        (data / "engines.yaml")
+        .read_text()
+        .replace("enforce_admins: false", "enforce_admins: false\n      protect: true")
+    )
+    protected = render(load_text(text, "engines.yaml"))
+    assert sorted(d.name for d in protected.declarations if d.type.endswith(rules) and d.protect) == [
+        "classic/branch/main",
+        "rules/branch/main",
+    ]
 
 
 def test_both_protection_engines(data: Path) -> None:

@@ -120,9 +120,9 @@ def test_a_plaintext_config_value_is_refused_and_never_printed(template: Path) -
     lines = caught.value.lines()
     assert len(lines) == 2  # the repository copy and the production-deploy copy of PYPI_TOKEN
     assert lines[0] == (
-        f"{template}:41:17: error: defaults.secrets.PYPI_TOKEN: secret 'PYPI_TOKEN' of repository 'widgets' "
-        "reads stack config repoconf:pypiToken, which is stored unencrypted in the stack's settings file: set "
-        "it again with `pulumi config set --secret pypiToken VALUE` (and rotate the value if that file was "
-        "ever committed)"
+        f"{template}:41:17: error: defaults.secrets.PYPI_TOKEN: secret 'PYPI_TOKEN' of repository "
+        "'widgets' reads stack config repoconf:pypiToken, which is stored unencrypted in the stack's "
+        "settings file: set it again with `pulumi config set --secret pypiToken VALUE` (and rotate the "
+        "value if that file was ever committed)"
     )
     assert PYPI not in str(caught.value)

@@ -111,10 +111,13 @@ def test_override_that_refuses_a_tag(capsys: pytest.CaptureFixture[str], tmp_pat
     code, out, err = generate(capsys, str(policy), "--repo", "gadgets")
     assert code == 2
     assert out == ""
+    line = (
+        TEMPLATE.read_text().count("\n") + 3
+    )  # the override's environments mapping starts on its third line
     assert err.splitlines() == [
-        f"{policy}:76:7: error: repositories.gadgets.environments: job 'publish-test-pypi' needs "
+        f"{policy}:{line}:7: error: repositories.gadgets.environments: job 'publish-test-pypi' needs "
         "environment 'staging', which the policy does not declare",
-        f"{policy}:76:29: error: repositories.gadgets.environments.qa.deployment_refs: environment 'qa' "
+        f"{policy}:{line}:29: error: repositories.gadgets.environments.qa.deployment_refs: environment 'qa' "
         "refuses tag v1.2.3 (job 'qa'): deployment_refs lists no tags, so no tag may deploy",
     ]
 

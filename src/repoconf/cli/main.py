@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from repoconf.cli.access import GitHubAccess
+from repoconf.cli.commands.adopt import adopt
 from repoconf.cli.commands.audit import audit
 from repoconf.cli.commands.drift_issue import drift_issue
 from repoconf.cli.commands.importer import import_repository
@@ -131,6 +132,21 @@ def build_parser() -> argparse.ArgumentParser:
         lambda a: import_repository(a.repository, access=_access(a)),
     )
     p.add_argument("repository", metavar="OWNER/REPO")
+    _github_arguments(p)
+
+    p = _command(
+        commands,
+        "adopt",
+        "write a `pulumi import --file` document that adopts an existing repository",
+        lambda a: adopt(
+            a.repository, a.policy, stack=a.stack, project=a.project, output=a.output, access=_access(a)
+        ),
+    )
+    p.add_argument("repository", metavar="OWNER/REPO")
+    _policy_argument(p)
+    p.add_argument("--stack", default="staging", help="the stack to import into (staging)")
+    p.add_argument("--project", help="the Pulumi project's name (default: from ./Pulumi.yaml)")
+    p.add_argument("--output", "-o", type=Path, help="write the document here instead of stdout")
     _github_arguments(p)
 
     p = _command(

@@ -93,6 +93,7 @@ class LiveEnvironment(LiveModel):
 class LiveDeploymentPolicy(LiveModel):
     """An item of ``.../deployment-branch-policies``; ``type`` is optional (absent means a branch)."""
 
+    id: int
     name: str
     type: Literal["branch", "tag"] | None = None
 

@@ -251,6 +251,11 @@ class BranchRule(_Frozen):
         strict=True,
         description='The rules apply to administrators too ("Include administrators").',
     )
+    protect: bool = Field(
+        default=False,
+        strict=True,
+        description="Pulumi `protect`: a policy edit can never delete this rule's ruleset or protection.",
+    )
 
     @field_validator("required_status_checks")
     @classmethod
@@ -297,6 +302,11 @@ class ReleaseTags(_Frozen):
         default=(),
         alias="except",
         description="Tag patterns excluded from the protection (e.g. `v*-rc*`, deletable RCs).",
+    )
+    protect: bool = Field(
+        default=False,
+        strict=True,
+        description="Pulumi `protect`: a policy edit can never delete the release-tag ruleset.",
     )
 
 

@@ -1,10 +1,13 @@
 """Resource options decided in one place: parent, provider, protect, import ids and dependencies.
 
 - ``protect: true`` on an environment protects it and all its children (deployment policies, secrets,
-  variables): a policy edit that drops them fails instead of deleting them.
+  variables): a policy edit that drops them fails instead of deleting them. On a branch rule or
+  ``release_tags`` it protects the ruleset (or classic protection): security rules cannot vanish with an
+  edit either.
 - ``adopt: true`` on a repository imports what GitHub lets us name without a look-up: environments
-  (``repo:env``) and classic branch protection (``repo:pattern``). Rulesets have numeric ids and
-  deployment policies numeric ids too; docs/guide.md shows how to adopt those with ``pulumi import``.
+  (``repo:env``) and classic branch protection (``repo:pattern``). Rulesets and deployment policies
+  have numeric ids only GitHub knows: ``repoconf adopt`` reads them and writes a ``pulumi import --file``
+  document for the whole repository.
 - Everything that lives inside an environment depends on it explicitly, so it is created after it and
   deleted before it.
 """
@@ -48,15 +51,17 @@ class OptionPlanner:
             depends_on=[environment],
         )
 
-    def repository_child(self, parent: pulumi.Resource) -> pulumi.ResourceOptions:
-        """A repository secret or variable, or a ruleset."""
-        return pulumi.ResourceOptions(parent=parent, provider=self.provider, protect=False)
+    def repository_child(self, parent: pulumi.Resource, protect: bool = False) -> pulumi.ResourceOptions:
+        """A repository secret or variable, or a ruleset (protected per its rule)."""
+        return pulumi.ResourceOptions(parent=parent, provider=self.provider, protect=protect)
 
-    def classic_protection(self, parent: pulumi.Resource, pattern: str) -> pulumi.ResourceOptions:
-        """Classic branch protection, imported as ``repo:pattern`` when adopting."""
+    def classic_protection(
+        self, parent: pulumi.Resource, pattern: str, protect: bool
+    ) -> pulumi.ResourceOptions:
+        """Classic branch protection, protected per its rule, imported as ``repo:pattern`` when adopting."""
         return pulumi.ResourceOptions(
             parent=parent,
             provider=self.provider,
-            protect=False,
+            protect=protect,
             import_=f"{self.repository}:{pattern}" if self.settings.adopt else None,
         )

@@ -65,7 +65,7 @@ def declare_branch_ruleset(
             deletion=True,
             non_fast_forward=True,
         ),
-        opts=planner.repository_child(parent),
+        opts=planner.repository_child(parent, rule.protect),
     )
 
 
@@ -100,7 +100,7 @@ def declare_classic_protection(
                 require_code_owner_reviews=rule.require_code_owner_reviews,
             )
         ],
-        opts=planner.classic_protection(parent, pattern),
+        opts=planner.classic_protection(parent, pattern, rule.protect),
     )
 
 
@@ -129,5 +129,5 @@ def declare_release_tags(
             non_fast_forward=TagOperation.FORCE_PUSH in forbidden,
             creation=TagOperation.CREATION in forbidden,
         ),
-        opts=planner.repository_child(parent),
+        opts=planner.repository_child(parent, tags.protect),
     )

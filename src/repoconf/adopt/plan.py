@@ -1,0 +1,162 @@
+"""Adoption: the program's own declarations for one repository, matched with GitHub's live ids.
+
+`pulumi import --file` (Pulumi 3.94 or later: empty component parents and parents named in the same
+file) imports each entry under the logical name, type and parent the program declares, with the explicit
+provider, so that the next `pulumi up` finds every existing resource in the stack: no create, replace or
+delete, only updates where the program's inputs differ (secret values, which GitHub never returns).
+
+Import ids are the provider's own (pulumi-github's "Import" sections): ``repo:env`` with ``:`` in an
+environment name escaped as ``??``; ``repo:env:policy_id``; ``repo:env:NAME`` for environment secrets and
+variables; ``repo:NAME`` for repository secrets and variables; ``repo:ruleset_id``; ``repo:pattern`` for
+classic branch protection. What does not exist on GitHub yet is left out: `pulumi up` creates it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from repoconf.audit.read import parse_all
+from repoconf.concepts.actions import LiveSecret, LiveVariable
+from repoconf.concepts.branches import LiveRulesetSummary
+from repoconf.concepts.environments import LiveDeploymentPolicy, LiveEnvironment
+from repoconf.github.client import GitHub
+from repoconf.github.errors import NotFound
+from repoconf.render.mocks import Declaration
+
+PROVIDER_ENTRY = "github"
+COMPONENT = "repoconf:index:Repository"
+VARIABLES_PER_PAGE = 30
+
+
+def escape_environment(name: str) -> str:
+    """The provider's id escaping of environment names: ``:`` becomes ``??``."""
+    return name.replace(":", "??")
+
+
+@dataclass
+class LiveIds:
+    """What exists on GitHub, with the ids the provider imports by."""
+
+    environments: set[str] = field(default_factory=set)
+    policies: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    """(environment, "branch" | "tag", pattern) → deployment policy id."""
+    environment_secrets: set[tuple[str, str]] = field(default_factory=set)
+    environment_variables: set[tuple[str, str]] = field(default_factory=set)
+    secrets: set[str] = field(default_factory=set)
+    variables: set[str] = field(default_factory=set)
+    rulesets: dict[str, int] = field(default_factory=dict)
+    """The repository's own rulesets by name."""
+    protected_branches: set[str] = field(default_factory=set)
+
+
+def read_ids(github: GitHub, owner: str, name: str, classic_patterns: list[str]) -> LiveIds:
+    """The live ids of one repository; :class:`NotFound` when the repository is not there."""
+    repo = "/" + "/".join(quote(part, safe="") for part in ("repos", owner, name))
+    ids = LiveIds()
+    request = f"GET {repo}/environments"
+    for environment in parse_all(
+        LiveEnvironment, github.paginate(f"{repo}/environments", "environments"), request
+    ):
+        ids.environments.add(environment.name)
+        env_path = f"{repo}/environments/{quote(environment.name, safe='')}"
+        if environment.has_custom_policies:
+            path = f"{env_path}/deployment-branch-policies"
+            for policy in parse_all(
+                LiveDeploymentPolicy, github.paginate(path, "branch_policies"), f"GET {path}"
+            ):
+                ids.policies[(environment.name, policy.type or "branch", policy.name)] = policy.id
+        path = f"{env_path}/secrets"
+        for secret in parse_all(LiveSecret, github.paginate(path, "secrets"), f"GET {path}"):
+            ids.environment_secrets.add((environment.name, secret.name))
+        path = f"{env_path}/variables"
+        items = github.paginate(path, "variables", per_page=VARIABLES_PER_PAGE)
+        for variable in parse_all(LiveVariable, items, f"GET {path}"):
+            ids.environment_variables.add((environment.name, variable.name))
+    path = f"{repo}/actions/secrets"
+    ids.secrets = {s.name for s in parse_all(LiveSecret, github.paginate(path, "secrets"), f"GET {path}")}
+    path = f"{repo}/actions/variables"
+    items = github.paginate(path, "variables", per_page=VARIABLES_PER_PAGE)
+    ids.variables = {v.name for v in parse_all(LiveVariable, items, f"GET {path}")}
+    path = f"{repo}/rulesets"
+    for ruleset in parse_all(LiveRulesetSummary, github.paginate(path), f"GET {path}"):
+        if not ruleset.inherited:
+            ids.rulesets[ruleset.name] = ruleset.id
+    for pattern in classic_patterns:
+        try:
+            github.get(f"{repo}/branches/{quote(pattern, safe='')}/protection")
+        except NotFound:
+            continue
+        ids.protected_branches.add(pattern)
+    return ids
+
+
+def import_id(declaration: Declaration, ids: LiveIds) -> str | None:
+    """The provider import id of a declared resource that exists on GitHub, or None."""
+    inputs = declaration.inputs
+    repo = str(inputs.get("repository", ""))
+    kind = declaration.type.rsplit(":", 1)[-1]
+    environment = str(inputs.get("environment", ""))
+    env = escape_environment(environment)
+    if kind == "RepositoryEnvironment":
+        return f"{repo}:{env}" if environment in ids.environments else None
+    if kind == "RepositoryEnvironmentDeploymentPolicy":
+        ref = "tag" if inputs.get("tagPattern") else "branch"
+        pattern = str(inputs.get("tagPattern") or inputs.get("branchPattern"))
+        policy = ids.policies.get((environment, ref, pattern))
+        return None if policy is None else f"{repo}:{env}:{policy}"
+    if kind == "ActionsEnvironmentSecret":
+        name = str(inputs["secretName"])
+        return f"{repo}:{env}:{name}" if (environment, name) in ids.environment_secrets else None
+    if kind == "ActionsEnvironmentVariable":
+        name = str(inputs["variableName"])
+        return f"{repo}:{env}:{name}" if (environment, name) in ids.environment_variables else None
+    if kind == "ActionsSecret":
+        name = str(inputs["secretName"])
+        return f"{repo}:{name}" if name in ids.secrets else None
+    if kind == "ActionsVariable":
+        name = str(inputs["variableName"])
+        return f"{repo}:{name}" if name in ids.variables else None
+    if kind == "RepositoryRuleset":
+        ruleset = ids.rulesets.get(str(inputs["name"]))
+        return None if ruleset is None else f"{repo}:{ruleset}"
+    if kind == "BranchProtection":
+        pattern = str(inputs["pattern"])
+        return f"{repo}:{pattern}" if pattern in ids.protected_branches else None
+    return None
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """The import document and what it leaves to `pulumi up`."""
+
+    document: dict[str, Any]
+    created: list[str]
+    """Logical names of declared resources that do not exist on GitHub yet."""
+
+
+def plan(declarations: list[Declaration], ids: LiveIds, stack: str, project: str) -> Adoption:
+    """The `pulumi import --file` document for one repository's declarations."""
+    resources: list[dict[str, Any]] = []
+    created: list[str] = []
+    imported: set[str] = set()
+    for declaration in declarations:
+        if declaration.type.startswith("pulumi:providers:"):
+            continue
+        if declaration.type == COMPONENT:
+            resources.append({"type": COMPONENT, "name": declaration.name, "component": True})
+            imported.add(declaration.name)
+            continue
+        found = import_id(declaration, ids)
+        if found is None or (declaration.parent is not None and declaration.parent not in imported):
+            created.append(declaration.name)
+            continue
+        entry: dict[str, Any] = {"type": declaration.type, "name": declaration.name, "id": found}
+        if declaration.parent is not None:
+            entry["parent"] = declaration.parent
+        entry["provider"] = PROVIDER_ENTRY
+        resources.append(entry)
+        imported.add(declaration.name)
+    provider_urn = f"urn:pulumi:{stack}::{project}::pulumi:providers:github::{PROVIDER_ENTRY}"
+    return Adoption({"nameTable": {PROVIDER_ENTRY: provider_urn}, "resources": resources}, created)
