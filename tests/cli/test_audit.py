@@ -321,3 +321,16 @@ def test_an_html_page_from_github_is_a_one_line_error(
     assert code == 3
     assert "GitHub's answer is not JSON" in out + err
     assert "Traceback" not in out + err
+
+
+def test_owner_audits_the_organization_a_stack_manages(
+    capsys: pytest.CaptureFixture[str], fake: FakeGitHub
+) -> None:
+    fake.owner = "acme-sandbox"  # the stand-in now serves the sandbox organization only
+    fake.repositories["widgets"] = fake.repositories.pop("widgets")
+    code, out, _ = run(capsys, "audit", str(TEMPLATE), "--owner", "acme-sandbox", "--format", "json")
+    assert code == 0, out
+    assert all("/repos/acme-sandbox/" in path for path, _ in fake.requests)
+    code, _, err = run(capsys, "audit", str(TEMPLATE), "--owner=-bad")
+    assert code == 2
+    assert "--owner: '-bad' is not a GitHub organization or user name" in err

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +90,18 @@ def test_drift_runs_on_schedule_and_demand() -> None:
     assert pulumi["with"]["expect-no-changes"] is True
     assert pulumi["continue-on-error"] is True
     text = (WORKFLOWS / "drift.yml").read_text()
-    assert "repoconf audit --format markdown" in text
+    assert 'repoconf audit ${owner:+--owner "$owner"} --format markdown' in text
+    # the step audits the organization the stack manages: its one-liner, run on the real stack file
+    audit = next(step for step in steps if step.get("id") == "audit")
+    one_liner = next(line for line in audit["run"].splitlines() if line.strip().startswith("owner=$("))
+    code = one_liner.split("-c '", 1)[1].split("' ", 1)[0]
+    found = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT / "Pulumi.staging.yaml")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert found.stdout.strip() == "acme-sandbox"
     assert ".venv/bin/repoconf drift-issue" in text
     assert workflow["permissions"]["issues"] == "write"
 

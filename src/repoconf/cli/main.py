@@ -116,13 +116,21 @@ def build_parser() -> argparse.ArgumentParser:
         "audit",
         "compare live repositories with the policy (read-only)",
         lambda a: audit(
-            a.policy, access=_access(a), output=a.format, repositories=a.repo, concurrency=a.concurrency
+            a.policy,
+            access=_access(a),
+            output=a.format,
+            repositories=a.repo,
+            concurrency=a.concurrency,
+            owner=a.owner,
         ),
     )
     _policy_argument(p)
     _repository_filter(p)
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     p.add_argument("--concurrency", type=int, default=8, help="repositories audited at once (8)")
+    p.add_argument(
+        "--owner", help="audit this organization instead of the policy's owner (a stack's repoconf:owner)"
+    )
     _github_arguments(p)
 
     p = _command(

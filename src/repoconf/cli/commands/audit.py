@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Literal
 
 from repoconf.cli.access import GitHubAccess, selected_repositories
 from repoconf.errors import ExitCode, UsageError
 from repoconf.policy.loader import load
+from repoconf.policy.model import OWNER_PATTERN
 from repoconf.progress import terminal_progress
 
 
@@ -18,19 +20,25 @@ def audit(
     output: Literal["text", "json", "markdown"] = "text",
     repositories: list[str] | None = None,
     concurrency: int = 8,
+    owner: str | None = None,
 ) -> ExitCode:
     """Audit; exit 0 compliant, 1 drift, 3 when some repository could not be read (the report still
     lists every repository, read or not).
     """
     loaded = load(policy)
     selected = selected_repositories(loaded, repositories)
+    audited = loaded.policy
+    if owner is not None:  # the organization a stack manages (its repoconf:owner), as the program does
+        if not re.fullmatch(OWNER_PATTERN, owner):
+            raise UsageError(f"--owner: {owner!r} is not a GitHub organization or user name")
+        audited = audited.model_copy(update={"owner": owner})
     if concurrency < 1:
         raise UsageError("--concurrency must be at least 1")
     from repoconf.audit.report import FORMATS
     from repoconf.audit.run import audit as run_audit
 
     with access.open(pool_size=concurrency) as github:
-        report = run_audit(github, loaded.policy, selected, concurrency, terminal_progress("audited"))
+        report = run_audit(github, audited, selected, concurrency, terminal_progress("audited"))
     print(FORMATS[output](report))
     if report.stopped is not None:
         print(f"repoconf: error: {report.stopped}", file=sys.stderr)
