@@ -6,7 +6,7 @@ anything else is a bug. Errors about a place in the policy file carry :class:`Di
 the one located form shared by the loader, the checks, the Pulumi program and the workflow generator:
 ``PATH:LINE:COL: error: FIELD.PATH: message``.
 
-This module is the bottom of the house: it imports nothing of repoconf.
+This module is near the bottom of the house: it imports only :mod:`repoconf.text`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Any
+
+from repoconf.text import printable
 
 
 class ExitCode(IntEnum):
@@ -59,9 +61,11 @@ class Diagnostic:
     environment: str | None = None
 
     def format(self) -> str:
-        """``PATH:LINE:COL: error: FIELD.PATH: message`` — the one-line form on stderr."""
+        r"""``PATH:LINE:COL: error: FIELD.PATH: message`` — one line on stderr, control characters of
+        names shown as ``\xNN`` (never a newline or an escape sequence reaching the terminal).
+        """
         field = f"{self.path}: " if self.path else ""
-        return f"{self.location}: {self.severity}: {field}{self.message}"
+        return printable(f"{self.location}: {self.severity}: {field}{self.message}")
 
     def as_json(self) -> dict[str, Any]:
         """The documented JSON shape of a diagnostic (``validate --format json``)."""

@@ -109,7 +109,7 @@ def test_invalid_policy_exit_2_one_line_per_error(capsys: pytest.CaptureFixture[
     assert code == 2
     assert out == ""
     assert err.splitlines() == [
-        f"{policy}:4:14: error: repositories.w.adopt: Input should be a valid boolean",
+        f"{policy}:4:14: error: repositories.w.adopt: expected true or false",
         f"{policy}: invalid: 1 error(s)",
     ]
 

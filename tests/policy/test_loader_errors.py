@@ -50,7 +50,7 @@ CASES = [
               qa: {prevent_self_review: "yes"}
         """,
         "p.yaml:6:33: error: repositories.w.environments.qa.prevent_self_review: "
-        "Input should be a valid boolean",
+        "expected true or false",
     ),
     (
         "quoted number",
@@ -61,7 +61,7 @@ CASES = [
               qa: {wait_timer: "30"}
         """,
         "p.yaml:6:24: error: repositories.w.environments.qa.wait_timer: "
-        "Input should be a valid integer (write the number without quotes)",
+        "expected a whole number (write the number without quotes)",
     ),
     (
         "out of range",
@@ -124,7 +124,7 @@ CASES = [
           "my repo": {}
         """,
         "p.yaml:4:3: error: repositories.my repo: invalid name 'my repo': "
-        "String should match pattern '^[A-Za-z0-9._-]{1,100}$'",
+        "a repository name has 1–100 letters, digits, `.`, `-` or `_`",
     ),
     (
         "duplicate key",
@@ -200,7 +200,7 @@ CASES = [
         repositories:
           w: {variables: {PYTHON: 3.10}}
         """,
-        "p.yaml:4:27: error: repositories.w.variables.PYTHON: Input should be a valid string "
+        "p.yaml:4:27: error: repositories.w.variables.PYTHON: expected a string "
         "(quote the value so YAML keeps it as written, e.g. '3.10')",
     ),
     (
@@ -236,7 +236,8 @@ def test_wrong_version_and_owner() -> None:
         load_text("version: 2\nowner: -bad\nrepositories: {w: {}}\n", "p.yaml")
     assert [d.format() for d in caught.value.diagnostics] == [
         "p.yaml:1:10: error: version: Input should be 1",
-        "p.yaml:2:8: error: owner: String should match pattern '^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$'",
+        "p.yaml:2:8: error: owner: a GitHub login has 1–39 letters, digits or single hyphens, and neither "
+        "starts nor ends with a hyphen",
     ]
 
 
@@ -303,5 +304,5 @@ def test_top_level_errors_do_not_hide_repository_errors() -> None:
         load_text("version: 2\nowner: acme\nrepositories:\n  w: {adopt: maybe}\n", "p.yaml")
     assert [d.format() for d in caught.value.diagnostics] == [
         "p.yaml:1:10: error: version: Input should be 1",
-        "p.yaml:4:14: error: repositories.w.adopt: Input should be a valid boolean",
+        "p.yaml:4:14: error: repositories.w.adopt: expected true or false",
     ]

@@ -70,8 +70,8 @@ def test_entry_point_policy_error_is_a_clean_run_error(
     with pytest.raises(pulumi.RunError) as caught:
         run_entry()
     assert str(caught.value) == (
-        f"{policy}:28:19: error: defaults.environments.production-release.wait_timer: Input should be a "
-        "valid integer (in repository 'widgets', which inherits it)"
+        f"{policy}:28:19: error: defaults.environments.production-release.wait_timer: expected a whole "
+        "number (in repository 'widgets', which inherits it)"
     )
 
 

@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from repoconf.errors import UsageError
 from repoconf.policy.loader import LoadedPolicy
-from repoconf.policy.model import OWNER_PATTERN, REPOSITORY_NAME_PATTERN
+from repoconf.policy.names import login_problem, repository_problem
+from repoconf.text import printable
 
 if TYPE_CHECKING:  # the HTTP client is imported only by the commands that talk to GitHub
     from repoconf.github.client import GitHub
 
-FULL_NAME = re.compile(f"({OWNER_PATTERN.strip('^$')})/({REPOSITORY_NAME_PATTERN.strip('^$')})")
-
 
 def split_full_name(text: str, option: str) -> tuple[str, str]:
-    """``OWNER/REPO`` → (owner, repository), or a usage error naming ``option``."""
-    match = FULL_NAME.fullmatch(text)
-    if match is None:
-        raise UsageError(f"{option}: expected OWNER/REPO, got {text!r}")
-    return match.group(1), match.group(2)
+    """``OWNER/REPO`` → (owner, repository), checked as GitHub checks each; else a usage error."""
+    owner, slash, name = text.partition("/")
+    problem = login_problem(owner) if slash else "expected OWNER/REPO"
+    problem = problem or repository_problem(name)
+    if problem is not None:
+        raise UsageError(f"{option}: {printable(text)!r} is not OWNER/REPO: {problem}")
+    return owner, name
 
 
 def selected_repositories(loaded: LoadedPolicy, names: list[str] | None) -> list[str] | None:

@@ -12,19 +12,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from repoconf.errors import Diagnostic, DiagnosticError, Location, Severity
+from repoconf.policy.names import looks_like_token
 from repoconf.policy.source import Path
 
 __all__ = ["Diagnostic", "PolicyError", "Problem", "Severity", "collapse", "dotted"]
 
 
+CREDENTIAL_SHAPED = "[credential-shaped name]"
+
+
 def dotted(path: Path) -> str:
-    """``("environments", "qa", "wait_timer")`` → ``environments.qa.wait_timer``; ``[0]`` for indexes."""
+    """``("environments", "qa", "wait_timer")`` → ``environments.qa.wait_timer``; ``[0]`` for indexes.
+
+    A key shaped like a credential is never printed: it stands as ``[credential-shaped name]``.
+    """
     text = ""
     for element in path:
         if isinstance(element, int):
             text += f"[{element}]"
         else:
-            text += ("." if text else "") + element
+            shown = CREDENTIAL_SHAPED if looks_like_token(element) else element
+            text += ("." if text else "") + shown
     return text
 
 

@@ -7,7 +7,6 @@ Every error is located at the line where the offending value was written, includ
 from __future__ import annotations
 
 import difflib
-import re
 import sys
 import types
 import typing
@@ -15,21 +14,19 @@ from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
 
 from repoconf.errors import Location
 from repoconf.policy.diagnostics import Diagnostic, PolicyError, Problem, collapse, dotted
-from repoconf.policy.model import (
-    OWNER_PATTERN,
-    REPOSITORY_NAME_PATTERN,
-    Policy,
-    RepositorySettings,
-)
+from repoconf.policy.model import Policy, RepositorySettings
+from repoconf.policy.names import Login, RepositoryName, looks_like_token, repository_problem
 from repoconf.policy.source import Path, SourceError, SourceMap, parse
 
 DEFAULT_POLICY = "config/policy.yaml"
 STDIN = "-"
+MAX_POLICY_BYTES = 4 * 1024 * 1024
+"""Inputs are read up to this size: a policy of 1,000 repositories is about 30 KiB."""
 
 
 class _Header(BaseModel):
@@ -38,9 +35,9 @@ class _Header(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: Literal[1]
-    owner: str = Field(pattern=OWNER_PATTERN)
+    owner: Login
     defaults: dict[str, Any] | None = None
-    repositories: dict[typing.Annotated[str, Field(pattern=REPOSITORY_NAME_PATTERN)], dict[str, Any] | None]
+    repositories: dict[RepositoryName, dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
@@ -193,18 +190,49 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> Path:
     return tuple(path)
 
 
+# pydantic's wording for a value of the wrong type, in the policy's words (YAML's, not Python's).
+TYPE_MESSAGES = {
+    "tuple_type": "expected a list, e.g. `[a, b]`",
+    "list_type": "expected a list, e.g. `[a, b]`",
+    "dict_type": "expected a mapping of `key: value`",
+    "model_type": "expected a mapping of `key: value`",
+    "model_attributes_type": "expected a mapping of `key: value`",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "string_type": "expected a string",
+    "string_too_short": "cannot be empty",
+}
+SOURCE_KEYS = ("config", "env")
+
+
+def _present_path(data: Any, loc: tuple[int | str, ...]) -> Path:
+    """The elements of pydantic's location that exist in the data (union tags and model names left out)."""
+    path: list[str | int] = []
+    current = data
+    for element in loc:
+        if _has_child(current, element):
+            path.append(element)
+            current = current[element]
+    return tuple(path)
+
+
 def _message(error: ErrorDetails, root: type[BaseModel], path: Path, present: bool) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         key = str(path[-1])
+        if len(path) >= 3 and path[-3] == "secrets" and key in SOURCE_KEYS:
+            return "a secret has one source: `{config: KEY}` or `{env: VAR}`, not both"
         allowed = _allowed_keys(root, path[:-1])
-        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        close = [word for word in difflib.get_close_matches(key, allowed, n=2, cutoff=0.6) if word != key]
         hint = f"; did you mean {close[0]!r}?" if close else ""
         expected = f" (expected one of: {', '.join(allowed)})" if allowed else ""
-        return f"unknown key {key!r}{hint}{expected}"
+        return f"unknown key {_shown(key)}{hint}{expected}"
     if kind == "missing" and not present:
         return f"required field {str(path[-1])!r} is missing"
-    message = error["msg"]
+    message = TYPE_MESSAGES.get(kind, error["msg"])
     if kind == "value_error":
         message = message.removeprefix("Value error, ")
     elif kind == "int_type" and str(error.get("input")).strip().lstrip("-").isdigit():
@@ -212,6 +240,24 @@ def _message(error: ErrorDetails, root: type[BaseModel], path: Path, present: bo
     elif kind == "string_type" and isinstance(error.get("input"), (int, float, bool)):
         message += " (quote the value so YAML keeps it as written, e.g. '3.10')"
     return message
+
+
+def _shown(name: str) -> str:
+    """A name for a message: quoted, unless it has the shape of a credential (never printed)."""
+    return "(a credential-shaped name, not shown)" if looks_like_token(name) else repr(name)
+
+
+def _misspelt(details: list[ErrorDetails], data: Any, root: type[BaseModel]) -> set[Path]:
+    """Paths of required fields whose absence an unknown key's "did you mean" already explains."""
+    explained: set[Path] = set()
+    for detail in details:
+        if detail["type"] != "extra_forbidden":
+            continue
+        path = _data_path(data, detail["loc"])
+        allowed = _allowed_keys(root, path[:-1])
+        for word in difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6):
+            explained.add((*path[:-1], word))
+    return explained
 
 
 def _diagnostics(
@@ -222,16 +268,20 @@ def _diagnostics(
     repository: str | None,
 ) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    for detail in error.errors(include_url=False, include_input=True):
+    details = error.errors(include_url=False, include_input=True)
+    explained = _misspelt(details, data, root)
+    for detail in details:
         path = _data_path(data, detail["loc"])
         if detail["type"] == "missing":
-            path = (*path, *[e for e in detail["loc"][len(path) :] if isinstance(e, str)][-1:])
+            path = (*_present_path(data, detail["loc"][:-1]), detail["loc"][-1])
+            if path in explained:  # `contxt:` written for `context:` is one mistake, reported once
+                continue
         present = _exists(data, path)
         at_key = detail["type"] == "extra_forbidden" or detail["loc"][-1:] == ("[key]",)
         location, document_path = locate(path, at_key)
         message = _message(detail, root, path, present)
         if detail["loc"][-1:] == ("[key]",):
-            message = f"invalid name {str(path[-1])!r}: {message}"
+            message = f"invalid name {_shown(str(path[-1]))}: {message}"
         environment = str(path[1]) if len(path) > 1 and path[0] == "environments" else None
         found.append(
             Diagnostic(
@@ -301,7 +351,7 @@ def load_text(text: str, file: str) -> LoadedPolicy:
     entries: dict[str, Any] = {
         name: entry
         for name, entry in (raw_repositories.items() if isinstance(raw_repositories, dict) else ())
-        if isinstance(entry, dict | None) and re.fullmatch(REPOSITORY_NAME_PATTERN, name)
+        if isinstance(entry, dict | None) and repository_problem(name) is None
     }
     if not entries:
         # `defaults` may be partial (a repository can complete it), so it is only validated on its own
@@ -343,18 +393,44 @@ def load(path: str | FilePath) -> LoadedPolicy:
     """Read and validate a policy file; ``-`` reads standard input."""
     file = str(path)
     if file == STDIN:
-        try:
-            text = sys.stdin.buffer.read().decode("utf-8")
-        except UnicodeDecodeError:
-            raise PolicyError(
-                [Diagnostic(Location("<stdin>", 1, 1), "", "cannot read: not UTF-8 text")]
-            ) from None
-        return load_text(text, "<stdin>")
+        return load_text(_decode(sys.stdin.buffer.read(MAX_POLICY_BYTES + 1), "<stdin>"), "<stdin>")
     try:
-        text = FilePath(path).read_text(encoding="utf-8")
+        with FilePath(path).open("rb") as handle:
+            data = handle.read(MAX_POLICY_BYTES + 1)
     except FileNotFoundError:
         raise PolicyError([Diagnostic(Location(file, 1, 1), "", "no such file")]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
         raise PolicyError([Diagnostic(Location(file, 1, 1), "", f"cannot read: {reason}")]) from None
-    return load_text(text, file)
+    return load_text(_decode(data, file), file)
+
+
+def _decode(data: bytes, file: str) -> str:
+    """The policy's text: UTF-8, at most :data:`MAX_POLICY_BYTES`; otherwise a located error."""
+    if len(data) > MAX_POLICY_BYTES:
+        raise PolicyError(
+            [
+                Diagnostic(
+                    Location(file, 1, 1),
+                    "",
+                    f"larger than {MAX_POLICY_BYTES // 1024 // 1024} MiB, which no policy is (1,000 "
+                    "repositories take about 30 KiB): is this the right file?",
+                )
+            ]
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
+        raise PolicyError(
+            [
+                Diagnostic(
+                    Location(file, line, column),
+                    "",
+                    f"not UTF-8 text: byte 0x{data[error.start]:02x} cannot start or continue a character; "
+                    "save the file as UTF-8",
+                )
+            ]
+        ) from None

@@ -6,7 +6,7 @@ the JSON Schema (``repoconf schema``), so they are written for the person editin
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -21,12 +21,32 @@ from pydantic import (
     model_validator,
 )
 
-NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-REPOSITORY_NAME_PATTERN = r"^[A-Za-z0-9._-]{1,100}$"
-OWNER_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"
+from repoconf.policy.names import (
+    ActionsName,
+    EnvironmentName,
+    Login,
+    RefPattern,
+    RepositoryName,
+    TeamSlug,
+    looks_like_token,
+)
+
 MAX_REVIEWERS = 6
 MAX_WAIT_TIMER = 43200
-MAX_ENVIRONMENT_NAME = 255
+
+
+def _source_name(kind: str) -> Callable[[str], str]:
+    """A secret source names where the value is: a name shaped like a token is a value in the wrong place."""
+
+    def check(name: str) -> str:
+        if looks_like_token(name):
+            raise ValueError(
+                f"this {kind} looks like a credential itself (not shown): put the value in the stack's "
+                "secret config or the environment, and write only its name here"
+            )
+        return name
+
+    return check
 
 
 class _Frozen(BaseModel):
@@ -36,7 +56,7 @@ class _Frozen(BaseModel):
 class ConfigSource(_Frozen):
     """A secret read from the Pulumi stack's secret config ``repoconf:KEY``."""
 
-    config: str = Field(
+    config: Annotated[str, AfterValidator(_source_name("config key"))] = Field(
         min_length=1,
         pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$",
         description="Stack config key (without the `repoconf:` namespace) set with "
@@ -51,7 +71,7 @@ class ConfigSource(_Frozen):
 class EnvSource(_Frozen):
     """A secret read from an environment variable when the program runs."""
 
-    env: str = Field(
+    env: Annotated[str, AfterValidator(_source_name("environment variable name"))] = Field(
         min_length=1,
         pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
         description="Environment variable holding the value at deploy time.",
@@ -98,14 +118,6 @@ SecretSource = Annotated[
 ]
 
 
-def _check_name(name: str) -> str:
-    if not NAME_PATTERN.match(name):
-        raise ValueError("use letters, digits and underscores, not starting with a digit")
-    if name.upper().startswith("GITHUB_"):
-        raise ValueError("names must not start with GITHUB_")
-    return name
-
-
 def _check_unique(names: list[str], scope: str) -> None:
     """GitHub compares secret and variable names case-insensitively."""
     seen: dict[str, str] = {}
@@ -119,19 +131,31 @@ def _check_unique(names: list[str], scope: str) -> None:
         seen[folded] = name
 
 
-SecretName = Annotated[str, AfterValidator(_check_name)]
-VariableName = Annotated[str, AfterValidator(_check_name)]
+SecretName = ActionsName
+VariableName = ActionsName
 
 
 class Reviewers(_Frozen):
     """Required reviewers of an environment, by GitHub login and team slug."""
 
-    users: tuple[Annotated[str, Field(min_length=1, max_length=39)], ...] = Field(
+    users: tuple[Login, ...] = Field(
         default=(), description="GitHub logins of users who may approve deployments."
     )
-    teams: tuple[Annotated[str, Field(min_length=1, max_length=100)], ...] = Field(
+    teams: tuple[TeamSlug, ...] = Field(
         default=(), description="Slugs of teams (in the policy's owner) who may approve deployments."
     )
+
+    @model_validator(mode="after")
+    def _no_duplicates(self) -> Reviewers:
+        for kind, names in (("user", self.users), ("team", self.teams)):
+            seen: set[str] = set()
+            for name in names:
+                if name.casefold() in seen:
+                    raise ValueError(
+                        f"{kind} {name!r} is listed twice (GitHub compares names case-insensitively)"
+                    )
+                seen.add(name.casefold())
+        return self
 
     @property
     def count(self) -> int:
@@ -146,10 +170,10 @@ class DeploymentRefs(_Frozen):
         default=None,
         description="Only protected branches may deploy. Mutually exclusive with `branches` and `tags`.",
     )
-    branches: tuple[Annotated[str, Field(min_length=1)], ...] | None = Field(
+    branches: tuple[RefPattern, ...] | None = Field(
         default=None, description="fnmatch patterns of branches allowed to deploy (e.g. `main`)."
     )
-    tags: tuple[Annotated[str, Field(min_length=1)], ...] | None = Field(
+    tags: tuple[RefPattern, ...] | None = Field(
         default=None, description="fnmatch patterns of tags allowed to deploy (e.g. `v*`)."
     )
 
@@ -226,6 +250,27 @@ class StatusCheck(_Frozen):
     )
 
 
+def _check_kind(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "name"
+    if isinstance(value, dict | StatusCheck):
+        return "pinned"
+    return None
+
+
+# A callable discriminator, not a plain union: a bad check is one error in policy words, not one error
+# per union member.
+RequiredCheck = Annotated[
+    Annotated[Annotated[str, Field(min_length=1)], Tag("name")] | Annotated[StatusCheck, Tag("pinned")],
+    Discriminator(
+        _check_kind,
+        custom_error_type="required_check",
+        custom_error_message="a required status check is a name (`Unit Tests`) or "
+        "`{context: NAME, app_id: ID}`",
+    ),
+]
+
+
 class BranchRule(_Frozen):
     """Protection of the branches matching a pattern (the mapping key)."""
 
@@ -238,7 +283,7 @@ class BranchRule(_Frozen):
     require_code_owner_reviews: bool = Field(
         default=False, strict=True, description="A code owner must approve."
     )
-    required_status_checks: tuple[Annotated[str, Field(min_length=1)] | StatusCheck, ...] = Field(
+    required_status_checks: tuple[RequiredCheck, ...] = Field(
         default=(),
         description="Checks that must pass: a name, or `{context, app_id}` to pin the app.",
     )
@@ -292,13 +337,13 @@ class TagOperation(StrEnum):
 class ReleaseTags(_Frozen):
     """Protection of release tags by a tag ruleset."""
 
-    pattern: str = Field(min_length=1, description="fnmatch pattern of release tags (`v*`).")
+    pattern: RefPattern = Field(description="fnmatch pattern of release tags (`v*`).")
     protect_from: tuple[TagOperation, ...] = Field(
         default=(TagOperation.DELETION, TagOperation.UPDATE, TagOperation.FORCE_PUSH),
         min_length=1,
         description="Operations forbidden on matching tags.",
     )
-    except_: tuple[Annotated[str, Field(min_length=1)], ...] = Field(
+    except_: tuple[RefPattern, ...] = Field(
         default=(),
         alias="except",
         description="Tag patterns excluded from the protection (e.g. `v*-rc*`, deletable RCs).",
@@ -320,7 +365,7 @@ class ProtectionEngine(StrEnum):
 class RepositorySettings(_Frozen):
     """Everything a repository gets: `defaults` deep-merged with its own entry."""
 
-    environments: dict[str, Environment] = Field(
+    environments: dict[EnvironmentName, Environment] = Field(
         default_factory=dict, description="Deployment environments by name."
     )
     secrets: dict[SecretName, SecretSource] = Field(
@@ -329,7 +374,7 @@ class RepositorySettings(_Frozen):
     variables: dict[VariableName, str] = Field(
         default_factory=dict, description="Repository Actions variables: NAME → value."
     )
-    branches: dict[str, BranchRule] = Field(
+    branches: dict[RefPattern, BranchRule] = Field(
         default_factory=dict, description="Branch rules by branch name pattern (`main`)."
     )
     release_tags: ReleaseTags | None = Field(
@@ -351,10 +396,6 @@ class RepositorySettings(_Frozen):
     def _environment_names(cls, value: dict[str, Environment]) -> dict[str, Environment]:
         seen: dict[str, str] = {}
         for name in value:
-            if not name or len(name) > MAX_ENVIRONMENT_NAME:
-                raise ValueError(
-                    f"environment name {name[:40]!r} must be 1–{MAX_ENVIRONMENT_NAME} characters"
-                )
             folded = name.casefold()
             if folded in seen:
                 raise ValueError(
@@ -377,9 +418,6 @@ class RepositorySettings(_Frozen):
         return value
 
 
-RepositoryName = Annotated[str, Field(pattern=REPOSITORY_NAME_PATTERN)]
-
-
 class PolicyDocument(_Frozen):
     """The policy file as written: its schema is what editors validate against.
 
@@ -395,7 +433,7 @@ class PolicyDocument(_Frozen):
     )
 
     version: Literal[1] = Field(description="Policy format version; always 1.")
-    owner: str = Field(pattern=OWNER_PATTERN, description="Organization or user owning the repositories.")
+    owner: Login = Field(description="Organization or user owning the repositories.")
     defaults: RepositorySettings = Field(
         default_factory=RepositorySettings,
         description="What every repository gets unless its entry overrides it. Mappings merge key "

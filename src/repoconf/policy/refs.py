@@ -1,32 +1,22 @@
 """Which git refs may deploy to an environment, as GitHub decides it.
 
-GitHub matches deployment branch and tag policies with Ruby's ``File.fnmatch`` and ``FNM_PATHNAME``:
-``*`` and ``?`` never cross a ``/`` (``release/*`` matches ``release/1.0`` but not ``release/1/x``), and
-a ``**`` segment matches any number of segments. Python's :mod:`fnmatch` lets ``*`` cross ``/``, so each
-segment is matched on its own with :func:`fnmatch.fnmatchcase`.
+GitHub matches deployment branch and tag policies with Ruby's ``File.fnmatch`` and ``FNM_PATHNAME``
+(:mod:`repoconf.policy.fnmatch`): ``*`` and ``?`` never cross a ``/`` (``release/*`` matches
+``release/1.0`` but not ``release/1/x``), and a ``**/`` segment matches any number of segments.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from fnmatch import fnmatchcase
 
+from repoconf.policy.fnmatch import fnmatch_pathname
 from repoconf.policy.model import Environment, RepositorySettings
 
 
 def ref_matches(pattern: str, name: str) -> bool:
     """Whether a branch or tag ``name`` matches a deployment policy ``pattern``."""
-    return _segments_match(pattern.split("/"), name.split("/"))
-
-
-def _segments_match(pattern: list[str], name: list[str]) -> bool:
-    if not pattern:
-        return not name
-    head, rest = pattern[0], pattern[1:]
-    if head == "**":
-        return any(_segments_match(rest, name[skip:]) for skip in range(len(name) + 1))
-    return bool(name) and fnmatchcase(name[0], head) and _segments_match(rest, name[1:])
+    return fnmatch_pathname(pattern, name)
 
 
 class RefKind(StrEnum):

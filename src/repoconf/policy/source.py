@@ -21,6 +21,11 @@ Path = tuple[str | int, ...]
 # own node count refuses bombs quickly without ever refusing an honest file.
 EXPANSION_FACTOR = 20
 EXPANSION_FLOOR = 100_000
+MAX_DEPTH = 32
+"""Nesting a policy never needs (the deepest real path is about 7 levels): deeper is refused, located."""
+MAX_NUMBER_DIGITS = 18
+"""No setting takes a number this long; Python refuses to convert much longer ones at all."""
+INT_TAG = "tag:yaml.org,2002:int"
 
 
 @dataclass
@@ -63,6 +68,10 @@ def _location(file: str, node: yaml.Node) -> Location:
     return Location(file, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
 class _Builder:
     def __init__(self, file: str, budget: int) -> None:
         self.file = file
@@ -71,7 +80,28 @@ class _Builder:
         self._active: set[int] = set()
         self._scalars = yaml.SafeLoader("")
 
+    def scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
+        """A scalar's value; a value its tag cannot have (``!!int abc``, ``!!bool maybe``) is located."""
+        digits = node.value.lstrip("+-").replace("_", "")
+        if node.tag == INT_TAG and len(digits) > MAX_NUMBER_DIGITS:
+            raise SourceError(
+                _location(self.file, node), path, f"a number of {len(digits)} digits is not a valid setting"
+            )
+        try:
+            return self._scalars.construct_object(node)
+        except yaml.constructor.ConstructorError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
+            raise SourceError(
+                _location(self.file, node),
+                path,
+                f"{shown!r} is not a valid {_short_tag(node.tag)} value; remove the tag or fix the value",
+            ) from None
+
     def build(self, node: yaml.Node, path: Path) -> Any:
+        if len(path) > MAX_DEPTH:
+            raise SourceError(_location(self.file, node), path[:MAX_DEPTH], TOO_DEEP)
         self.budget -= 1
         if self.budget < 0:
             raise SourceError(
@@ -82,7 +112,7 @@ class _Builder:
             )
         self.source.values[path] = _location(self.file, node)
         if isinstance(node, yaml.ScalarNode):
-            return self._scalars.construct_object(node)
+            return self.scalar(node, path)
         if id(node) in self._active:
             raise SourceError(_location(self.file, node), path, "a YAML alias refers to its own anchor")
         self._active.add(id(node))
@@ -137,6 +167,26 @@ def _count_nodes(root: yaml.Node) -> int:
     return len(seen)
 
 
+TOO_DEEP = f"the document nests deeper than {MAX_DEPTH} levels, which no policy needs"
+
+
+def _too_deep(text: str, file: str) -> Location:
+    """Where nesting first passes :data:`MAX_DEPTH`, found with PyYAML's event parser (not recursive)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                mark = event.start_mark
+                if depth > MAX_DEPTH and mark is not None:
+                    return Location(file, mark.line + 1, mark.column + 1)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return Location(file, 1, 1)
+
+
 def parse(text: str, file: str) -> tuple[Any, SourceMap]:
     """Parse one YAML document into plain data and its source map.
 
@@ -145,6 +195,19 @@ def parse(text: str, file: str) -> tuple[Any, SourceMap]:
     """
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as error:
+        # Characters YAML forbids (NUL, BEL, other controls): located at the character itself.
+        before = text[: error.position]
+        line, column = before.count("\n") + 1, error.position - (before.rfind("\n") + 1) + 1
+        raise SourceError(
+            Location(file, line, column),
+            (),
+            f"invalid YAML: control character U+{error.character:04X} is not allowed in a policy"
+            if isinstance(error.character, int)
+            else "invalid YAML: a character is not allowed here",
+        ) from None
+    except RecursionError:
+        raise SourceError(_too_deep(text, file), (), TOO_DEEP) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -159,7 +222,7 @@ def parse(text: str, file: str) -> tuple[Any, SourceMap]:
     try:
         data = builder.build(root, ())
     except RecursionError:
-        raise SourceError(_location(file, root), (), "the document nests too deeply to be a policy") from None
+        raise SourceError(_too_deep(text, file), (), TOO_DEEP) from None
     except yaml.constructor.ConstructorError as error:
         mark = error.problem_mark
         location = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file, 1, 1)

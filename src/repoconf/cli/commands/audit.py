@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from typing import Literal
 
 from repoconf.cli.access import GitHubAccess, selected_repositories
 from repoconf.errors import ExitCode, UsageError
 from repoconf.policy.loader import load
-from repoconf.policy.model import OWNER_PATTERN
+from repoconf.policy.names import login_problem
 from repoconf.progress import terminal_progress
 
 
@@ -29,7 +28,7 @@ def audit(
     selected = selected_repositories(loaded, repositories)
     audited = loaded.policy
     if owner is not None:  # the organization a stack manages (its repoconf:owner), as the program does
-        if not re.fullmatch(OWNER_PATTERN, owner):
+        if login_problem(owner) is not None:
             raise UsageError(f"--owner: {owner!r} is not a GitHub organization or user name")
         audited = audited.model_copy(update={"owner": owner})
     if concurrency < 1:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from repoconf.errors import ExitCode, UsageError
 from repoconf.policy.loader import load_text
-from repoconf.policy.model import OWNER_PATTERN, REPOSITORY_NAME_PATTERN
+from repoconf.policy.names import login_problem, repository_problem
 from repoconf.policy.schema import policy_schema
 from repoconf.policy.template import starter_policy
 
@@ -17,10 +16,10 @@ SCHEMA_FILE = "policy.schema.json"
 
 def init(path: Path, *, owner: str = "acme", repository: str = "widgets") -> ExitCode:
     """Write the starter policy (and its schema beside it), refusing to overwrite."""
-    if not re.fullmatch(OWNER_PATTERN, owner):
+    if login_problem(owner) is not None:
         raise UsageError(f"--owner: {owner!r} is not a GitHub organization or user name")
-    if not re.fullmatch(REPOSITORY_NAME_PATTERN, repository):
-        raise UsageError(f"--repo: {repository!r} is not a repository name")
+    if repository_problem(repository) is not None:
+        raise UsageError(f"--repo: {repository!r} is not a repository name: {repository_problem(repository)}")
     if path.exists():
         raise UsageError(f"{path} already exists; repoconf init never overwrites a policy")
     text = starter_policy(owner, repository)
