@@ -39,7 +39,7 @@ CASES = [
         repositories: {w: {}}
         """,
         "p.yaml:3:1: error: repositorys: unknown key 'repositorys'; did you mean 'repositories'? "
-        "(expected one of: defaults, owner, repositories, version)",
+        "(expected one of: defaults, github, owner, repositories, version)",
     ),
     (
         "wrong type",
@@ -49,8 +49,7 @@ CASES = [
             environments:
               qa: {prevent_self_review: "yes"}
         """,
-        "p.yaml:6:33: error: repositories.w.environments.qa.prevent_self_review: "
-        "expected true or false",
+        "p.yaml:6:33: error: repositories.w.environments.qa.prevent_self_review: expected true or false",
     ),
     (
         "quoted number",

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from repoconf.policy.loader import load, load_text
+from repoconf.program.errors import ProgramError
 from repoconf.render.mocks import fake_id
 from repoconf.render.run import Rendering, render
 from tests.conftest import TEMPLATE
@@ -235,3 +236,31 @@ def test_repo_filter(data: Path) -> None:
     rendering = render(load(data / "merge.yaml"), {"gadgets"})
     assert rendering.repositories == 1
     assert not [d for d in rendering.declarations if d.name.startswith("widgets")]
+
+
+@pytest.mark.parametrize(
+    ("environments", "location", "message"),
+    [
+        (
+            "      release-tags: {}\n",
+            "7:19",
+            "declares the resource 'w/release-tags', which environments.release-tags declares too",
+        ),
+        (
+            "      a: {deployment_refs: {branches: [x]}}\n      a/branch/x: {}\n",
+            "7:19",
+            "declares the resource 'w/a/branch/x', which environments.a.deployment_refs declares too",
+        ),
+    ],
+)
+def test_no_resource_can_hide_another(environments: str, location: str, message: str) -> None:
+    text = (
+        "version: 1\nowner: acme\nrepositories:\n  w:\n    environments:\n"
+        + environments
+        + "    release_tags: {pattern: 'v*'}\n"
+    )
+    with pytest.raises(ProgramError) as caught:
+        render(load_text(text, "p.yaml"))
+    [line] = caught.value.lines()
+    assert line.startswith(f"p.yaml:{location}: error: ")
+    assert message in line

@@ -61,9 +61,10 @@ class GitHubAccess:
     max_wait: float = 900.0
     deadline: float | None = None
 
-    def open(self, pool_size: int = 8) -> GitHub:
+    def open(self, pool_size: int = 8, configured_url: str | None = None) -> GitHub:
         """A client from the options, the token from ``GITHUB_TOKEN``/``GH_TOKEN``; bad options, URL or
-        token are usage errors (exit 2) before any request.
+        token are usage errors (exit 2) before any request. ``configured_url`` is the policy's
+        ``github.api_url``, used when neither ``--api-url`` nor ``GITHUB_API_URL`` names a host.
         """
         if self.timeout <= 0 or self.retries < 1 or self.max_wait < 0:
             raise UsageError("--timeout must be positive, --retries at least 1, --max-wait not negative")
@@ -72,7 +73,7 @@ class GitHubAccess:
         from repoconf.github.client import GitHub, RetryPolicy, resolve_api_url, resolve_token
 
         return GitHub(
-            resolve_api_url(self.api_url),
+            resolve_api_url(self.api_url, configured=configured_url),
             resolve_token(),
             timeout=self.timeout,
             retry=RetryPolicy(attempts=self.retries, max_wait=self.max_wait),

@@ -131,10 +131,14 @@ def resolve_token(environ: Mapping[str, str] | None = None) -> str | None:
     return token
 
 
-def resolve_api_url(flag: str | None, environ: Mapping[str, str] | None = None) -> str:
-    """``--api-url``, else ``GITHUB_API_URL``, else the public API (GHES: ``https://HOST/api/v3``)."""
+def resolve_api_url(
+    flag: str | None, environ: Mapping[str, str] | None = None, configured: str | None = None
+) -> str:
+    """``--api-url``, else ``GITHUB_API_URL``, else ``configured`` (the policy's ``github.api_url``), else
+    the public API (GHES: ``https://HOST/api/v3``).
+    """
     environ = os.environ if environ is None else environ
-    text = (flag or environ.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+    text = (flag or environ.get("GITHUB_API_URL") or configured or DEFAULT_API_URL).rstrip("/")
     try:
         url = httpx.URL(text)
     except httpx.InvalidURL:

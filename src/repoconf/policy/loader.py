@@ -19,7 +19,7 @@ from pydantic_core import ErrorDetails
 
 from repoconf.errors import Location
 from repoconf.policy.diagnostics import Diagnostic, PolicyError, Problem, collapse, dotted
-from repoconf.policy.model import Policy, RepositorySettings
+from repoconf.policy.model import GitHubHost, Policy, RepositorySettings
 from repoconf.policy.names import Login, RepositoryName, looks_like_token, repository_problem
 from repoconf.policy.source import Path, SourceError, SourceMap, parse
 
@@ -36,6 +36,7 @@ class _Header(BaseModel):
 
     version: Literal[1]
     owner: Login
+    github: GitHubHost = GitHubHost()
     defaults: dict[str, Any] | None = None
     repositories: dict[RepositoryName, dict[str, Any] | None]
 
@@ -386,7 +387,8 @@ def load_text(text: str, file: str) -> LoadedPolicy:
             )
     if diagnostics or header is None:
         raise PolicyError(collapse(diagnostics))
-    return LoadedPolicy(Policy(owner=header.owner, repositories=repositories), source, all_origins)
+    policy = Policy(owner=header.owner, repositories=repositories, github=header.github)
+    return LoadedPolicy(policy, source, all_origins)
 
 
 def load(path: str | FilePath) -> LoadedPolicy:

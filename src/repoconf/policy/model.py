@@ -6,6 +6,7 @@ the JSON Schema (``repoconf schema``), so they are written for the person editin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -31,6 +32,7 @@ from repoconf.policy.names import (
     looks_like_token,
 )
 
+DEFAULT_API_URL = "https://api.github.com"
 MAX_REVIEWERS = 6
 MAX_WAIT_TIMER = 43200
 
@@ -418,6 +420,31 @@ class RepositorySettings(_Frozen):
         return value
 
 
+def _api_url(text: str) -> str:
+    if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", text):
+        raise ValueError(
+            "expected the REST API's base URL, http(s) and no query: https://api.github.com, or "
+            "https://HOST/api/v3 for GitHub Enterprise Server"
+        )
+    return text.rstrip("/")
+
+
+class GitHubHost(_Frozen):
+    """Which GitHub the policy's repositories live on: the one place that names the host."""
+
+    api_url: Annotated[str, AfterValidator(_api_url)] = Field(
+        default=DEFAULT_API_URL,
+        description="REST API base URL (`https://HOST/api/v3` for GitHub Enterprise Server). The audit, "
+        "import and adopt use it unless `--api-url` or `GITHUB_API_URL` says otherwise; the stack's "
+        "provider uses it unless the stack sets `github:baseUrl`.",
+    )
+
+    @property
+    def custom(self) -> bool:
+        """Whether the policy names a host other than github.com's API."""
+        return self.api_url != DEFAULT_API_URL
+
+
 class PolicyDocument(_Frozen):
     """The policy file as written: its schema is what editors validate against.
 
@@ -434,6 +461,10 @@ class PolicyDocument(_Frozen):
 
     version: Literal[1] = Field(description="Policy format version; always 1.")
     owner: Login = Field(description="Organization or user owning the repositories.")
+    github: GitHubHost = Field(
+        default_factory=lambda: GitHubHost(),
+        description="Which GitHub: `{api_url: ...}` (default github.com).",
+    )
     defaults: RepositorySettings = Field(
         default_factory=RepositorySettings,
         description="What every repository gets unless its entry overrides it. Mappings merge key "
@@ -445,7 +476,8 @@ class PolicyDocument(_Frozen):
 
 
 class Policy(_Frozen):
-    """The validated policy: owner and the merged settings of every repository."""
+    """The validated policy: owner, the GitHub it lives on, and the merged settings of every repository."""
 
     owner: str
     repositories: dict[str, RepositorySettings]
+    github: GitHubHost = Field(default_factory=lambda: GitHubHost())

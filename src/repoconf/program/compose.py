@@ -14,8 +14,9 @@ import pulumi
 import pulumi_github as github
 
 from repoconf.policy.loader import LoadedPolicy
+from repoconf.program import names
 from repoconf.program.directory import Directory, ReviewerIds
-from repoconf.program.errors import StackConfigError
+from repoconf.program.errors import ProgramError, StackConfigError
 from repoconf.program.repository import Repository
 from repoconf.program.secrets import SecretValues, resolve
 
@@ -133,9 +134,19 @@ def declare(
     if update:
         policy = policy.model_copy(update=update)
         loaded = LoadedPolicy(policy, loaded.source, loaded.origins)
+    clashes = [
+        loaded.diagnose(name, problem, "resource-names")
+        for name, settings in policy.repositories.items()
+        for problem in names.collisions(name, settings)
+    ]
+    if clashes:
+        raise ProgramError(clashes)
     secrets = resolve(loaded, secret_values)
     extra = provider_settings or ProviderSettings()
-    provider = github.Provider(PROVIDER_NAME, owner=policy.owner, **extra.arguments)
+    arguments = dict(extra.arguments)
+    if policy.github.custom and "base_url" not in arguments:  # the stack's github:baseUrl wins
+        arguments["base_url"] = policy.github.api_url + "/"
+    provider = github.Provider(PROVIDER_NAME, owner=policy.owner, **arguments)
     directory = Directory(provider, reviewer_ids or ReviewerIds())
     directory.resolve_all(loaded)
     components = {

@@ -85,7 +85,8 @@ def render(
     values = secret_values or PlaceholderSecrets()
     selected = [name for name in loaded.policy.repositories if repositories is None or name in repositories]
     reviewer_ids = ReviewerIds()
-    declarations: dict[str, Declaration] = {}
+    declarations: list[Declaration] = []
+    providers: set[tuple[str, str]] = set()
     for start in range(0, max(len(selected), 1), batch_size):
         batch = set(selected[start : start + batch_size])
 
@@ -93,13 +94,17 @@ def render(
             declare(loaded, values, batch, reviewer_ids=reviewer_ids)
 
         for declaration in run_under_mocks(program, mocks):
-            # the provider is declared by every slice, identically
-            declarations.setdefault(declaration.name, declaration)
+            if declaration.type.startswith("pulumi:providers:"):
+                # every slice declares the provider, identically: it is one resource of the stack
+                if (declaration.type, declaration.name) in providers:
+                    continue
+                providers.add((declaration.type, declaration.name))
+            declarations.append(declaration)
         if progress is not None and selected:
             done = min(start + batch_size, len(selected))
             progress(done, len(selected), selected[done - 1])
     return Rendering(
-        declarations=sorted(declarations.values(), key=_order),
+        declarations=sorted(declarations, key=_order),
         repositories=len(selected),
         lookups=dict(mocks.lookups),
     )

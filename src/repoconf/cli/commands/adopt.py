@@ -47,7 +47,7 @@ def adopt(
     from repoconf.render.run import render
 
     declarations = render(loaded, {name}).declarations
-    with access.open() as github:
+    with access.open(configured_url=loaded.policy.github.api_url) as github:
         try:
             ids = read_ids(github, owner, name, classic_branches(loaded.policy.repositories[name]))
         except NotFound:

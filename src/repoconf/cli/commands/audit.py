@@ -36,7 +36,7 @@ def audit(
     from repoconf.audit.report import FORMATS
     from repoconf.audit.run import audit as run_audit
 
-    with access.open(pool_size=concurrency) as github:
+    with access.open(pool_size=concurrency, configured_url=loaded.policy.github.api_url) as github:
         report = run_audit(github, audited, selected, concurrency, terminal_progress("audited"))
     print(FORMATS[output](report))
     if report.stopped is not None:
