@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -141,3 +142,74 @@ def test_recursive_alias_is_refused(tmp_path: Path, capsys: pytest.CaptureFixtur
     _, err = capsys.readouterr()
     assert code == 2
     assert "alias refers to its own anchor" in err
+
+
+TAGS = ["!!int", "!!float", "!!bool", "!!timestamp", "!!str", "!!null", "!!binary", "!!set", "!!omap", "!foo"]
+hostile_scalars = st.one_of(
+    st.builds(
+        lambda tag, value: f"{tag} {value}",
+        st.sampled_from(TAGS),
+        st.sampled_from(["abc", "1", "maybe", "x:"]),
+    ),
+    st.integers(min_value=10, max_value=8000).map(lambda n: "9" * n),  # past Python's int digit limit too
+    st.integers(min_value=1, max_value=1500).map(
+        lambda n: "[" * n + "]" * n
+    ),  # past the composer's recursion
+    st.sampled_from(["&a [1]", "*a", "&b {x: *b}", "<<: {a: 1}", "'\\x1b[31m'", '"\\e[2J"', "\\x00"]),
+)
+
+
+def _hostile_document(scalar: str, where: int) -> str:
+    lines = [
+        "version: 1",
+        "owner: acme",
+        "repositories:",
+        "  w:",
+        "    environments:",
+        f"      qa: {{wait_timer: {scalar}}}" if where == 0 else "      qa: {}",
+        f"    variables: {{A: {scalar}}}" if where == 1 else "    variables: {}",
+        f"    {scalar}: 1" if where == 2 else "",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@FUZZ
+@given(scalar=hostile_scalars, where=st.integers(min_value=0, max_value=2))
+def test_hostile_yaml_never_crashes_or_hangs(
+    scalar: str, where: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    start = time.perf_counter()
+    _validate(_hostile_document(scalar, where), tmp_path, capsys)
+    assert time.perf_counter() - start < 2.0
+
+
+@FUZZ
+@given(data=st.binary(max_size=200))
+def test_random_bytes_never_crash(data: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    policy = tmp_path / "bytes.yaml"
+    policy.write_bytes(b"version: 1\nowner: acme\nrepositories:\n  w: " + data)
+    code = main(["validate", str(policy)])
+    _, err = capsys.readouterr()
+    assert code in (0, 2), err
+    assert "Traceback" not in err
+    assert "\x1b" not in err  # escape sequences never reach the terminal
+
+
+def test_patterns_of_many_globstars_validate_quickly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tags = "/".join(["**"] * 12) + "/x"
+    release = "/".join(["a*"] * 24)
+    text = (
+        "version: 1\nowner: acme\nrepositories:\n  w:\n    environments:\n"
+        f"      qa: {{deployment_refs: {{branches: [main], tags: ['{tags}']}}}}\n"
+        f"    release_tags: {{pattern: '{release}'}}\n"
+    )
+    start = time.perf_counter()
+    _validate(text, tmp_path, capsys)
+    code = main(
+        ["validate", str(tmp_path / "fuzz.yaml"), "--explain-ref", "refs/tags/" + "/".join(["a"] * 25)]
+    )
+    capsys.readouterr()
+    assert code in (0, 2)
+    assert time.perf_counter() - start < 2.0

@@ -70,8 +70,7 @@ CASES = [
             environments:
               qa: {wait_timer: 50000}
         """,
-        "p.yaml:6:24: error: repositories.w.environments.qa.wait_timer: "
-        "Input should be less than or equal to 43200",
+        "p.yaml:6:24: error: repositories.w.environments.qa.wait_timer: expected less than or equal to 43200",
     ),
     (
         "literal secret",
@@ -162,7 +161,7 @@ CASES = [
         repositories:
           w: {protection_engine: rules}
         """,
-        "p.yaml:4:26: error: repositories.w.protection_engine: Input should be 'ruleset' or 'classic'",
+        "p.yaml:4:26: error: repositories.w.protection_engine: expected 'ruleset' or 'classic'",
     ),
     (
         "bad override of a default: protected over inherited branches",
@@ -234,7 +233,7 @@ def test_wrong_version_and_owner() -> None:
     with pytest.raises(PolicyError) as caught:
         load_text("version: 2\nowner: -bad\nrepositories: {w: {}}\n", "p.yaml")
     assert [d.format() for d in caught.value.diagnostics] == [
-        "p.yaml:1:10: error: version: Input should be 1",
+        "p.yaml:1:10: error: version: expected 1",
         "p.yaml:2:8: error: owner: a GitHub login has 1–39 letters, digits or single hyphens, and neither "
         "starts nor ends with a hyphen",
     ]
@@ -302,6 +301,6 @@ def test_top_level_errors_do_not_hide_repository_errors() -> None:
     with pytest.raises(PolicyError) as caught:
         load_text("version: 2\nowner: acme\nrepositories:\n  w: {adopt: maybe}\n", "p.yaml")
     assert [d.format() for d in caught.value.diagnostics] == [
-        "p.yaml:1:10: error: version: Input should be 1",
+        "p.yaml:1:10: error: version: expected 1",
         "p.yaml:4:14: error: repositories.w.adopt: expected true or false",
     ]

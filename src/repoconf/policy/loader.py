@@ -234,6 +234,11 @@ def _message(error: ErrorDetails, root: type[BaseModel], path: Path, present: bo
     if kind == "missing" and not present:
         return f"required field {str(path[-1])!r} is missing"
     message = TYPE_MESSAGES.get(kind, error["msg"])
+    # pydantic's remaining phrasings ("Input should be 1", "List should have at most 6 items") in the
+    # policy's words
+    for phrase in ("Input should be ", "String should have ", "List should have ", "Tuple should have "):
+        if message.startswith(phrase):
+            message = "expected " + message.removeprefix(phrase)
     if kind == "value_error":
         message = message.removeprefix("Value error, ")
     elif kind == "int_type" and str(error.get("input")).strip().lstrip("-").isdigit():

@@ -187,12 +187,81 @@ def _too_deep(text: str, file: str) -> Location:
     return Location(file, 1, 1)
 
 
+MAX_INDENT = 8 * MAX_DEPTH
+FLOW_OPENERS = "[{"
+FLOW_CLOSERS = "]}"
+TOKEN_STARTS = " \t\n:,-?[{"
+
+
+def _nesting_problem(text: str, file: str) -> Location | None:
+    """Where the text nests deeper than :data:`MAX_DEPTH`, found in one linear pass before PyYAML sees it.
+
+    PyYAML's scanner is quadratic in the depth of flow collections (``[[[[...``) and its composer is
+    recursive: a deeply nested document would hang or overflow the stack. This pass counts flow
+    collections (skipping quoted scalars and comments) and measures block indentation.
+    """
+    depth = 0
+    line, line_start = 1, 0
+    previous = "\n"  # the last character that is not a space, or a newline at the start of a line
+    index, length = 0, len(text)
+    while index < length:
+        char = text[index]
+        if char == "\n":
+            line, line_start, previous = line + 1, index + 1, "\n"
+            following = text[index + 1 : index + 2 + MAX_INDENT]
+            if len(following) - len(following.lstrip(" ")) > MAX_INDENT:
+                return Location(file, line, 1)
+        elif char in " \t":
+            pass
+        elif char == "#" and (index == 0 or text[index - 1] in " \t\n"):
+            end = text.find("\n", index)
+            index = length if end < 0 else end
+            continue
+        elif char in "'\"" and previous in TOKEN_STARTS:
+            index = _end_of_quoted(text, index)
+            previous = char
+            continue
+        else:
+            if char in FLOW_OPENERS and (depth > 0 or previous in TOKEN_STARTS):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return Location(file, line, index - line_start + 1)
+            elif char in FLOW_CLOSERS and depth > 0:
+                depth -= 1
+            previous = char
+        index += 1
+    return None
+
+
+def _end_of_quoted(text: str, start: int) -> int:
+    """The index after a quoted scalar starting at ``start`` (``''`` escapes a single quote, a backslash
+    the next character in double quotes).
+    """
+    quote = text[start]
+    index = start + 1
+    while index < len(text):
+        char = text[index]
+        if quote == '"' and char == "\\":
+            index += 2
+            continue
+        if char == quote:
+            if quote == "'" and text.startswith("''", index):
+                index += 2
+                continue
+            return index + 1
+        index += 1
+    return index
+
+
 def parse(text: str, file: str) -> tuple[Any, SourceMap]:
     """Parse one YAML document into plain data and its source map.
 
     Raises :class:`SourceError` for syntax errors, several documents, duplicate keys, merge keys and
     alias expansion beyond a budget proportional to the document's size.
     """
+    too_deep = _nesting_problem(text, file)
+    if too_deep is not None:
+        raise SourceError(too_deep, (), TOO_DEEP)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.reader.ReaderError as error:
