@@ -90,12 +90,11 @@ def test_entry_point_with_config_handed_over_as_the_language_host_does(
 ) -> None:
     # pulumi-language-python-exec (pulumi/pulumi sdk/python/cmd): config arrives in PULUMI_CONFIG and
     # PULUMI_CONFIG_SECRET_KEYS, is set with set_all_config, then the program runs from --pwd.
-    config = {
-        "repoconf:policy": "config/policy.yaml",
-        "repoconf:owner": "acme-sandbox",
-        "repoconf:testPypiToken": "t-value",
-        "repoconf:pypiToken": "p-value",
-    }
+    import yaml
+
+    # the staging stack's own settings file, plus the secret values a user sets with --secret
+    staging = yaml.safe_load((ROOT / "Pulumi.staging.yaml").read_text())["config"]
+    config = {**staging, "repoconf:testPypiToken": "t-value", "repoconf:pypiToken": "p-value"}
     monkeypatch.setenv("PULUMI_CONFIG", json.dumps(config))
     monkeypatch.setenv(
         "PULUMI_CONFIG_SECRET_KEYS", json.dumps(["repoconf:testPypiToken", "repoconf:pypiToken"])
