@@ -13,6 +13,7 @@ Before writing anything, every job's environment is checked against the policy w
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
 
 from repoconf.errors import DiagnosticError
 from repoconf.policy.diagnostics import Problem
@@ -144,26 +145,51 @@ jobs:
     runs-on: ubuntu-24.04
     outputs:
       prerelease: ${{ steps.version.outputs.prerelease }}
+      version: ${{ steps.version.outputs.version }}
     steps:
       - uses: @@CHECKOUT@@
         with:
           persist-credentials: false
+          fetch-depth: 0 # setuptools-scm and hatch-vcs read the version from the tag's history
       - uses: @@SETUP_PYTHON@@
         with:
           python-version: "3.11"
-      - name: Check the tag is a release version (PEP 440)
+      - name: Install what the release checks need
+        run: python -m pip install "packaging>=24"
+      - name: Check the tag and the package's version name one release (PEP 440)
         id: version
         env:
           TAG: ${{ github.ref_name }}
         run: |
-          if [[ "$TAG" =~ ^v[0-9]+\\.[0-9]+\\.[0-9]+-rc[0-9]+$ ]]; then
-            echo "prerelease=true" >> "$GITHUB_OUTPUT"
-          elif [[ "$TAG" =~ ^v[0-9]+\\.[0-9]+\\.[0-9]+$ ]]; then
-            echo "prerelease=false" >> "$GITHUB_OUTPUT"
-          else
-            echo "::error::$TAG is neither vX.Y.Z nor vX.Y.Z-rcN"
-            exit 1
-          fi
+          python - <<'REPOCONF_STEP'
+@@STEP_RELEASE_VERSION@@
+          REPOCONF_STEP
+      - name: Check the version is not on the index yet (before any approval)
+        env:
+          PROJECT: ${{ steps.version.outputs.project }}
+          VERSION: ${{ steps.version.outputs.version }}
+          # the index the upload goes to; the variables point it elsewhere (a mirror, or a test's stand-in)
+          INDEX_URL: >-
+            ${{ steps.version.outputs.prerelease == 'true'
+            && (vars.TEST_PYPI_URL || 'https://test.pypi.org')
+            || (vars.PYPI_URL || 'https://pypi.org') }}
+        run: |
+          python - <<'REPOCONF_STEP'
+@@STEP_INDEX_FREE@@
+          REPOCONF_STEP
+      - name: Take the release notes from CHANGELOG.md
+        env:
+          FINAL: ${{ steps.version.outputs.final }}
+          NOTES: release-notes.md
+        run: |
+          python - <<'REPOCONF_STEP'
+@@STEP_CHANGELOG_NOTES@@
+          REPOCONF_STEP
+      - uses: @@UPLOAD@@
+        with:
+          name: release-notes
+          path: release-notes.md
+          if-no-files-found: error
       - name: Build sdist and wheel
         run: python -m pip install build && python -m build
       - uses: @@UPLOAD@@
@@ -200,13 +226,16 @@ jobs:
         with:
           name: dist
           path: dist/
+      - uses: @@DOWNLOAD@@
+        with:
+          name: release-notes
       - name: Create the draft pre-release
         env:
           GH_TOKEN: ${{ github.token }}
           TAG: ${{ github.ref_name }}
         run: >-
           gh release create "$TAG" dist/* --repo "$GITHUB_REPOSITORY"
-          --draft --prerelease --title "$TAG" --generate-notes
+          --draft --prerelease --title "$TAG" --notes-file release-notes.md
 
   qa:
     name: QA approval
@@ -230,13 +259,16 @@ jobs:
         with:
           name: dist
           path: dist/
+      - uses: @@DOWNLOAD@@
+        with:
+          name: release-notes
       - name: Create the release
         env:
           GH_TOKEN: ${{ github.token }}
           TAG: ${{ github.ref_name }}
         run: >-
           gh release create "$TAG" dist/* --repo "$GITHUB_REPOSITORY"
-          --verify-tag --title "$TAG" --generate-notes
+          --verify-tag --title "$TAG" --notes-file release-notes.md
 
   production-deploy:
     name: Publish to PyPI
@@ -252,6 +284,22 @@ jobs:
           path: dist/
       - uses: @@PYPI_PUBLISH@@
 @@PYPI_CREDENTIALS@@"""
+
+STEPS = ("release_version", "index_free", "changelog_notes")
+STEP_INDENT = " " * 10
+
+
+def step_script(name: str) -> str:
+    """A release step's script (``repoconf/workflows/steps/NAME.py``), indented for the ``run: |`` block.
+
+    The script is inlined so the managed repository needs nothing of repoconf; the suite runs the same
+    files directly.
+    """
+    text = resources.files("repoconf.workflows.steps").joinpath(f"{name}.py").read_text(encoding="utf-8")
+    if "${{" in text:  # GitHub would evaluate it as an expression
+        raise ValueError(f"{name}.py must not contain an Actions expression")
+    return "\n".join(STEP_INDENT + line if line else "" for line in text.splitlines())
+
 
 TOKEN_PERMISSIONS = ""
 TRUSTED_PERMISSIONS = "    permissions:\n      id-token: write\n"
@@ -277,6 +325,7 @@ def release_workflow(loaded: LoadedPolicy, repository: str, trusted_publishing: 
         test_credentials = "          password: ${{ secrets.TEST_PYPI_TOKEN }}\n"
         credentials = "        with:\n          password: ${{ secrets.PYPI_TOKEN }}\n"
     replacements = {
+        **{f"@@STEP_{name.upper()}@@": step_script(name) for name in STEPS},
         "@@REPOSITORY@@": repository,
         "@@TAG_PATTERN@@": tag_pattern,
         "@@CHECKOUT@@": CHECKOUT,
