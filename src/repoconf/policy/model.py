@@ -120,21 +120,26 @@ SecretSource = Annotated[
 ]
 
 
-def _check_unique(names: list[str], scope: str) -> None:
-    """GitHub compares secret and variable names case-insensitively."""
-    seen: dict[str, str] = {}
-    for name in names:
-        folded = name.upper()
-        if folded in seen:
-            raise ValueError(
-                f"{scope} names {seen[folded]!r} and {name!r} collide: GitHub compares them "
-                "case-insensitively"
-            )
-        seen[folded] = name
+def _unique_names(scope: str) -> AfterValidator:
+    """GitHub compares secret and variable names case-insensitively: two that differ only in case collide."""
+
+    def check(value: dict[str, Any]) -> dict[str, Any]:
+        seen: dict[str, str] = {}
+        for name in value:
+            folded = name.upper()
+            if folded in seen:
+                raise ValueError(
+                    f"{scope} names {seen[folded]!r} and {name!r} collide: GitHub compares them "
+                    "case-insensitively"
+                )
+            seen[folded] = name
+        return value
+
+    return AfterValidator(check)
 
 
-SecretName = ActionsName
-VariableName = ActionsName
+Secrets = Annotated[dict[ActionsName, SecretSource], _unique_names("secret")]
+Variables = Annotated[dict[ActionsName, str], _unique_names("variable")]
 
 
 class Reviewers(_Frozen):
@@ -218,10 +223,10 @@ class Environment(_Frozen):
     deployment_refs: DeploymentRefs | None = Field(
         default=None, description="Refs allowed to deploy; absent means any ref."
     )
-    secrets: dict[SecretName, SecretSource] = Field(
+    secrets: Secrets = Field(
         default_factory=dict, description="Environment secrets: NAME → source of the value."
     )
-    variables: dict[VariableName, str] = Field(
+    variables: Variables = Field(
         default_factory=dict, description="Environment variables: NAME → value (a string)."
     )
     protect: bool = Field(
@@ -229,18 +234,6 @@ class Environment(_Frozen):
         strict=True,
         description="Pulumi `protect`: a policy edit can never delete this environment or its children.",
     )
-
-    @field_validator("secrets")
-    @classmethod
-    def _secret_names(cls, value: dict[str, Any]) -> dict[str, Any]:
-        _check_unique(list(value), "secret")
-        return value
-
-    @field_validator("variables")
-    @classmethod
-    def _variable_names(cls, value: dict[str, str]) -> dict[str, str]:
-        _check_unique(list(value), "variable")
-        return value
 
 
 class StatusCheck(_Frozen):
@@ -370,10 +363,8 @@ class RepositorySettings(_Frozen):
     environments: dict[EnvironmentName, Environment] = Field(
         default_factory=dict, description="Deployment environments by name."
     )
-    secrets: dict[SecretName, SecretSource] = Field(
-        default_factory=dict, description="Repository Actions secrets: NAME → source."
-    )
-    variables: dict[VariableName, str] = Field(
+    secrets: Secrets = Field(default_factory=dict, description="Repository Actions secrets: NAME → source.")
+    variables: Variables = Field(
         default_factory=dict, description="Repository Actions variables: NAME → value."
     )
     branches: dict[RefPattern, BranchRule] = Field(
@@ -405,18 +396,6 @@ class RepositorySettings(_Frozen):
                     "them case-insensitively"
                 )
             seen[folded] = name
-        return value
-
-    @field_validator("secrets")
-    @classmethod
-    def _secret_names(cls, value: dict[str, Any]) -> dict[str, Any]:
-        _check_unique(list(value), "secret")
-        return value
-
-    @field_validator("variables")
-    @classmethod
-    def _variable_names(cls, value: dict[str, str]) -> dict[str, str]:
-        _check_unique(list(value), "variable")
         return value
 
 
