@@ -52,6 +52,11 @@ def reference(name: str) -> Any:
 API_DOCS = "https://docs.github.com/rest"
 
 
+def _etag(payload: bytes) -> str:
+    """A weak ETag of a body, as GitHub sends (``W/"..."``)."""
+    return f'W/"{hashlib.sha256(payload).hexdigest()[:32]}"'
+
+
 def _id(text: str) -> int:
     return 1 + sum((index + 1) * ord(char) for index, char in enumerate(text)) % 9_999_999
 
@@ -180,6 +185,8 @@ class FakeGitHub:
         self.requests: list[tuple[str, str]] = []  # (method and path with query, authorization header)
         self.rate_limit = rate_limit
         self.used = 0
+        self.not_modified = 0
+        """Requests answered 304 (GitHub does not charge them against the rate limit)."""
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
 
@@ -533,7 +540,18 @@ class FakeGitHub:
     def _send(
         self, handler: BaseHTTPRequestHandler, status: int, body: Any, headers: dict[str, str] | None = None
     ) -> None:
-        self._respond(handler, status, json.dumps(body).encode(), headers or {}, 0.0)
+        payload = json.dumps(body).encode()
+        # Conditional requests, as GitHub answers them: a matching If-None-Match gets 304, no body.
+        if (
+            status == 200
+            and handler.command == "GET"
+            and handler.headers.get("If-None-Match") == _etag(payload)
+        ):
+            with self._lock:
+                self.not_modified += 1
+            self._respond(handler, 304, b"", headers or {}, 0.0, etag=_etag(payload))
+            return
+        self._respond(handler, status, payload, headers or {}, 0.0)
 
     def _respond(
         self,
@@ -542,9 +560,10 @@ class FakeGitHub:
         payload: bytes,
         headers: dict[str, str],
         trickle: float,
+        etag: str | None = None,
     ) -> None:
         try:
-            self._write(handler, status, payload, headers, trickle)
+            self._write(handler, status, payload, headers, trickle, etag)
         except (BrokenPipeError, ConnectionResetError):
             return  # the client gave up first (a timeout test): nothing to answer
 
@@ -555,9 +574,11 @@ class FakeGitHub:
         payload: bytes,
         headers: dict[str, str],
         trickle: float,
+        etag: str | None = None,
     ) -> None:
         with self._lock:
-            self.used += 1
+            if status != 304:  # GitHub: a 304 does not count against the primary rate limit
+                self.used += 1
             used = self.used
         handler.send_response(status)
         handler.send_header("Content-Type", "application/json; charset=utf-8")
@@ -568,7 +589,7 @@ class FakeGitHub:
             "x-ratelimit-used": str(used),
             "x-ratelimit-reset": str(int(time.time()) + 3600),
             "x-ratelimit-resource": "core",
-            "etag": f'W/"{hashlib.sha256(payload).hexdigest()[:32]}"',
+            "etag": etag or _etag(payload),
         }
         merged |= {name.lower(): value for name, value in headers.items()}
         for name, value in merged.items():

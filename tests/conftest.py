@@ -34,6 +34,14 @@ def _refuse_the_user_policy(event: str, args: tuple[object, ...]) -> None:
 sys.addaudithook(_refuse_the_user_policy)
 
 
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own $XDG_CACHE_HOME: the HTTP cache never touches the user's home."""
+    home = tmp_path_factory.mktemp("cache-home")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
 @pytest.fixture
 def data() -> Path:
     return DATA

@@ -88,7 +88,7 @@ def test_duplicates_are_closed_as_duplicates(
     )
 
 
-@pytest.mark.parametrize(("audit_exit", "outcome"), [(3, "success"), (2, "success"), (0, "skipped")])
+@pytest.mark.parametrize(("audit_exit", "outcome"), [(3, "success"), (2, "success"), (3, "skipped")])
 def test_a_run_that_could_not_check_never_closes_the_issue(
     fake: FakeGitHub, github: GitHub, repository: FakeRepository, audit_exit: int, outcome: str
 ) -> None:
@@ -157,3 +157,13 @@ def test_the_cli_refuses_an_unknown_pulumi_outcome(
     assert "invalid choice: 'cancelled'" in capsys.readouterr().err
     assert main([*common, "--pulumi-outcome", "success"]) == 0
     assert capsys.readouterr().out == "drift issue: opened #5\n"
+
+
+def test_a_clean_audit_without_the_preview_waits_silently(
+    fake: FakeGitHub, github: GitHub, repository: FakeRepository
+) -> None:
+    issue = fake.add_issue("repoconf", "drift", [LABEL])
+    assert sync(github, "acme/repoconf", run(0, "skipped")) == (Action.WAITING, issue["number"])
+    assert issue["state"] == "open"
+    assert issue["_comments"] == []
+    assert sync(github, "acme/repoconf", run(0, "success"))[0] is Action.CLOSED

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from repoconf.audit.compare import Finding, compare
@@ -95,6 +96,28 @@ def audit_repository(github: GitHub, owner: str, name: str, settings: Repository
     return RepositoryReport(name, result.findings, result.unverified)
 
 
+REQUESTS_PER_REPOSITORY = 17
+"""What the shipped policy costs per repository without a cache, until the run has measured its own."""
+
+
+def budget_problem(github: GitHub, repositories_read: int) -> str | None:
+    """Why the next repository must not be started: GitHub's remaining rate limit is smaller than what a
+    repository has cost so far (requests answered 304 cost nothing), or None.
+    """
+    remaining, reset = github.rate_limit.remaining, github.rate_limit.reset
+    if remaining is None:
+        return None
+    charged = github.requests - github.not_modified
+    per_repository = -(-charged // repositories_read) if repositories_read else REQUESTS_PER_REPOSITORY
+    if remaining >= per_repository:
+        return None
+    when = datetime.fromtimestamp(reset, UTC).strftime("%Y-%m-%d %H:%M UTC") if reset else "its reset"
+    return (
+        f"GitHub's rate limit has {remaining} request(s) left, fewer than a repository takes "
+        f"(about {per_repository}): run again after {when}"
+    )
+
+
 def audit(
     github: GitHub,
     policy: Policy,
@@ -109,6 +132,11 @@ def audit(
     stopped: list[str] = []
 
     def one(name: str) -> RepositoryReport:
+        if not stopped:
+            with lock:
+                problem = budget_problem(github, len(finished))
+                if problem is not None:
+                    stopped.append(problem)
         if stopped:
             report = RepositoryReport(name, [], [], f"not read: the run stopped ({stopped[0]})")
         else:
@@ -126,4 +154,10 @@ def audit(
 
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="repoconf-audit") as pool:
         reports = list(pool.map(one, names))
-    return AuditReport(reports, github.requests, github.rate_limit, stopped=stopped[0] if stopped else None)
+    return AuditReport(
+        reports,
+        github.requests,
+        github.rate_limit,
+        not_modified=github.not_modified,
+        stopped=stopped[0] if stopped else None,
+    )

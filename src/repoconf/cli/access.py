@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from repoconf.errors import UsageError
@@ -60,6 +61,10 @@ class GitHubAccess:
     retries: int = 5
     max_wait: float = 900.0
     deadline: float | None = None
+    cache_dir: Path | None = None
+    """Where conditional requests' answers are kept (default ``$XDG_CACHE_HOME/repoconf/http``)."""
+    use_cache: bool = True
+    max_requests: int | None = None
 
     def open(self, pool_size: int = 8, configured_url: str | None = None) -> GitHub:
         """A client from the options, the token from ``GITHUB_TOKEN``/``GH_TOKEN``; bad options, URL or
@@ -70,13 +75,28 @@ class GitHubAccess:
             raise UsageError("--timeout must be positive, --retries at least 1, --max-wait not negative")
         if self.deadline is not None and self.deadline <= 0:
             raise UsageError("--deadline must be positive")
+        if self.max_requests is not None and self.max_requests < 1:
+            raise UsageError("--max-requests must be at least 1")
+        from repoconf.github.cache import HttpCache, default_directory, token_identity
         from repoconf.github.client import GitHub, RetryPolicy, resolve_api_url, resolve_token
 
+        token = resolve_token()
+        cache = None
+        if self.use_cache:
+            directory = self.cache_dir or default_directory()
+            try:
+                cache = HttpCache(directory, token_identity(token))
+            except OSError as error:
+                raise UsageError(
+                    f"--cache-dir: cannot use {directory}: {error.strerror or error} (or pass --no-cache)"
+                ) from None
         return GitHub(
             resolve_api_url(self.api_url, configured=configured_url),
-            resolve_token(),
+            token,
             timeout=self.timeout,
             retry=RetryPolicy(attempts=self.retries, max_wait=self.max_wait),
             pool_size=pool_size,
             run_deadline=self.deadline,
+            cache=cache,
+            max_requests=self.max_requests,
         )

@@ -62,6 +62,11 @@ def _github_arguments(parser: argparse.ArgumentParser) -> None:
         help="seconds the whole run may spend waiting on rate limits and backoff (900); then exit 3",
     )
     parser.add_argument("--deadline", type=float, help="seconds the whole run may take (no limit)")
+    parser.add_argument("--max-requests", type=int, help="requests the run may send (no limit); then exit 3")
+    parser.add_argument(
+        "--cache-dir", type=Path, help="conditional requests' cache ($XDG_CACHE_HOME/repoconf/http)"
+    )
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
 
 
 def _access(args: argparse.Namespace) -> GitHubAccess:
@@ -71,6 +76,9 @@ def _access(args: argparse.Namespace) -> GitHubAccess:
         retries=args.retries,
         max_wait=args.max_wait,
         deadline=args.deadline,
+        cache_dir=args.cache_dir,
+        use_cache=not args.no_cache,
+        max_requests=args.max_requests,
     )
 
 

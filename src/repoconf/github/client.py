@@ -34,6 +34,7 @@ from typing import Any
 import httpx
 
 from repoconf.errors import UsageError
+from repoconf.github.cache import HttpCache
 from repoconf.github.errors import (
     AmbiguousWrite,
     DeadlineExceeded,
@@ -42,6 +43,7 @@ from repoconf.github.errors import (
     HTTPStatusError,
     NotFound,
     RateLimited,
+    RequestBudgetSpent,
     Unauthorized,
     Unreachable,
     UnusableResponse,
@@ -205,7 +207,12 @@ class GitHub:
     clock: Callable[[], float] = time.time
     request_deadline: float | None = None
     run_deadline: float | None = None
+    cache: HttpCache | None = None
+    """Conditional requests: GETs revalidate a cached answer; a 304 is served from the cache."""
+    max_requests: int | None = None
+    """Requests a run may send (``--max-requests``); past it the run stops."""
     requests: int = 0
+    not_modified: int = 0
     waited: float = 0.0
     rate_limit: RateLimitStatus = field(default_factory=RateLimitStatus)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -267,8 +274,13 @@ class GitHub:
 
     # -- sending -------------------------------------------------------------------------------------
 
-    def _count(self) -> None:
+    def _count(self, method: str, url: httpx.URL) -> None:
         with self._lock:
+            if self.max_requests is not None and self.requests >= self.max_requests:
+                raise RequestBudgetSpent(
+                    f"stopped before {method} {url.path}: this run may send {self.max_requests} requests "
+                    "(--max-requests)"
+                )
             self.requests += 1
 
     def _wait(self, seconds: float, why: str) -> None:
@@ -293,15 +305,17 @@ class GitHub:
                 int(remaining), int(reset) if reset is not None and reset.isdigit() else None
             )
 
-    def _attempt(self, method: str, url: httpx.URL, body: Mapping[str, Any] | None) -> Answer:
+    def _attempt(
+        self, method: str, url: httpx.URL, body: Mapping[str, Any] | None, headers: Mapping[str, str]
+    ) -> Answer:
         """One request, its body read within the request's deadline."""
         if self._run_ends is not None and time.monotonic() > self._run_ends:
             raise DeadlineExceeded(
                 f"the run's deadline ({self.run_deadline:g} s) passed before {method} {url.path}"
             )
         deadline = time.monotonic() + float(self.request_deadline or 0)
-        self._count()
-        with self._client.stream(method, url, json=body) as response:
+        self._count(method, url)
+        with self._client.stream(method, url, json=body, headers=headers) as response:
             chunks: list[bytes] = []
             for chunk in response.iter_bytes():
                 chunks.append(chunk)
@@ -318,8 +332,9 @@ class GitHub:
         for attempt in range(self.retry.attempts):
             if write:
                 self._space_writes()
+            cached = self.cache.lookup(str(url)) if self.cache is not None and method == "GET" else None
             try:
-                answer = self._attempt(method, url, body)
+                answer = self._attempt(method, url, body, cached.validators if cached else {})
             except (httpx.ConnectError, httpx.ConnectTimeout) as error:  # nothing was sent: safe to retry
                 last = f"connection failed ({type(error).__name__})"
             except (httpx.TimeoutException, httpx.TransportError) as error:
@@ -336,7 +351,13 @@ class GitHub:
             else:
                 answered = True
                 self._note_rate_limit(answer.headers)
+                if answer.status == 304 and cached is not None:  # unchanged: not charged by GitHub
+                    with self._lock:
+                        self.not_modified += 1
+                    return Answer(method, url.path, 200, httpx.Headers(cached.headers), cached.content)
                 if 200 <= answer.status < 300:
+                    if self.cache is not None and method == "GET" and answer.status == 200:
+                        self.cache.store(str(url), dict(answer.headers), answer.content)
                     return answer
                 if answer.status in REDIRECTS and "location" in answer.headers and redirects < MAX_REDIRECTS:
                     # A renamed or transferred repository answers 301 to its new /repositories/{id} URL.

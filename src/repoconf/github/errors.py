@@ -64,6 +64,14 @@ class RateLimited(GitHubError):
     aborts_run = True
 
 
+class RequestBudgetSpent(GitHubError):
+    """The run sent as many requests as it may (``--max-requests``), or GitHub's remaining rate limit would
+    run out before the next repository: the run stops cleanly, naming what it did not read.
+    """
+
+    aborts_run = True
+
+
 class DeadlineExceeded(GitHubError):
     """The run's own deadline passed: nothing more is asked of GitHub."""
 

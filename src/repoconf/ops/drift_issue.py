@@ -2,9 +2,9 @@
 
 Drift (an audit that found drift, or a Pulumi refresh-preview that failed on changes) opens the issue or
 rewrites the open one's body; a clean run (the audit exited 0 and the Pulumi step succeeded) closes it
-with a comment. A run that could not check (the audit exited 2 or 3, or the Pulumi step was skipped)
-leaves the issue as it is, with a comment saying so. Extra open ``drift`` issues are closed as
-duplicates of the oldest, so there is never more than one.
+with a comment. A run that could not check (the audit exited 2 or 3) leaves the issue as it is, with a
+comment saying so; a clean audit on a day without the refresh-preview leaves it open, silently. Extra
+open ``drift`` issues are closed as duplicates of the oldest, so there is never more than one.
 
 Only open issues carrying the ``drift`` label are candidates, never pull requests (GitHub's issue
 listing includes them, marked by a ``pull_request`` key): nothing else in the repository is read as a
@@ -45,6 +45,7 @@ class Action(StrEnum):
     UPDATED = "updated"
     CLOSED = "closed"
     UNCHECKED = "left open (run could not check)"
+    WAITING = "left open (audit clean; closes after a run with the refresh-preview)"
     NOTHING = "nothing"
 
 
@@ -185,6 +186,10 @@ def sync(github: GitHub, repository: str, run: DriftRun) -> tuple[Action, int | 
         return Action.UPDATED, current.number
     if current is None:
         return Action.NOTHING, None
+    if run.audit_exit == 0 and run.pulumi_outcome is PulumiOutcome.SKIPPED:
+        # An audit-only day (the refresh-preview runs weekly): the audit is clean, but only a run with the
+        # preview may close the issue. Nothing to say until then.
+        return Action.WAITING, current.number
     if not run.clean:
         _comment(
             github,
