@@ -104,3 +104,22 @@ def test_the_document_can_be_written_to_a_file(
     assert main(["adopt", "acme/widgets", str(TEMPLATE), "-o", str(target)]) == 0
     assert json.loads(target.read_text())["resources"][0]["name"] == "widgets"
     assert capsys.readouterr().out == ""
+
+
+def test_classic_protection_is_adopted_by_pattern(
+    capsys: pytest.CaptureFixture[str], served: FakeGitHub, tmp_path: Path
+) -> None:
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "version: 1\nowner: acme\nrepositories:\n  widgets:\n    protection_engine: classic\n"
+        "    branches: {main: {required_approvals: 1}, 'release/*': {required_approvals: 2}}\n"
+    )
+    served.deploy("widgets", load(policy).policy.repositories["widgets"])
+    code, document, err = adopt(capsys, "acme/widgets", str(policy))
+    assert code == 0
+    entries = {entry["name"]: entry for entry in document["resources"]}
+    assert entries["widgets/branch/main"]["id"] == "widgets:main"
+    assert entries["widgets/branch/main"]["type"] == "github:index/branchProtection:BranchProtection"
+    # a wildcard rule cannot be read per branch over REST: left to `pulumi up`, and said so
+    assert "widgets/branch/release/*" not in entries
+    assert "widgets/branch/release/*" in err

@@ -167,3 +167,42 @@ def test_a_clean_audit_without_the_preview_waits_silently(
     assert issue["state"] == "open"
     assert issue["_comments"] == []
     assert sync(github, "acme/repoconf", run(0, "success"))[0] is Action.CLOSED
+
+
+def test_an_unusable_listing_is_a_one_line_error(
+    capsys: pytest.CaptureFixture[str],
+    fake: FakeGitHub,
+    repository: FakeRepository,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    report = tmp_path / "audit.md"
+    report.write_text(REPORT_DRIFT)
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    fake.fault("/repos/acme/repoconf/issues$", status=200, raw=b"<html>unicorn</html>", times=9)
+    code = main(
+        [
+            "drift-issue",
+            "--repository",
+            "acme/repoconf",
+            "--audit-report",
+            str(report),
+            "--audit-exit",
+            "1",
+            "--pulumi-outcome",
+            "success",
+            "--run-url",
+            "https://x/runs/1",
+            "--api-url",
+            fake.base,
+            "--no-cache",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 3
+    assert err.startswith("repoconf: error: GET /repos/acme/repoconf/issues: GitHub's answer is not JSON")
+    assert len(err.splitlines()) == 1
+    assert all(
+        issue["state"] == "closed" or "drift" not in issue["title"].lower() or issue["number"] != 5
+        for issue in repository.issues
+    )

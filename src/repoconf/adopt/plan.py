@@ -92,10 +92,12 @@ def read_ids(github: GitHub, owner: str, name: str, classic_patterns: list[str])
     return ids
 
 
-def import_id(declaration: Declaration, ids: LiveIds) -> str | None:
-    """The provider import id of a declared resource that exists on GitHub, or None."""
+def import_id(declaration: Declaration, ids: LiveIds, repo: str) -> str | None:
+    """The provider import id of a declared resource of repository ``repo`` that exists on GitHub, or None.
+
+    The repository is passed, not read from the inputs: classic protection names it by node id only.
+    """
     inputs = declaration.inputs
-    repo = str(inputs.get("repository", ""))
     kind = declaration.type.rsplit(":", 1)[-1]
     environment = str(inputs.get("environment", ""))
     env = escape_environment(environment)
@@ -136,7 +138,9 @@ class Adoption:
     """Logical names of declared resources that do not exist on GitHub yet."""
 
 
-def plan(declarations: list[Declaration], ids: LiveIds, stack: str, project: str) -> Adoption:
+def plan(
+    declarations: list[Declaration], ids: LiveIds, repository: str, stack: str, project: str
+) -> Adoption:
     """The `pulumi import --file` document for one repository's declarations."""
     resources: list[dict[str, Any]] = []
     created: list[str] = []
@@ -148,7 +152,7 @@ def plan(declarations: list[Declaration], ids: LiveIds, stack: str, project: str
             resources.append({"type": COMPONENT, "name": declaration.name, "component": True})
             imported.add(declaration.name)
             continue
-        found = import_id(declaration, ids)
+        found = import_id(declaration, ids, repository)
         if found is None or (declaration.parent is not None and declaration.parent not in imported):
             created.append(declaration.name)
             continue

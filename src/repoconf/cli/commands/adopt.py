@@ -52,7 +52,7 @@ def adopt(
             ids = read_ids(github, owner, name, classic_branches(loaded.policy.repositories[name]))
         except NotFound:
             raise GitHubError(f"repository {owner}/{name} not found (or the token cannot see it)") from None
-    adoption = plan(declarations, ids, stack, project or project_name(Path.cwd()))
+    adoption = plan(declarations, ids, name, stack, project or project_name(Path.cwd()))
     text = json.dumps(adoption.document, indent=2) + "\n"
     if output is None:
         print(text, end="")
