@@ -45,8 +45,7 @@ def test_default_policy_workflow(capsys: pytest.CaptureFixture[str], tmp_path: P
         for name, job in steps.items()
     }
     assert environments == {
-        "quality": None,
-        "tests": None,
+        "checks": None,
         "build": None,
         "publish-test-pypi": "staging",
         "draft-release": None,
@@ -65,7 +64,7 @@ def test_default_policy_workflow(capsys: pytest.CaptureFixture[str], tmp_path: P
         assert "with" not in publish
         assert steps["production-deploy"]["permissions"] == {"id-token": "write"}
         assert "password" not in test_publish["with"]
-        assert "secrets." not in out
+        assert "PYPI_TOKEN" not in out  # no PyPI token at all (CODECOV_TOKEN still reaches the checks)
     else:
         assert publish["with"]["password"] == "${{ secrets.PYPI_TOKEN }}"
         assert test_publish["with"]["password"] == "${{ secrets.TEST_PYPI_TOKEN }}"

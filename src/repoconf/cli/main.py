@@ -24,7 +24,7 @@ from repoconf.cli.commands.init import init
 from repoconf.cli.commands.render import render
 from repoconf.cli.commands.schema import schema
 from repoconf.cli.commands.validate import validate
-from repoconf.cli.commands.workflow import workflow_release
+from repoconf.cli.commands.workflow import workflow_ci, workflow_release
 from repoconf.errors import ExitCode, RepoconfError
 from repoconf.ops.drift_issue import PulumiOutcome
 from repoconf.policy.loader import DEFAULT_POLICY
@@ -203,6 +203,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--trusted-publishing", action="store_true", help="publish with PyPI trusted publishing (no token)"
     )
+
+    p = _command(
+        kinds,
+        "ci",
+        "print .github/workflows/ci.yaml: one job per required check of the repository's branch rules",
+        lambda a: workflow_ci(a.policy, repository=a.repo),
+    )
+    _policy_argument(p)
+    p.add_argument("--repo", metavar="NAME", help="the repository (needed when the policy has several)")
 
     p = _command(
         commands,

@@ -15,17 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 
-from repoconf.errors import DiagnosticError
 from repoconf.policy.diagnostics import Problem
 from repoconf.policy.loader import LoadedPolicy
 from repoconf.policy.model import RepositorySettings
 from repoconf.policy.refs import Ref, RefKind, explain
-
-CHECKOUT = "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2"
-SETUP_PYTHON = "actions/setup-python@0b93645e9fea7318ecaed2b359559ac225c90a2b # v5.3.0"
-UPLOAD = "actions/upload-artifact@65c4c4a1ddee5b72f698fdd19549f0f0fb45cf08 # v4.6.0"
-DOWNLOAD = "actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8"
-PYPI_PUBLISH = "pypa/gh-action-pypi-publish@76f52bc884231f62b9a034ebfe128415bbaabdfc # v1.12.4"
+from repoconf.workflows.actions import CHECKOUT, DOWNLOAD, PYPI_PUBLISH, SETUP_PYTHON, UPLOAD, WorkflowError
+from repoconf.workflows.ci import ci_problems
 
 RC_TAG = "v1.2.3-rc1"
 PRODUCTION_TAG = "v1.2.3"
@@ -46,10 +41,6 @@ GATES = (
     Gate("production-release", "production-release", PRODUCTION_TAG),
     Gate("production-deploy", "production-deploy", PRODUCTION_TAG),
 )
-
-
-class WorkflowError(DiagnosticError):
-    """The policy makes the release workflow impossible; one diagnostic per refusing environment."""
 
 
 def check_gates(settings: RepositorySettings, trusted_publishing: bool) -> list[Problem]:
@@ -113,35 +104,16 @@ concurrency:
   cancel-in-progress: false
 
 jobs:
-  quality:
-    name: Quality Checks
-    runs-on: ubuntu-24.04
-    steps:
-      - uses: @@CHECKOUT@@
-        with:
-          persist-credentials: false
-      - uses: @@SETUP_PYTHON@@
-        with:
-          python-version: "3.11"
-      - name: Lint
-        run: python -m pip install ruff && ruff check . && ruff format --check .
-
-  tests:
-    name: Unit Tests
-    runs-on: ubuntu-24.04
-    steps:
-      - uses: @@CHECKOUT@@
-        with:
-          persist-credentials: false
-      - uses: @@SETUP_PYTHON@@
-        with:
-          python-version: "3.11"
-      - name: Test
-        run: python -m pip install -e '.[test]' && python -m pytest
+  checks:
+    name: Checks
+    # the pull-request workflow (`repoconf workflow ci`): tags run the same required checks
+    uses: ./.github/workflows/ci.yaml
+    secrets:
+      CODECOV_TOKEN: ${{ secrets.CODECOV_TOKEN }}
 
   build:
     name: Build
-    needs: [quality, tests]
+    needs: checks
     runs-on: ubuntu-24.04
     outputs:
       prerelease: ${{ steps.version.outputs.prerelease }}
@@ -310,7 +282,7 @@ def release_workflow(loaded: LoadedPolicy, repository: str, trusted_publishing: 
     repository's settings make it impossible.
     """
     settings = loaded.policy.repositories[repository]
-    problems = check_gates(settings, trusted_publishing)
+    problems = check_gates(settings, trusted_publishing) + ci_problems(settings)
     if problems:
         raise WorkflowError(
             [loaded.diagnose(repository, problem, "release-workflow") for problem in problems]

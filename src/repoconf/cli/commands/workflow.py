@@ -1,4 +1,4 @@
-"""`repoconf workflow release`: print a configured repository's release workflow."""
+"""`repoconf workflow release` and `workflow ci`: print a configured repository's workflows."""
 
 from __future__ import annotations
 
@@ -15,4 +15,14 @@ def workflow_release(
     loaded = load(policy)
     name = one_repository(loaded, repository)
     print(release_workflow(loaded, name, trusted_publishing), end="")
+    return ExitCode.OK
+
+
+def workflow_ci(policy: str, *, repository: str | None = None) -> ExitCode:
+    """Print the pull-request workflow that reports the repository's required checks."""
+    from repoconf.workflows.ci import ci_workflow
+
+    loaded = load(policy)
+    name = one_repository(loaded, repository)
+    print(ci_workflow(loaded, name), end="")
     return ExitCode.OK
