@@ -12,6 +12,8 @@ behaves as GitHub documents, unhappy cases included:
 - page sizes are capped per endpoint (variables: 30, others: 100; defaults 10 and 30), and ``Link`` URLs
   use the ``/repositories/{id}/...`` form GitHub sends;
 - issues listings hold unrelated issues and pull requests and are filtered by ``state`` and ``labels``;
+- an empty repository's tree answers 409 "Git Repository is empty."; a tree can be ``truncated``; a
+  token without "Contents: read" gets 403 on trees and contents;
 - every answer carries ``x-ratelimit-*`` headers and an ``etag``.
 
 Faults (a status with headers and body, a delay, a body trickled slowly) can be injected for the next N
@@ -20,6 +22,7 @@ requests to a path. Repositories are configured "as repoconf deploys them" from 
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import json
@@ -50,6 +53,19 @@ def reference(name: str) -> Any:
 
 
 API_DOCS = "https://docs.github.com/rest"
+
+
+CI_JOB = """\
+  job{index}:
+    name: {check}
+    runs-on: ubuntu-24.04
+    steps: [{{run: 'true'}}]
+"""
+
+
+def _sha(text: str) -> str:
+    """A git-like object id for a path or a text."""
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def _etag(payload: bytes) -> str:
@@ -131,6 +147,12 @@ class FakeRepository:
     plan_has_rulesets: bool = True
     """False: a private repository on GitHub Free, where rulesets answer 403."""
     branches: set[str] = field(default_factory=lambda: {"main"})
+    files: dict[str, str] = field(default_factory=dict)
+    """The default branch's files: path → text."""
+    tree_truncated: bool = False
+    """GitHub truncates a recursive tree listing past its limits (100,000 entries or 7 MB)."""
+    contents_readable: bool = True
+    """False: a fine-grained token without "Contents: read" (403 on trees and contents)."""
     environments: dict[str, FakeEnvironment] = field(default_factory=dict)
     secrets: set[str] = field(default_factory=set)
     variables: dict[str, str] = field(default_factory=dict)
@@ -235,8 +257,26 @@ class FakeGitHub:
                     [],
                 )
             )
+        repository.files = self.files_for(settings)
         self.repositories[name] = repository
         return repository
+
+    @staticmethod
+    def files_for(settings: RepositorySettings) -> dict[str, str]:
+        """A default branch that satisfies the policy: each required file, and a pull-request workflow
+        reporting each required check.
+        """
+        files: dict[str, str] = {}
+        for wanted in settings.required_files or ():
+            if wanted.endswith("/"):
+                files[wanted + ".keep"] = ""
+            else:
+                files[wanted.replace("**/", "pkg/").replace("*", "x").replace("?", "x")] = ""
+        checks = sorted({c for rule in settings.branches.values() for c, _ in rule.check_contexts()})
+        if checks:
+            jobs = "".join(CI_JOB.format(index=index, check=check) for index, check in enumerate(checks))
+            files[".github/workflows/ci.yaml"] = f"name: ci\non:\n  pull_request:\njobs:\n{jobs}"
+        return files
 
     def ruleset(
         self,
@@ -666,6 +706,16 @@ class FakeGitHub:
                     for k, v in sorted(repository.variables.items())
                 ],
             )
+        if (rest.startswith(("/git/trees/", "/contents/"))) and not repository.contents_readable:
+            return 403, {
+                "message": "Resource not accessible by personal access token",
+                "documentation_url": API_DOCS,
+                "status": "403",
+            }
+        if rest.startswith("/git/trees/"):
+            return self._tree(name, repository)
+        if rest.startswith("/contents/"):
+            return self._content(name, repository, rest.removeprefix("/contents/"))
         if rest == "/rulesets" or rest.startswith("/rulesets/"):
             return self._rulesets(repository, rest, query, writer)
         protection_match = re.fullmatch(r"/branches/(.+)/protection", rest)
@@ -682,6 +732,73 @@ class FakeGitHub:
                 }
             return 200, protection
         return not_found
+
+    def _tree(self, name: str, repository: FakeRepository) -> tuple[int, Any]:
+        """``GET .../git/trees/HEAD?recursive=1`` (GitHub's example, with this branch's files)."""
+        if not repository.files:
+            return 409, {
+                "message": "Git Repository is empty.",
+                "documentation_url": API_DOCS,
+                "status": "409",
+            }
+        template = reference(
+            "GET_repos_OWNER_REPO_git_trees_TREE_SHA__response-recursively-retrieving-a-tree"
+        )
+        blob = template["tree"][0]
+        directories = sorted(
+            {
+                "/".join(path.split("/")[:end])
+                for path in repository.files
+                for end in range(1, path.count("/") + 1)
+            }
+        )
+        base = f"https://api.github.com/repos/{self.owner}/{name}/git"
+        entries: list[dict[str, Any]] = [
+            {
+                "path": path,
+                "mode": "040000",
+                "type": "tree",
+                "sha": _sha(path),
+                "url": f"{base}/trees/{_sha(path)}",
+            }
+            for path in directories
+        ]
+        entries += [
+            {**blob, "path": path, "size": len(text), "sha": _sha(text), "url": f"{base}/blobs/{_sha(text)}"}
+            for path, text in sorted(repository.files.items())
+        ]
+        return 200, {
+            **template,
+            "sha": _sha(name),
+            "url": f"{base}/trees/{_sha(name)}",
+            "tree": entries,
+            "truncated": repository.tree_truncated,
+        }
+
+    def _content(self, name: str, repository: FakeRepository, path: str) -> tuple[int, Any]:
+        """``GET .../contents/{path}`` for a file (GitHub's example, with this file)."""
+        if path not in repository.files:
+            return 404, {"message": "Not Found", "documentation_url": API_DOCS, "status": "404"}
+        text = repository.files[path]
+        found = reference("GET_repos_OWNER_REPO_contents_PATH__response-if-content-is-a-file")
+        encoded = base64.b64encode(text.encode()).decode()
+        content = (
+            "\n".join(encoded[i : i + 60] for i in range(0, len(encoded), 60)) + "\n"
+        )  # as GitHub wraps it
+        url = f"https://api.github.com/repos/{self.owner}/{name}/contents/{path}"
+        found.update(
+            size=len(text.encode()),
+            name=path.rsplit("/", 1)[-1],
+            path=path,
+            content=content,
+            sha=_sha(text),
+            url=url,
+            git_url=f"https://api.github.com/repos/{self.owner}/{name}/git/blobs/{_sha(text)}",
+            html_url=f"https://github.com/{self.owner}/{name}/blob/main/{path}",
+            download_url=f"https://raw.githubusercontent.com/{self.owner}/{name}/main/{path}",
+        )
+        found["_links"] = {"git": found["git_url"], "self": url, "html": found["html_url"]}
+        return 200, found
 
     def _rulesets(
         self, repository: FakeRepository, rest: str, query: dict[str, list[str]], writer: bool

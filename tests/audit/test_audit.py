@@ -31,9 +31,9 @@ def test_compliant_repository(github: GitHub, policy: LoadedPolicy, fake: FakeGi
         "compliant": 1,
         "findings": 0,
         "errors": 0,
-        "requests": 17,
+        "requests": 20,  # 17 settings + 1 tree + 2 workflow files (1 + W)
     }
-    assert summary["rate_limit"]["remaining"] == 5000 - 17
+    assert summary["rate_limit"]["remaining"] == 5000 - 20
     assert all(auth == f"Bearer {fake.token}" for _, auth in fake.requests)
 
 
@@ -320,3 +320,76 @@ def test_a_run_stopping_error_names_what_was_not_read(github: GitHub, fake: Fake
     assert report.repositories[1].error is not None
     assert report.repositories[1].error.startswith("not read: the run stopped (GET /repos/acme/widgets/")
     assert [path for path, _ in fake.requests if "gizmos" in path] == []
+
+
+def test_missing_file_and_misnamed_check_producer(
+    github: GitHub, policy: LoadedPolicy, fake: FakeGitHub
+) -> None:
+    files = fake.repositories["widgets"].files
+    del files["CHANGELOG.md"]
+    files[".github/workflows/ci.yaml"] = files[".github/workflows/ci.yaml"].replace(
+        "name: Security Scans", "name: Security Scan"
+    )
+    assert paths(github, policy) == {
+        "required_files.CHANGELOG.md": (Kind.MISSING, "present", None),
+        "check_producers.Security Scans": (
+            Kind.MISSING,
+            "a job of a workflow run on pull requests, named as the check",
+            None,
+        ),
+    }
+
+
+def test_a_check_reported_only_on_tags_does_not_count(
+    github: GitHub, policy: LoadedPolicy, fake: FakeGitHub
+) -> None:
+    files = fake.repositories["widgets"].files
+    files[".github/workflows/ci.yaml"] = files[".github/workflows/ci.yaml"].replace(
+        "on:\n  pull_request:\n", "on:\n  push:\n    tags: ['v*']\n"
+    )
+    assert {path for path in paths(github, policy) if path.startswith("check_producers.")} == {
+        "check_producers.Integration Tests",
+        "check_producers.Quality Checks",
+        "check_producers.Security Scans",
+        "check_producers.Unit Tests",
+    }
+
+
+def test_an_empty_repository_lacks_everything(github: GitHub, policy: LoadedPolicy, fake: FakeGitHub) -> None:
+    fake.repositories["widgets"].files = {}  # GitHub answers the tree with 409 "Git Repository is empty."
+    found = paths(github, policy)
+    assert {path for path in found if path.startswith("required_files.")} == {
+        f"required_files.{path}" for path in policy.policy.repositories["widgets"].required_files or ()
+    }
+    assert len([path for path in found if path.startswith("check_producers.")]) == 4
+
+
+@pytest.mark.parametrize("fault", ["truncated", "no contents permission", "unreadable workflow"])
+def test_content_that_cannot_be_seen_is_unverified_not_drift(
+    github: GitHub, policy: LoadedPolicy, fake: FakeGitHub, fault: str
+) -> None:
+    repository = fake.repositories["widgets"]
+    del repository.files["CHANGELOG.md"]
+    if fault == "truncated":
+        repository.tree_truncated = True
+    elif fault == "no contents permission":
+        repository.contents_readable = False
+    else:
+        # deleted between the tree and its read: GitHub answers 404
+        fake.fault(r"/contents/\.github/workflows/ci\.yaml", status=404, body={"message": "Not Found"})
+    report = audit(github, policy.policy).repositories[0]
+    assert report.error is None
+    content_findings = [f.path for f in report.findings]
+    if fault == "unreadable workflow":  # the tree was read: the missing file is known
+        assert content_findings == ["required_files.CHANGELOG.md"]
+        assert report.unverified == [
+            f"check_producers.{check}"
+            for check in ("Integration Tests", "Quality Checks", "Security Scans", "Unit Tests")
+        ]
+    elif fault == "truncated":  # the workflows listed were read: their checks are known
+        assert content_findings == []
+        assert report.unverified == ["required_files.CHANGELOG.md"]
+    else:
+        assert content_findings == []
+        assert "required_files.CHANGELOG.md" in report.unverified
+        assert "check_producers.Unit Tests" in report.unverified

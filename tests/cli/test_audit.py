@@ -52,8 +52,8 @@ def test_compliant_exit_0(capsys: pytest.CaptureFixture[str], fake: FakeGitHub) 
     lines = out.splitlines()
     assert lines[0] == "widgets: compliant"
     assert re.fullmatch(
-        r"1/1 repositories compliant, 0 finding\(s\), 0 unreadable, 17 request\(s\); "
-        r"rate limit: 4983 left, resets \d\d:\d\d:\d\d UTC",
+        r"1/1 repositories compliant, 0 finding\(s\), 0 unreadable, 20 request\(s\); "
+        r"rate limit: 4980 left, resets \d\d:\d\d:\d\d UTC",
         lines[1],
     )
     assert len(lines) == 2
@@ -88,8 +88,8 @@ def test_drift_exit_1_in_every_format(capsys: pytest.CaptureFixture[str], fake: 
             "compliant": 0,
             "findings": 1,
             "errors": 0,
-            "requests": 17,
-            "not_modified": 17,  # the text run just before filled the cache: nothing changed since
+            "requests": 20,
+            "not_modified": 20,  # the text run just before filled the cache: nothing changed since
             "rate_limit": {"remaining": ANY_INT, "reset": ANY_INT},
         },
     }

@@ -149,6 +149,19 @@ CASES = [
         None,
         "GET_repos_OWNER_REPO_branches_BRANCH_protection",
     ),
+    (
+        "GET",
+        "/repos/acme/widgets/git/trees/HEAD?recursive=1",
+        None,
+        # the default response's example holds both a blob and a tree entry (the recursive one only a blob)
+        "GET_repos_OWNER_REPO_git_trees_TREE_SHA__default-response",
+    ),
+    (
+        "GET",
+        "/repos/acme/widgets/contents/.github/workflows/ci.yaml",
+        None,
+        "GET_repos_OWNER_REPO_contents_PATH__response-if-content-is-a-file",
+    ),
     ("GET", "/repos/acme/widgets/issues?state=all", None, "GET_repos_OWNER_REPO_issues"),
     (
         "POST",

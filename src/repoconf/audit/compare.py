@@ -13,6 +13,7 @@ from typing import Any
 from repoconf.audit.read import LiveRepository
 from repoconf.concepts.actions import secret_names, variable_values
 from repoconf.concepts.branches import branch_rule_view, classic_branches, ruleset_shape
+from repoconf.concepts.content import check_content
 from repoconf.concepts.environments import environment_view
 from repoconf.concepts.live import Unverified, plain
 from repoconf.concepts.release_tags import release_tags_view
@@ -135,6 +136,22 @@ def _release_tags(settings: RepositorySettings, live: LiveRepository, result: Co
         result.add(Kind.CHANGED, "release_tags", expected, live.release_tags)
 
 
+def _content(settings: RepositorySettings, live: LiveRepository, result: Comparison) -> None:
+    if live.content is None:
+        return
+    found = check_content(settings, live.content)
+    for path in found.missing_files:
+        result.add(Kind.MISSING, f"required_files.{path}", "present", None)
+    for context in found.missing_checks:
+        result.add(
+            Kind.MISSING,
+            f"check_producers.{context}",
+            "a job of a workflow run on pull requests, named as the check",
+            None,
+        )
+    result.unverified += found.unverified
+
+
 def compare(settings: RepositorySettings, live: LiveRepository) -> Comparison:
     """Every difference between a repository's merged policy and its live settings."""
     result = Comparison()
@@ -146,4 +163,5 @@ def compare(settings: RepositorySettings, live: LiveRepository) -> Comparison:
     result.values("variables", variable_values(settings.variables), live.variables)
     _branches(settings, live, result)
     _release_tags(settings, live, result)
+    _content(settings, live, result)
     return result

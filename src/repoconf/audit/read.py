@@ -4,6 +4,8 @@ Requests per repository: the environment listing, per environment its secrets an
 deployment branch policies when it has custom ones), the repository's secrets and variables, the
 ruleset listing and one read per ruleset repoconf manages (or, with classic protection, one per branch
 rule). Reviewer objects in the environment listing carry login and slug, so no look-ups are needed.
+When the policy requires files or status checks, the default branch's content costs 1 + W more: its
+recursive tree, and the text of each of its W workflow files.
 
 Every answer is validated with the concepts' response models; an answer that does not fit is a one-line
 :class:`~repoconf.github.errors.UnusableResponse` naming the request. A 403 becomes a one-line cause
@@ -28,6 +30,7 @@ from repoconf.concepts.branches import (
     branch_ruleset_view,
     classic_view,
 )
+from repoconf.concepts.content import Content, LiveFileContent, LiveTree, workflow_paths
 from repoconf.concepts.environments import (
     EnvironmentView,
     LiveDeploymentPolicy,
@@ -38,7 +41,7 @@ from repoconf.concepts.live import LiveModel
 from repoconf.concepts.names import RELEASE_TAG_RULESET, branch_pattern_of
 from repoconf.concepts.release_tags import ReleaseTagsView, tag_ruleset_view
 from repoconf.github.client import GitHub
-from repoconf.github.errors import Forbidden, GitHubError, NotFound, UnusableResponse
+from repoconf.github.errors import Forbidden, GitHubError, HTTPStatusError, NotFound, UnusableResponse
 
 VARIABLES_PER_PAGE = 30
 """GitHub's maximum ``per_page`` for variables listings (``variables-per-page``: max 30)."""
@@ -54,6 +57,7 @@ PERMISSIONS = {
     "variables": '"Variables: read"',
     "rulesets": '"Metadata: read"',
     "protection": '"Administration: read"',
+    "trees": '"Contents: read"',
 }
 
 Model = TypeVar("Model", bound=LiveModel)
@@ -89,6 +93,8 @@ class LiveRepository:
     """Names of the repository's own rulesets repoconf did not create (reported by ``import``)."""
     inherited_rulesets: list[str] = field(default_factory=list)
     """Names of organization or enterprise rulesets that apply to the repository (not its own)."""
+    content: Content | None = None
+    """The default branch's files and workflows, when they were asked for."""
 
 
 class LiveRepositoryInfo(LiveModel):
@@ -135,16 +141,54 @@ def _explain_forbidden(error: Forbidden) -> GitHubError:
 
 
 def read_repository(
-    github: GitHub, owner: str, name: str, classic_branches: list[str] | None = None
+    github: GitHub,
+    owner: str,
+    name: str,
+    classic_branches: list[str] | None = None,
+    content: bool = False,
 ) -> LiveRepository:
     """Everything the audit compares, for one repository; ``exists=False`` on a 404 of the repository.
+    ``content``: also read the default branch's files and workflows.
 
     Raises :class:`GitHubError` (one line) when part of the repository cannot be read.
     """
     try:
-        return _read(github, owner, name, classic_branches or [])
+        live = _read(github, owner, name, classic_branches or [])
     except Forbidden as error:
         raise _explain_forbidden(error) from None
+    if content and live.exists:
+        live.content = read_content(github, owner, name)
+    return live
+
+
+def read_content(github: GitHub, owner: str, name: str) -> Content:
+    """The default branch's tree (one request) and its workflow files' texts (one each).
+
+    An empty repository (409 "Git Repository is empty.") has no files. A tree this token cannot read
+    (403: a fine-grained token without "Contents: read"; 404) or a truncated one, and a workflow file that
+    cannot be read or decoded, make the affected checks unverified rather than drift.
+    """
+    repo = _path("repos", owner, name)
+    # `HEAD` names the default branch: the endpoint takes "the SHA1 value or ref (branch or tag) name of
+    # the tree" (REST docs, "Get a tree"), which spares the request for the branch's name.
+    tree_path = f"{repo}/git/trees/HEAD"
+    try:
+        tree = parse(LiveTree, github.get(tree_path, {"recursive": 1}), f"GET {tree_path}")
+    except HTTPStatusError as error:
+        if error.status == 409:
+            return Content(frozenset(), frozenset())
+        if error.status in (403, 404):
+            return Content.unreadable()
+        raise
+    texts: dict[str, str | None] = {}
+    files = [entry.path for entry in tree.tree if entry.type == "blob"]
+    for path in workflow_paths(files):
+        file_path = f"{repo}/contents/{quote(path, safe='/')}"
+        try:
+            texts[path] = parse(LiveFileContent, github.get(file_path), f"GET {file_path}").text()
+        except (Forbidden, NotFound, UnusableResponse):
+            texts[path] = None
+    return Content.from_tree(tree, texts)
 
 
 def _read(github: GitHub, owner: str, name: str, classic_branches: list[str]) -> LiveRepository:

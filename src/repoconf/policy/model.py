@@ -28,6 +28,7 @@ from repoconf.policy.names import (
     Login,
     RefPattern,
     RepositoryName,
+    RequiredPath,
     TeamSlug,
     looks_like_token,
 )
@@ -357,6 +358,17 @@ class ProtectionEngine(StrEnum):
     CLASSIC = "classic"
 
 
+GUIDE_REQUIRED_FILES: tuple[str, ...] = (
+    ".github/workflows/release.yaml",
+    ".github/actions/",
+    "src/**/__init__.py",
+    "tests/",
+    "CHANGELOG.md",
+    "pyproject.toml",
+)
+"""The release guide's "Required Files": what a repository holds unless its policy says otherwise."""
+
+
 class RepositorySettings(_Frozen):
     """Everything a repository gets: `defaults` deep-merged with its own entry."""
 
@@ -376,6 +388,12 @@ class RepositorySettings(_Frozen):
     protection_engine: ProtectionEngine = Field(
         default=ProtectionEngine.RULESET,
         description="`ruleset` (repository rulesets) or `classic` (branch protection).",
+    )
+    required_files: tuple[RequiredPath, ...] | None = Field(
+        default=GUIDE_REQUIRED_FILES,
+        description="What the default branch must hold: paths (`CHANGELOG.md`), globs "
+        "(`src/**/__init__.py`), directories ending in `/` (`tests/`). Absent: the release guide's "
+        "list; `[]` or null: no file is required.",
     )
     adopt: bool = Field(
         default=False,

@@ -114,3 +114,20 @@ ActionsName = Annotated[
 TeamSlug = Annotated[str, _validator(team_problem), Field(json_schema_extra={"pattern": TEAM_SCHEMA})]
 RefPattern = Annotated[str, _validator(pattern_problem)]
 """A branch or tag pattern (Ruby fnmatch): non-empty, bounded, no control characters."""
+
+
+def required_path_problem(text: str) -> str | None:
+    """A required file: a path relative to the repository's root, a ``**`` glob, or a directory ending
+    in ``/``.
+    """
+    if not text or text in ("/", "."):
+        return "a required path cannot be empty"
+    if text.startswith("/") or any(part == ".." for part in text.split("/")):
+        return "a required path is relative to the repository's root, without `..`"
+    if text.count("[") != text.count("]"):
+        return "an unterminated `[` in a glob: close it with `]`"
+    return pattern_problem(text.rstrip("/"))
+
+
+RequiredPath = Annotated[str, _validator(required_path_problem)]
+"""A path (``CHANGELOG.md``), a glob (``src/**/__init__.py``) or a directory (``tests/``)."""
