@@ -212,3 +212,75 @@ def test_internal_errors_are_reported_without_traceback(
     assert "internal error (RuntimeError)" in err
     code, _, err = run(capsys, "--debug", "validate", str(template))
     assert "Traceback" in err
+
+
+@pytest.fixture
+def checkout(tmp_path: Path, template: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A checkout holding the guide's files and the workflows repoconf generates for the template."""
+    root = tmp_path / "widgets"
+    for directory in (".github/workflows", ".github/actions/setup", "src/widgets", "tests", ".git"):
+        (root / directory).mkdir(parents=True)
+    for file in ("CHANGELOG.md", "pyproject.toml", "src/widgets/__init__.py", "tests/test_x.py"):
+        (root / file).write_text("")
+    (root / ".github/actions/setup/action.yml").write_text("")
+    for kind, file in (("release", "release.yaml"), ("ci", "ci.yaml")):
+        assert main(["workflow", kind, str(template)]) == 0
+        (root / ".github/workflows" / file).write_text(capsys.readouterr().out)
+    return root
+
+
+def test_a_checkout_with_repoconfs_workflows_holds_everything(
+    capsys: pytest.CaptureFixture[str], template: Path, checkout: Path
+) -> None:
+    code, _out, err = run(capsys, "validate", str(template), "--strict", "--repo-dir", str(checkout))
+    assert (code, err) == (0, "")
+
+
+def test_a_checkout_missing_a_file_and_a_check_producer(
+    capsys: pytest.CaptureFixture[str], template: Path, checkout: Path
+) -> None:
+    (checkout / "CHANGELOG.md").unlink()
+    (checkout / ".git" / "CHANGELOG.md").write_text("")  # git's own directory is not the repository
+    ci = checkout / ".github/workflows/ci.yaml"
+    ci.write_text(ci.read_text().replace("name: Security Scans", "name: Security Scan"))
+    code, out, err = run(capsys, "validate", str(template), "--repo-dir", str(checkout), "--format", "json")
+    assert code == 2
+    found = {(d["path"], d["rule"], d["severity"]) for d in json.loads(out)["diagnostics"]}
+    assert found == {
+        ("defaults.required_files[4]", "content", "error"),
+        ("defaults.branches.main.required_status_checks[2]", "content", "error"),
+    }
+    code, out, err = run(capsys, "validate", str(template), "--repo-dir", str(checkout))
+    lines = err.splitlines()
+    assert lines[0].startswith(f"{template}:")
+    assert "has no file 'CHANGELOG.md': add it, or remove it from required_files" in lines[0]
+    assert "runs a job named 'Security Scans' on pull requests to main" in lines[1]
+
+
+def test_repo_dir_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path, template: Path) -> None:
+    code, _, err = run(capsys, "validate", str(template), "--repo-dir", str(tmp_path / "nowhere"))
+    assert code == 2
+    assert "not a directory" in err
+    many = tmp_path / "many.yaml"
+    many.write_text(template.read_text() + "  gizmos: {}\n")
+    code, _, err = run(capsys, "validate", str(many), "--repo-dir", str(tmp_path))
+    assert code == 2
+    assert "name the checkout's with --repo NAME" in err
+    code, _, err = run(capsys, "validate", str(many), "--repo-dir", str(tmp_path), "--repo", "nope")
+    assert code == 2
+    assert "--repo nope: not a repository of the policy" in err
+
+
+def test_an_unreadable_workflow_makes_a_missing_producer_a_warning(
+    capsys: pytest.CaptureFixture[str], template: Path, checkout: Path
+) -> None:
+    ci = checkout / ".github/workflows/ci.yaml"
+    ci.write_text(ci.read_text().replace("name: Security Scans", "name: Security Scan"))
+    (checkout / ".github/workflows/scan.yml").write_bytes(b"name: \xff\n")  # could hold the job: unknown
+    code, _out, err = run(capsys, "validate", str(template), "--repo-dir", str(checkout))
+    assert code == 0
+    assert (
+        "warning: defaults.branches.main.required_status_checks[2]: 'Security Scans' could not be verified"
+        in err
+    )
+    assert run(capsys, "validate", str(template), "--strict", "--repo-dir", str(checkout))[0] == 2

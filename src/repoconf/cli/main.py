@@ -100,7 +100,14 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         "validate",
         "validate a policy file (schema and checks)",
-        lambda a: validate(a.policy, strict=a.strict, explain_ref=a.explain_ref, output=a.format),
+        lambda a: validate(
+            a.policy,
+            strict=a.strict,
+            explain_ref=a.explain_ref,
+            output=a.format,
+            repo_dir=a.repo_dir,
+            repositories=a.repo,
+        ),
     )
     _policy_argument(p)
     p.add_argument("--strict", action="store_true", help="warnings fail too")
@@ -108,6 +115,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--explain-ref", metavar="REF", help="say per repository and environment whether REF may deploy"
     )
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--repo-dir",
+        metavar="PATH",
+        help="also check a local checkout of the managed repository: required files, and a workflow job "
+        "for each required check (no network)",
+    )
+    _repository_filter(p)
 
     p = _command(
         commands,

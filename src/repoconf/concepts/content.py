@@ -24,8 +24,11 @@ from typing import Any
 import yaml
 
 from repoconf.concepts.live import LiveModel
+from repoconf.errors import Severity
+from repoconf.policy.diagnostics import Problem
 from repoconf.policy.fnmatch import fnmatch_pathname
 from repoconf.policy.model import RepositorySettings
+from repoconf.policy.source import Path
 
 WORKFLOWS = ".github/workflows/"
 GITHUB_ACTIONS_APP = 15368
@@ -257,3 +260,53 @@ def needs_content(settings: RepositorySettings) -> bool:
     return bool(settings.required_files) or any(
         rule.required_status_checks for rule in settings.branches.values()
     )
+
+
+def content_problems(settings: RepositorySettings, content: Content, where: str) -> list[Problem]:
+    """:func:`check_content` as policy problems, each at the entry that asks for what is missing
+    (``validate --repo-dir``); ``where`` names the checkout in the messages.
+    """
+    found = check_content(settings, content)
+    required = list(settings.required_files or ())
+
+    def check_entry(context: str) -> tuple[str, Path]:
+        for pattern, rule in settings.branches.items():
+            contexts = [name for name, _ in rule.check_contexts()]
+            if context in contexts:
+                return pattern, ("branches", pattern, "required_status_checks", contexts.index(context))
+        return "", ()
+
+    problems = [
+        Problem(
+            ("required_files", required.index(path)),
+            f"{where} has no {_kind(path)} {path!r}: add it, or remove it from required_files",
+        )
+        for path in found.missing_files
+    ]
+    for context in found.missing_checks:
+        pattern, entry = check_entry(context)
+        problems.append(
+            Problem(
+                entry,
+                f"no workflow in {where}/{WORKFLOWS} runs a job named {context!r} on pull requests to "
+                f"{pattern}: every pull request would wait for it forever; name a job so "
+                "(`repoconf workflow ci` prints one) or drop the check",
+            )
+        )
+    for path in found.unverified:
+        kind, _, name = path.partition(".")
+        entry = ("required_files", required.index(name)) if kind == "required_files" else check_entry(name)[1]
+        problems.append(
+            Problem(
+                entry,
+                f"{name!r} could not be verified: a workflow file in {where}/{WORKFLOWS} is not UTF-8",
+                Severity.WARNING,
+            )
+        )
+    return problems
+
+
+def _kind(path: str) -> str:
+    if path.endswith("/"):
+        return "directory"
+    return "file matching" if any(char in path for char in "*?[") else "file"

@@ -1,15 +1,20 @@
-"""`repoconf validate`: schema, checks and the release walk-through (``--explain-ref``)."""
+"""`repoconf validate`: schema, checks, the release walk-through (``--explain-ref``) and, with
+``--repo-dir``, what a local checkout of the managed repository must hold.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any, Literal
 
+from repoconf.audit.local import read_checkout
+from repoconf.concepts.content import content_problems
 from repoconf.errors import Diagnostic, ExitCode, Severity, UsageError
 from repoconf.policy.checks import run_checks
 from repoconf.policy.diagnostics import PolicyError
-from repoconf.policy.loader import load
+from repoconf.policy.loader import LoadedPolicy, load
 from repoconf.policy.model import Policy
 from repoconf.policy.refs import Ref, explain
 
@@ -25,14 +30,47 @@ def _walkthrough(policy: Policy, ref: Ref) -> list[dict[str, Any]]:
     return rows
 
 
+def _checkout_diagnostics(
+    loaded: LoadedPolicy, repo_dir: str, repositories: list[str] | None
+) -> list[Diagnostic]:
+    """Required files and check producers of the checkout at ``repo_dir``, for the repository it is."""
+    root = Path(repo_dir)
+    if not root.is_dir():
+        raise UsageError(
+            f"--repo-dir {repo_dir}: not a directory: give the path of the repository's checkout"
+        )
+    names = list(loaded.policy.repositories)
+    if repositories:
+        unknown = [name for name in repositories if name not in loaded.policy.repositories]
+        if unknown:
+            raise UsageError(
+                f"--repo {unknown[0]}: not a repository of the policy (it has {', '.join(names)})"
+            )
+        names = repositories
+    elif len(names) > 1:
+        raise UsageError(
+            f"--repo-dir: the policy has {len(names)} repositories: name the checkout's with --repo NAME"
+        )
+    content = read_checkout(root)
+    return [
+        loaded.diagnose(name, problem, "content")
+        for name in names
+        for problem in content_problems(loaded.policy.repositories[name], content, repo_dir.rstrip("/"))
+    ]
+
+
 def validate(
     policy: str,
     *,
     strict: bool = False,
     explain_ref: str | None = None,
     output: Literal["text", "json"] = "text",
+    repo_dir: str | None = None,
+    repositories: list[str] | None = None,
 ) -> ExitCode:
-    """Validate; print diagnostics and, with ``explain_ref``, the walk-through."""
+    """Validate; print diagnostics and, with ``explain_ref``, the walk-through; with ``repo_dir``, also
+    check the checkout there (``repositories``: which of the policy's repositories it is).
+    """
     ref = None
     if explain_ref is not None:
         try:
@@ -44,6 +82,8 @@ def validate(
     except PolicyError as error:
         return _report(policy, strict, explain_ref, output, error.diagnostics, None, None)
     diagnostics = run_checks(loaded)
+    if repo_dir is not None:
+        diagnostics += _checkout_diagnostics(loaded, repo_dir, repositories)
     walk = _walkthrough(loaded.policy, ref) if ref is not None else None
     return _report(policy, strict, explain_ref, output, diagnostics, len(loaded.policy.repositories), walk)
 
