@@ -94,3 +94,40 @@ def test_render_needs_no_credentials_or_network(template: Path, tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert "18 resources" in result.stdout
+
+
+def test_what_the_default_branch_must_hold_is_shown(
+    capsys: pytest.CaptureFixture[str], template: Path, tmp_path: Path
+) -> None:
+    code, out, _ = run(capsys, "render", str(template), "--format", "json")
+    assert json.loads(out)["content"] == {
+        "widgets": {
+            "required_files": [
+                ".github/workflows/release.yaml",
+                ".github/actions/",
+                "src/**/__init__.py",
+                "tests/",
+                "CHANGELOG.md",
+                "pyproject.toml",
+            ],
+            "check_producers": ["Integration Tests", "Quality Checks", "Security Scans", "Unit Tests"],
+        }
+    }
+    policy = tmp_path / "p.yaml"
+    names = ["a1", "a2", "a3", "a4", "a5"]
+    policy.write_text(
+        template.read_text()
+        + "".join(f"  {name}: {{}}\n" for name in names)
+        + "  bare: {required_files: [], branches: null}\n"
+    )
+    code, out, _ = run(capsys, "render", str(policy))
+    assert code == 0
+    lines = out.splitlines()
+    start = lines.index(
+        "The default branch must hold these (the audit checks them; Pulumi creates no files):"
+    )
+    assert lines[start + 1].startswith("  widgets, a1, a2 and 3 more: files .github/workflows/release.yaml, ")
+    assert lines[start + 1].endswith("check: Integration Tests, Quality Checks, Security Scans, Unit Tests")
+    assert lines[start + 2] == ""  # one line for six repositories alike; none for `bare`, which needs nothing
+    code, out, _ = run(capsys, "render", str(policy), "--format", "markdown")
+    assert "- `widgets`, `a1`, `a2` and 3 more: files `.github/workflows/release.yaml`, " in out

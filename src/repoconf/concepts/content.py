@@ -255,6 +255,26 @@ def check_content(settings: RepositorySettings, content: Content) -> ContentFind
     return ContentFindings(files, missing_checks, sorted(set(unverified)))
 
 
+def workflow_checks(settings: RepositorySettings) -> list[str]:
+    """The required checks a workflow must report (those pinned to another GitHub App are not)."""
+    return sorted(
+        {
+            context
+            for rule in settings.branches.values()
+            for context, app_id in rule.check_contexts()
+            if app_id in (None, GITHUB_ACTIONS_APP)
+        }
+    )
+
+
+def expected_content(settings: RepositorySettings) -> dict[str, list[str]]:
+    """What the default branch must hold, as ``render`` shows it: files, and the checks a job reports."""
+    return {
+        "required_files": list(settings.required_files or ()),
+        "check_producers": workflow_checks(settings),
+    }
+
+
 def needs_content(settings: RepositorySettings) -> bool:
     """Whether the repository's content is audited at all (it costs 1 + W requests)."""
     return bool(settings.required_files) or any(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from repoconf.render.mocks import Declaration
@@ -12,6 +13,7 @@ LOOKUP_NOTE = (
     "Look-ups (reviewer ids, repository node ids) were answered with stable fake ids: render needs no "
     "credentials. Secret values are never read and show as [secret]."
 )
+CONTENT_NOTE = "The default branch must hold these (the audit checks them; Pulumi creates no files):"
 LOOKUP_KINDS = {
     "github:index/getUser:getUser": "users",
     "github:index/getTeam:getTeam": "teams",
@@ -54,6 +56,7 @@ def as_json(rendering: Rendering) -> str:
             "resources": len(rendering.declarations),
             "lookups": _lookups(rendering),
         },
+        "content": rendering.content,
     }
     return json.dumps(document, indent=2, sort_keys=False)
 
@@ -82,6 +85,29 @@ def _summary_line(rendering: Rendering) -> str:
     )
 
 
+def _content_lines(rendering: Rendering, code: str = "") -> list[str]:
+    """What repositories' default branches must hold, one line per distinct requirement: a thousand
+    repositories with the defaults make one line, not a thousand. ``code`` quotes names (markdown).
+    """
+    groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = {}
+    for name, content in rendering.content.items():
+        key = (tuple(content["required_files"]), tuple(content["check_producers"]))
+        groups.setdefault(key, []).append(name)
+
+    def listed(items: Sequence[str]) -> str:
+        return ", ".join(f"{code}{item}{code}" for item in items) or "-"
+
+    lines = []
+    for (files, checks), names in groups.items():
+        if files or checks:
+            more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+            lines.append(
+                f"{listed(names[:3])}{more}: files {listed(files)}; a pull-request job for each check: "
+                f"{listed(checks)}"
+            )
+    return lines
+
+
 def as_table(rendering: Rendering) -> str:
     """One row per resource: type, logical name, parent, options, then its inputs."""
     header = ("TYPE", "NAME", "PARENT", "OPTIONS")
@@ -92,6 +118,9 @@ def as_table(rendering: Rendering) -> str:
         lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
         if declaration is not None and declaration.inputs:
             lines.append(f"    inputs: {_compact(declaration.inputs)}")
+    content = _content_lines(rendering)
+    if content:
+        lines += ["", CONTENT_NOTE, *(f"  {line}" for line in content)]
     lines += ["", _summary_line(rendering), LOOKUP_NOTE]
     return "\n".join(lines)
 
@@ -122,6 +151,10 @@ def as_markdown(rendering: Rendering) -> str:
                 f"| {_short_type(d.type)} | `{_cell(d.name)}` | {_cell(_option_text(d))} | {inputs} |"
             )
         lines.append("")
+    content = _content_lines(rendering, code="`")
+    if content:
+        lines += ["### Repository content", "", CONTENT_NOTE, ""]
+        lines += [f"- {line}" for line in content] + [""]
     return "\n".join(lines)
 
 

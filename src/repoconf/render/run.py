@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 
+from repoconf.concepts.content import expected_content
 from repoconf.policy.loader import LoadedPolicy
 from repoconf.program.compose import declare
 from repoconf.program.directory import ReviewerIds
@@ -28,6 +29,9 @@ class Rendering:
     declarations: list[Declaration]
     repositories: int
     lookups: dict[str, int]
+    content: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    """Per repository, what its default branch must hold (audited, not created by Pulumi):
+    ``required_files`` and ``check_producers`` (required checks a workflow job must report)."""
 
 
 def _order(declaration: Declaration) -> tuple[bool, str]:
@@ -107,4 +111,5 @@ def render(
         declarations=sorted(declarations, key=_order),
         repositories=len(selected),
         lookups=dict(mocks.lookups),
+        content={name: expected_content(loaded.policy.repositories[name]) for name in selected},
     )
