@@ -185,14 +185,34 @@ def test_import_round_trip_hand_made_repository(
     repo.rulesets.append(
         fake.ruleset("legacy", "Protect develop", "branch", ["refs/heads/develop"], [], [], [])
     )
+    del repo.files["CHANGELOG.md"]
     code, out, _ = run(capsys, "import", "acme/legacy")
     assert code == 0
     assert "# Rulesets of this repository not created by repoconf (not described here; recreate them" in out
     assert "protection_engine: classic" in out
+    assert "the default branch lacks (not required here; add them to required_files once they exist): " in out
     imported = tmp_path / "legacy.yaml"
     imported.write_text(out)
+    assert load(imported).policy.repositories["legacy"].required_files == (
+        ".github/workflows/release.yaml",
+        ".github/actions/",
+        "src/**/__init__.py",
+        "tests/",
+        "pyproject.toml",
+    )
     code, out, _ = run(capsys, "audit", str(imported))
     assert code == 0, out
+
+
+def test_import_of_an_empty_repository_requires_no_file(
+    capsys: pytest.CaptureFixture[str], fake: FakeGitHub, tmp_path: Path
+) -> None:
+    fake.repositories["widgets"].files = {}
+    code, out, _ = run(capsys, "import", "acme/widgets")
+    assert code == 0
+    imported = tmp_path / "empty.yaml"
+    imported.write_text(out)
+    assert load(imported).policy.repositories["widgets"].required_files == ()
 
 
 def test_import_missing_repository_exit_3(capsys: pytest.CaptureFixture[str], fake: FakeGitHub) -> None:

@@ -14,8 +14,10 @@ import yaml
 
 from repoconf.audit.read import LiveRepository, LiveRepositoryInfo, parse, read_repository
 from repoconf.concepts.branches import RulesetView
+from repoconf.concepts.content import Content, missing_files
 from repoconf.concepts.live import Unverified
 from repoconf.github.client import GitHub
+from repoconf.policy.model import GUIDE_REQUIRED_FILES
 from repoconf.text import printable
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=./policy.schema.json"
@@ -64,6 +66,8 @@ def _unverified(live: LiveRepository) -> list[str]:
         if isinstance(value, Unverified)
     ]
     rules = {**{b: v for b, v in live.classic.items() if v is not None}, **live.branch_rulesets}
+    if live.content is not None and not live.content.complete:
+        found.append("required_files (the default branch's tree was truncated or unreadable)")
     found += [
         f"branches.{pattern}.{key}"
         for pattern, view in rules.items()
@@ -71,6 +75,12 @@ def _unverified(live: LiveRepository) -> list[str]:
         if isinstance(value, Unverified)
     ]
     return found
+
+
+def _absent_files(content: Content | None) -> list[str]:
+    if content is None or not content.complete:
+        return []
+    return missing_files(GUIDE_REQUIRED_FILES, content)
 
 
 def describe(owner: str, live: LiveRepository) -> dict[str, Any]:
@@ -89,6 +99,10 @@ def describe(owner: str, live: LiveRepository) -> dict[str, Any]:
         settings["branches"] = {branch: _branch_rule(view) for branch, view in classic.items()}
     else:
         settings["branches"] = {pattern: _branch_rule(view) for pattern, view in live.branch_rulesets.items()}
+    if live.content is not None:
+        # Written out even when empty: absent, the guide's list applies and the audit would ask for it.
+        absent = set(missing_files(GUIDE_REQUIRED_FILES, live.content))
+        settings["required_files"] = [path for path in GUIDE_REQUIRED_FILES if path not in absent]
     if live.release_tags is not None:
         tags = live.release_tags
         settings["release_tags"] = {
@@ -103,7 +117,7 @@ def import_repository(github: GitHub, owner: str, name: str) -> str:
     """Read the repository and return the policy YAML text, with explanatory comments."""
     repository = parse(LiveRepositoryInfo, github.get(f"/repos/{owner}/{name}"), f"GET /repos/{owner}/{name}")
     default_branch = repository.default_branch or "main"
-    live = read_repository(github, owner, name, [default_branch])
+    live = read_repository(github, owner, name, [default_branch], content=True)
     document = describe(owner, live)
     notes = [
         SCHEMA_COMMENT,
@@ -120,6 +134,12 @@ def import_repository(github: GitHub, owner: str, name: str) -> str:
         notes.append(
             "# Inherited from the organization or enterprise (they apply here but belong to it; left out): "
             + ", ".join(sorted(live.inherited_rulesets))
+        )
+    absent = _absent_files(live.content)
+    if absent:
+        notes.append(
+            "# Of the release guide's required files, the default branch lacks (not required here; add "
+            "them to required_files once they exist): " + ", ".join(absent)
         )
     unverified = _unverified(live)
     if unverified:
