@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -74,6 +75,11 @@ def test_preview_runs_on_pull_requests_touching_the_policy() -> None:
     assert "python3.11 -m venv .venv && . .venv/bin/activate && pip install -e ." in runs
     assert ".venv/bin/repoconf validate --strict" in runs
     assert '.venv/bin/repoconf render --format markdown >> "$GITHUB_STEP_SUMMARY"' in runs
+    diff = next(step for step in steps if "repoconf diff" in step.get("run", ""))
+    assert '"git:origin/$BASE_REF:config/policy.yaml" config/policy.yaml' in diff["run"]
+    assert diff["env"] == {"BASE_REF": "${{ github.base_ref }}"}  # not expanded into the script
+    assert steps[0]["with"]["fetch-depth"] == 0
+    assert "secrets." not in json.dumps(diff)
     pulumi = next(step for step in steps if "pulumi/actions" in step.get("uses", ""))
     assert pulumi["with"]["command"] == "preview"
     assert pulumi["with"]["comment-on-pr"] is True

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from repoconf.cli.access import GitHubAccess
 from repoconf.cli.commands.adopt import adopt
 from repoconf.cli.commands.audit import audit
+from repoconf.cli.commands.diff import diff
 from repoconf.cli.commands.drift_issue import drift_issue
 from repoconf.cli.commands.importer import import_repository
 from repoconf.cli.commands.init import init
@@ -95,6 +96,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = _command(
+        commands,
+        "diff",
+        "what a policy change does, in policy terms, with weakened release gates flagged",
+        lambda a: diff(
+            a.base, a.head, output=a.format, repositories=a.repo, fail_on_weakening=a.fail_on_weakening
+        ),
+    )
+    p.add_argument(
+        "base", help="the policy before: a file, or git:REF:PATH (git:origin/main:config/policy.yaml)"
+    )
+    p.add_argument("head", help="the policy after: a file, or git:REF:PATH")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.add_argument(
+        "--fail-on-weakening", action="store_true", help="exit 1 only when a change weakens a gate"
+    )
+    _repository_filter(p)
 
     p = _command(
         commands,

@@ -412,6 +412,11 @@ def load(path: str | FilePath) -> LoadedPolicy:
     return load_text(_decode(data, file), file)
 
 
+def load_bytes(data: bytes, file: str) -> LoadedPolicy:
+    """Validate a policy read elsewhere (``git show``); ``file`` names it in diagnostics."""
+    return load_text(_decode(data, file), file)
+
+
 def _decode(data: bytes, file: str) -> str:
     """The policy's text: UTF-8, at most :data:`MAX_POLICY_BYTES`; otherwise a located error."""
     if len(data) > MAX_POLICY_BYTES:
