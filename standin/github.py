@@ -836,6 +836,9 @@ class FakeGitHub:
         self, method: str, path: str, query: dict[str, list[str]], payload: dict[str, Any]
     ) -> tuple[int, Any]:
         not_found = (404, {"message": "Not Found", "documentation_url": API_DOCS, "status": "404"})
+        edit = re.fullmatch(r"/repos/([^/]+)/([^/]+)/issues/comments/(\d+)", path)
+        if edit is not None:
+            return self._edit_comment(method, edit.group(1), edit.group(2), int(edit.group(3)), payload)
         match = re.fullmatch(r"/repos/([^/]+)/([^/]+)/issues(?:/(\d+)(/comments)?)?", path)
         if match is None or match.group(1) != self.owner or match.group(2) not in self.repositories:
             return not_found
@@ -864,6 +867,8 @@ class FakeGitHub:
             return not_found
         issue = found_issue[0]
         if match.group(4):
+            if method == "GET":  # "List issue comments": oldest first
+                return 200, (None, list(issue["_comments"]))
             if method != "POST":
                 return not_found
             comment = self.comment(match.group(2), issue, payload["body"])
@@ -882,9 +887,31 @@ class FakeGitHub:
             issue["_duplicate_of"] = payload["duplicate_issue_id"]
         return 200, self._public_issue(issue)
 
+    def _edit_comment(
+        self, method: str, owner: str, repository: str, cid: int, payload: dict[str, Any]
+    ) -> tuple[int, Any]:
+        """``PATCH .../issues/comments/{id}``: the comment with its new body."""
+        not_found = (404, {"message": "Not Found", "documentation_url": API_DOCS, "status": "404"})
+        if method != "PATCH" or owner != self.owner or repository not in self.repositories:
+            return not_found
+        for issue in self.repositories[repository].issues:
+            for comment in issue["_comments"]:
+                if comment["id"] == cid:
+                    comment.update(body=payload["body"], updated_at=STAMP)
+                    return 200, comment
+        return not_found
+
     @staticmethod
     def _public_issue(issue: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in issue.items() if not k.startswith("_")}
+
+    def add_comment(self, repository: str, number: int, body: str, author: str) -> dict[str, Any]:
+        """A comment someone else (``author``) left on issue or pull request ``number``."""
+        issue = next(i for i in self.repositories[repository].issues if i["number"] == number)
+        comment = self.comment(repository, issue, body)
+        comment["user"] = user(author)
+        issue["_comments"].append(comment)
+        return comment
 
     def comment(self, repository: str, issue: dict[str, Any], body: str) -> dict[str, Any]:
         """An issue comment as "Create an issue comment" returns it (GitHub's example, with this body)."""

@@ -131,3 +131,20 @@ def test_what_the_default_branch_must_hold_is_shown(
     assert lines[start + 2] == ""  # one line for six repositories alike; none for `bare`, which needs nothing
     code, out, _ = run(capsys, "render", str(policy), "--format", "markdown")
     assert "- `widgets`, `a1`, `a2` and 3 more: files `.github/workflows/release.yaml`, " in out
+
+
+def test_markdown_opens_each_repository_with_its_flow_and_settings(
+    capsys: pytest.CaptureFixture[str], template: Path
+) -> None:
+    code, out, _ = run(capsys, "render", str(template), "--format", "markdown")
+    assert code == 0
+    section = out[out.index("### `widgets`") :]
+    fence = section.index("```mermaid\nflowchart LR\n")
+    table = section.index("| environment | reviewers | wait | deploys from | secrets | variables |")
+    details = section.index("<details><summary>17 resources</summary>")
+    assert fence < table < details < section.index("</details>")
+    assert (
+        "| production\\-deploy | senior\\-engineers, devops | \\- | main, RC tags, final tags | "
+        "PYPI\\_TOKEN | \\- |" in section
+    )
+    assert "| production\\-release | release\\-managers | 30 min |" in section

@@ -323,3 +323,19 @@ def test_issues_are_filtered_as_github_filters_them(rich: FakeGitHub) -> None:
 def test_reference_files_exist_for_what_the_stand_in_serves() -> None:
     assert all((REFERENCE / f"{case[3]}.json").is_file() for case in CASES)
     assert Path(REFERENCE / "GET_repos_OWNER_REPO_rulesets_RULESET_ID.json").is_file()
+
+
+def test_comment_listing_and_edit_have_the_comment_shape(rich: FakeGitHub) -> None:
+    # "List issue comments" and "Update an issue comment" answer issue-comment objects, the schema of
+    # the "Create an issue comment" example (GitHub's reference has no separate example for them).
+    reference = example("POST_repos_OWNER_REPO_issues_ISSUE_NUMBER_comments")
+    posted = get(rich, "POST", "/repos/acme/widgets/issues/1/comments", {"body": "first"}).json()
+    listing = get(rich, "GET", "/repos/acme/widgets/issues/1/comments")
+    assert listing.status_code == 200
+    assert [item["id"] for item in listing.json()] == [posted["id"]]
+    assert shape_errors(reference, listing.json()[0]) == []
+    edited = get(rich, "PATCH", f"/repos/acme/widgets/issues/comments/{posted['id']}", {"body": "second"})
+    assert edited.status_code == 200
+    assert edited.json()["body"] == "second"
+    assert shape_errors(reference, edited.json()) == []
+    assert get(rich, "PATCH", "/repos/acme/widgets/issues/comments/1", {"body": "x"}).status_code == 404

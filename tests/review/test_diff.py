@@ -352,3 +352,14 @@ def test_formats_show_the_weakened_gate() -> None:
     assert "### Weakened gates" in markdown
     assert "- **widgets** environments\\.qa\\.wait\\_timer: the wait before qa deploys is shorter" in markdown
     assert "| environments\\.qa\\.wait\\_timer | 30 | 0 | the wait before qa deploys is shorter |" in markdown
+
+
+def test_markdown_draws_heads_flow_with_the_change_marked() -> None:
+    head = copy.deepcopy(BASE)
+    qa(head)["deployment_refs"]["tags"] = ["v*"]
+    markdown = FORMATS["markdown"](diff_policies(policy(BASE), policy(head)))
+    flow = markdown[markdown.index("```mermaid\n") : markdown.index("```\n\n| setting")]
+    assert "ref2 ==>|new| env1" in flow  # RC tags -> qa
+    assert "  style env1 stroke:" in flow
+    unchanged = FORMATS["markdown"](diff_policies(policy(BASE), policy(BASE)))
+    assert "```mermaid" not in unchanged

@@ -80,6 +80,10 @@ def test_preview_runs_on_pull_requests_touching_the_policy() -> None:
     assert diff["env"] == {"BASE_REF": "${{ github.base_ref }}"}  # not expanded into the script
     assert steps[0]["with"]["fetch-depth"] == 0
     assert "secrets." not in json.dumps(diff)
+    comment = next(step for step in steps if "repoconf pr-comment" in step.get("run", ""))
+    assert comment["env"]["GITHUB_TOKEN"] == "${{ github.token }}"  # no secret
+    assert comment["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
+    assert '--body-file "$RUNNER_TEMP/diff.md"' in comment["run"]
     pulumi = next(step for step in steps if "pulumi/actions" in step.get("uses", ""))
     assert pulumi["with"]["command"] == "preview"
     assert pulumi["with"]["comment-on-pr"] is True

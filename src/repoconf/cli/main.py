@@ -22,12 +22,14 @@ from repoconf.cli.commands.diff import diff
 from repoconf.cli.commands.drift_issue import drift_issue
 from repoconf.cli.commands.importer import import_repository
 from repoconf.cli.commands.init import init
+from repoconf.cli.commands.pr_comment import pr_comment
 from repoconf.cli.commands.render import render
 from repoconf.cli.commands.schema import schema
 from repoconf.cli.commands.validate import validate
 from repoconf.cli.commands.workflow import workflow_ci, workflow_release
 from repoconf.errors import ExitCode, RepoconfError
 from repoconf.ops.drift_issue import PulumiOutcome
+from repoconf.ops.pr_comment import DEFAULT_AUTHOR
 from repoconf.policy.loader import DEFAULT_POLICY
 
 Handler = Callable[[argparse.Namespace], ExitCode]
@@ -221,6 +223,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="outcome of the refresh preview",
     )
     p.add_argument("--run-url", required=True, help="link to the workflow run")
+    _github_arguments(p)
+
+    p = _command(
+        commands,
+        "pr-comment",
+        "create or edit the one marked comment on a pull request (CI: the policy diff)",
+        lambda a: pr_comment(
+            a.repository,
+            a.pull_request,
+            body_file=a.body_file,
+            marker=a.marker,
+            author=a.author,
+            run_url=a.run_url,
+            access=_access(a),
+        ),
+    )
+    p.add_argument("--repository", required=True, metavar="OWNER/REPO", help="where the pull request is")
+    p.add_argument("--pull-request", required=True, type=int, metavar="N", help="its number")
+    p.add_argument("--body-file", required=True, type=Path, help="the comment's markdown")
+    p.add_argument("--marker", default="diff", help="names the comment among others (default: diff)")
+    p.add_argument(
+        "--author", default=DEFAULT_AUTHOR, help=f"only a comment by this login is edited ({DEFAULT_AUTHOR})"
+    )
+    p.add_argument("--run-url", help="link to the run, named when the text must be cut")
     _github_arguments(p)
 
     workflow = commands.add_parser("workflow", help="generate workflows for configured repositories")

@@ -6,8 +6,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from repoconf.concepts.flow import deploys_from, flow
+from repoconf.policy.model import RepositorySettings
 from repoconf.render.mocks import Declaration
 from repoconf.render.run import Rendering
+from repoconf.text import markdown_text
 
 LOOKUP_NOTE = (
     "Look-ups (reviewer ids, repository node ids) were answered with stable fake ids: render needs no "
@@ -129,8 +132,39 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def _settings_table(settings: RepositorySettings) -> list[str]:
+    """The environments in policy terms: who approves, the wait, which refs deploy, what they hold."""
+    lines = [
+        "| environment | reviewers | wait | deploys from | secrets | variables |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, environment in settings.environments.items():
+        reviewers = environment.reviewers
+        names = [*(reviewers.users if reviewers else ()), *(reviewers.teams if reviewers else ())]
+        cells = (
+            name,
+            ", ".join(names) or "none",
+            f"{environment.wait_timer} min" if environment.wait_timer else "-",
+            ", ".join(deploys_from(settings, name)) or "nothing",
+            ", ".join(sorted(environment.secrets)) or "-",
+            ", ".join(sorted(environment.variables)) or "-",
+        )
+        lines.append("| " + " | ".join(markdown_text(cell) for cell in cells) + " |")
+    return lines
+
+
+def _resource_table(items: list[Declaration]) -> list[str]:
+    lines = ["| resource | name | options | inputs |", "| --- | --- | --- | --- |"]
+    for d in items:
+        inputs = f"`{_cell(_compact(d.inputs))}`" if d.inputs else ""
+        lines.append(f"| {_short_type(d.type)} | `{_cell(d.name)}` | {_cell(_option_text(d))} | {inputs} |")
+    return lines
+
+
 def as_markdown(rendering: Rendering) -> str:
-    """A pull request's job summary: one table per repository."""
+    """A pull request's job summary: per repository its release flow (Mermaid), its environments in
+    policy terms, and the declared resources in a collapsed block.
+    """
     lines = ["## repoconf render", "", _summary_line(rendering) + ".", "", f"> {LOOKUP_NOTE}", ""]
     by_repository: dict[str, list[Declaration]] = {}
     top_level: list[Declaration] = []
@@ -141,16 +175,15 @@ def as_markdown(rendering: Rendering) -> str:
             by_repository.setdefault(repository, []).append(declaration)
         else:
             top_level.append(declaration)
-    sections = [("Provider", top_level)] if top_level else []
-    sections += [(f"`{name}`", items) for name, items in by_repository.items()]
-    for title, items in sections:
-        lines += [f"### {title}", "", "| resource | name | options | inputs |", "| --- | --- | --- | --- |"]
-        for d in items:
-            inputs = f"`{_cell(_compact(d.inputs))}`" if d.inputs else ""
-            lines.append(
-                f"| {_short_type(d.type)} | `{_cell(d.name)}` | {_cell(_option_text(d))} | {inputs} |"
-            )
-        lines.append("")
+    if top_level:
+        lines += ["### Provider", "", *_resource_table(top_level), ""]
+    for name, items in by_repository.items():
+        lines += [f"### `{_cell(name)}`", ""]
+        settings = rendering.settings.get(name)
+        if settings is not None and settings.environments:
+            lines += ["```mermaid", flow(settings), "```", "", *_settings_table(settings), ""]
+        lines += [f"<details><summary>{len(items)} resources</summary>", "", *_resource_table(items), ""]
+        lines += ["</details>", ""]
     content = _content_lines(rendering, code="`")
     if content:
         lines += ["### Repository content", "", CONTENT_NOTE, ""]

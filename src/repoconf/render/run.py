@@ -11,6 +11,7 @@ import pulumi
 
 from repoconf.concepts.content import expected_content
 from repoconf.policy.loader import LoadedPolicy
+from repoconf.policy.model import RepositorySettings
 from repoconf.program.compose import declare
 from repoconf.program.directory import ReviewerIds
 from repoconf.program.secrets import PlaceholderSecrets, SecretValues
@@ -30,6 +31,8 @@ class Rendering:
     repositories: int
     lookups: dict[str, int]
     content: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    settings: dict[str, RepositorySettings] = field(default_factory=dict)
+    """The rendered repositories' merged settings (the markdown's release flow and settings table)."""
     """Per repository, what its default branch must hold (audited, not created by Pulumi):
     ``required_files`` and ``check_producers`` (required checks a workflow job must report)."""
 
@@ -112,4 +115,5 @@ def render(
         repositories=len(selected),
         lookups=dict(mocks.lookups),
         content={name: expected_content(loaded.policy.repositories[name]) for name in selected},
+        settings={name: loaded.policy.repositories[name] for name in selected},
     )

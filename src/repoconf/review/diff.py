@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from repoconf.concepts.flow import flow
 from repoconf.policy.model import (
     BranchRule,
     DeploymentRefs,
@@ -70,11 +71,13 @@ class Change:
 
 @dataclass(frozen=True)
 class RepositoryDiff:
-    """One repository's status and changes."""
+    """One repository's status and changes, and HEAD's release flow with the changes marked."""
 
     name: str
     status: Status
     changes: list[Change] = field(default_factory=list)
+    flow: str | None = None
+    """Mermaid text (changed repositories with environments only)."""
 
 
 @dataclass(frozen=True)
@@ -322,6 +325,14 @@ def diff_policies(base: Policy, head: Policy, repositories: list[str] | None = N
         elif name not in head.repositories:
             reports.append(RepositoryDiff(name, Status.REMOVED))
         else:
-            changes = diff_repository(base.repositories[name], head.repositories[name])
-            reports.append(RepositoryDiff(name, Status.CHANGED if changes else Status.UNCHANGED, changes))
+            old, new = base.repositories[name], head.repositories[name]
+            changes = diff_repository(old, new)
+            if not changes:
+                reports.append(RepositoryDiff(name, Status.UNCHANGED))
+                continue
+            touched = frozenset(
+                change.path.split(".")[1] for change in changes if change.path.startswith("environments.")
+            )
+            picture = flow(new, before=old, changed_environments=touched) if new.environments else None
+            reports.append(RepositoryDiff(name, Status.CHANGED, changes, picture))
     return PolicyDiff(reports)

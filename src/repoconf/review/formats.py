@@ -56,6 +56,12 @@ def as_markdown(diff: PolicyDiff) -> str:
         if repository.status is Status.UNCHANGED:
             continue
         lines += [f"### {markdown_text(repository.name)}: {repository.status}", ""]
+        if repository.flow is not None:
+            lines += [
+                "Release flow after the change (in red: new and removed paths, changed environments):",
+                "",
+            ]
+            lines += ["```mermaid", repository.flow, "```", ""]
         if repository.changes:
             lines += ["| setting | before | after | weakens |", "| --- | --- | --- | --- |"]
             for c in repository.changes:
