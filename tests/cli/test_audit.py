@@ -165,7 +165,10 @@ def test_import_round_trip(capsys: pytest.CaptureFixture[str], fake: FakeGitHub,
     policy = load(imported).policy.repositories["widgets"]
     assert policy.environments["production-deploy"].reviewers is not None
     assert policy.environments["production-deploy"].reviewers.teams == ("devops", "senior-engineers")
-    assert policy.secrets["PYPI_TOKEN"].model_dump() == {"env": "PYPI_TOKEN"}
+    assert policy.secrets["CODECOV_TOKEN"].model_dump() == {"env": "CODECOV_TOKEN"}
+    assert policy.environments["production-deploy"].secrets["PYPI_TOKEN"].model_dump() == {
+        "env": "PYPI_TOKEN"
+    }
     code, out, _ = run(capsys, "audit", str(imported))
     assert code == 0, out
 

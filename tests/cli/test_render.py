@@ -25,18 +25,18 @@ def test_json_shape(capsys: pytest.CaptureFixture[str], template: Path) -> None:
     document = json.loads(out)
     assert document["summary"] == {
         "repositories": 1,
-        "resources": 18,
+        "resources": 17,
         "lookups": {"fake_ids": True, "users": 0, "teams": 4, "repositories": 0},
     }
     for resource in document["resources"]:
         assert set(resource) == {"type", "name", "parent", "inputs", "options"}
         assert set(resource["options"]) == {"protect", "import", "depends_on"}
-    secret = next(r for r in document["resources"] if r["name"] == "widgets/secret/PYPI_TOKEN")
+    secret = next(r for r in document["resources"] if r["name"] == "widgets/secret/CODECOV_TOKEN")
     assert secret == {
         "type": "github:index/actionsSecret:ActionsSecret",
-        "name": "widgets/secret/PYPI_TOKEN",
+        "name": "widgets/secret/CODECOV_TOKEN",
         "parent": "widgets",
-        "inputs": {"repository": "widgets", "secretName": "PYPI_TOKEN", "value": "[secret]"},
+        "inputs": {"repository": "widgets", "secretName": "CODECOV_TOKEN", "value": "[secret]"},
         "options": {"protect": False, "import": None, "depends_on": []},
     }
 
@@ -46,7 +46,7 @@ def test_table_and_markdown(capsys: pytest.CaptureFixture[str], template: Path) 
     assert code == 0
     assert "RepositoryEnvironment                  widgets/production-deploy" in out
     assert "stable fake ids" in out
-    assert out.count('"value": "[secret]"') == 4
+    assert out.count('"value": "[secret]"') == 3
     code, out, _ = run(capsys, "render", str(template), "--format", "markdown")
     assert code == 0
     assert out.startswith("## repoconf render\n")
@@ -93,7 +93,7 @@ def test_render_needs_no_credentials_or_network(template: Path, tmp_path: Path) 
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert "18 resources" in result.stdout
+    assert "17 resources" in result.stdout
 
 
 def test_what_the_default_branch_must_hold_is_shown(
@@ -141,7 +141,7 @@ def test_markdown_opens_each_repository_with_its_flow_and_settings(
     section = out[out.index("### `widgets`") :]
     fence = section.index("```mermaid\nflowchart LR\n")
     table = section.index("| environment | reviewers | wait | deploys from | secrets | variables |")
-    details = section.index("<details><summary>17 resources</summary>")
+    details = section.index("<details><summary>16 resources</summary>")
     assert fence < table < details < section.index("</details>")
     assert (
         "| production\\-deploy | senior\\-engineers, devops | \\- | main, RC tags, final tags | "

@@ -33,15 +33,28 @@ def test_every_rule_fires_once_per_written_place(data: Path, monkeypatch: pytest
         "(in repositories 'one', 'two', which inherit it)",
     ]
     assert found["secret-in-two-scopes"] == [
-        "checks.yaml:10:16: warning: defaults.environments.deploy.secrets.TOKEN: secret 'TOKEN' "
-        "is also a repository secret with another source (stack config repoconf:token); inside "
-        "environment 'deploy' the environment's value (environment variable DEPLOY_TOKEN) wins: "
+        "checks.yaml:17:16: warning: defaults.environments.locked.secrets.OTHER: secret 'OTHER' "
+        "is also a repository secret with another source (stack config repoconf:other); inside "
+        "environment 'locked' the environment's value (environment variable OTHER) wins: "
         "use one source or rename one (in repositories 'one', 'two', which inherit it)",
+    ]
+    # TOKEN is behind deploy's reviewers: the stronger warning, at the repository-scope entry
+    assert found["gated-secret-at-repository-scope"] == [
+        "checks.yaml:19:12: warning: defaults.secrets.TOKEN: secret 'TOKEN' is held behind the reviewers "
+        "of environment 'deploy', but also at repository scope, where every workflow on every branch can "
+        "read it without their approval: remove it from the repository's secrets (in repositories 'one', "
+        "'two', which inherit it)",
     ]
     assert [line.split(": ")[2] for line in found["reviewer-limit"]] == [
         "defaults.environments.deploy.prevent_self_review",
         "defaults.environments.crowded.reviewers",
+        "defaults.environments.locked.prevent_self_review",
     ]
+    assert found["reviewer-limit"][2] == (
+        "checks.yaml:15:28: error: defaults.environments.locked.prevent_self_review: prevent_self_review "
+        "without reviewers does nothing on GitHub (it only stops the person who triggered a run from "
+        "approving it): add reviewers or remove it (in repositories 'one', 'two', which inherit it)"
+    )
     assert found["reviewer-limit"][1] == (
         "checks.yaml:12:18: error: defaults.environments.crowded.reviewers: 7 reviewers; GitHub allows "
         "at most 6 (users and teams together): use a team (in repositories 'one', 'two', which inherit it)"
@@ -52,7 +65,7 @@ def test_every_rule_fires_once_per_written_place(data: Path, monkeypatch: pytest
         "or a team (in repositories 'one', 'two', which inherit it)"
     )
     assert found["required-checks"][0].startswith(
-        "checks.yaml:19:7: warning: defaults.branches.main: branch rule "
+        "checks.yaml:23:7: warning: defaults.branches.main: branch rule "
         "'main' requires no status check and no approval"
     )
 

@@ -53,7 +53,7 @@ def test_entry_point_declares_the_policy_wherever_it_runs(
     declarations = run_entry(main)
     names = [d.name for d in declarations]
     assert "widgets/production-deploy/secret/PYPI_TOKEN" in names
-    assert len(names) == 18
+    assert len(names) == 17
     provider = declarations[0]
     assert provider.inputs["owner"] == "acme-sandbox"  # repoconf:owner overrides the policy's owner
     assert provider.inputs["writeDelayMs"] == "1000"  # provider inputs travel as strings
@@ -108,7 +108,7 @@ def test_entry_point_with_config_handed_over_as_the_language_host_does(
         declarations = run_entry(".")
     finally:
         pulumi.runtime.set_all_config({}, [])
-    assert len(declarations) == 18
+    assert len(declarations) == 17
     assert declarations[0].inputs["owner"] == "acme-sandbox"
 
 

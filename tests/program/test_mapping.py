@@ -77,7 +77,6 @@ def test_secrets(default_rendering: Rendering) -> None:
     repository_secrets = sorted(d.name for d in of_type(default_rendering, "ActionsSecret"))
     assert repository_secrets == [
         "widgets/secret/CODECOV_TOKEN",
-        "widgets/secret/PYPI_TOKEN",
         "widgets/secret/TEST_PYPI_TOKEN",
     ]
     pypi = resources["widgets/production-deploy/secret/PYPI_TOKEN"]

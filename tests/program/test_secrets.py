@@ -31,10 +31,7 @@ def test_missing_values_fail_before_any_resource(
         render(load(template), secret_values=StackSecrets(environ={}))
     policy = str(template)
     assert caught.value.lines() == [
-        f"{policy}:41:17: error: defaults.secrets.PYPI_TOKEN: secret 'PYPI_TOKEN' of repository "
-        "'widgets' has no value: stack config repoconf:pypiToken is not set "
-        "(pulumi config set --secret pypiToken VALUE)",
-        f"{policy}:42:20: error: defaults.secrets.CODECOV_TOKEN: secret 'CODECOV_TOKEN' of repository "
+        f"{policy}:44:20: error: defaults.secrets.CODECOV_TOKEN: secret 'CODECOV_TOKEN' of repository "
         "'widgets' has no value: environment variable CODECOV_TOKEN is not set "
         "(export CODECOV_TOKEN=VALUE before running pulumi)",
         f"{policy}:36:21: error: defaults.environments.production-deploy.secrets.PYPI_TOKEN: secret "
@@ -58,7 +55,7 @@ def test_every_secret_input_is_a_secret_output(
     secret_resources = [
         d for d in resources.values() if d.type.endswith(("ActionsSecret", "ActionsEnvironmentSecret"))
     ]
-    assert len(secret_resources) == 4
+    assert len(secret_resources) == 3
     for declaration in secret_resources:
         assert declaration.inputs["value"] == "[secret]", declaration.name
 
@@ -118,11 +115,12 @@ def test_a_plaintext_config_value_is_refused_and_never_printed(template: Path) -
     finally:
         pulumi.runtime.set_all_config({}, [])
     lines = caught.value.lines()
-    assert len(lines) == 2  # the repository copy and the production-deploy copy of PYPI_TOKEN
+    assert len(lines) == 1  # PYPI_TOKEN lives in production-deploy only
     assert lines[0] == (
-        f"{template}:41:17: error: defaults.secrets.PYPI_TOKEN: secret 'PYPI_TOKEN' of repository "
-        "'widgets' reads stack config repoconf:pypiToken, which is stored unencrypted in the stack's "
-        "settings file: set it again with `pulumi config set --secret pypiToken VALUE` (and rotate the "
+        f"{template}:36:21: error: defaults.environments.production-deploy.secrets.PYPI_TOKEN: secret "
+        "'PYPI_TOKEN' of repository 'widgets' (environment 'production-deploy') reads stack config "
+        "repoconf:pypiToken, which is stored unencrypted in the stack's settings file: set it again "
+        "with `pulumi config set --secret pypiToken VALUE` (and rotate the "
         "value if that file was ever committed)"
     )
     assert PYPI not in str(caught.value)

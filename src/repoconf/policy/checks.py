@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 
 from repoconf.policy.diagnostics import Diagnostic, Problem, Severity, collapse
 from repoconf.policy.loader import LoadedPolicy
-from repoconf.policy.model import MAX_REVIEWERS, RepositorySettings
+from repoconf.policy.model import MAX_REVIEWERS, Environment, RepositorySettings
 from repoconf.policy.refs import Ref, RefKind, explain, ref_matches, sample_tag
 
 Rule = Callable[[RepositorySettings], Iterator[Problem]]
@@ -53,6 +53,8 @@ def secret_in_two_scopes(settings: RepositorySettings) -> Iterator[Problem]:
     """
     repository_secrets = {name.upper(): source for name, source in settings.secrets.items()}
     for env_name, environment in settings.environments.items():
+        if gated(environment):
+            continue  # gated_secret_at_repository_scope says more
         for secret, source in environment.secrets.items():
             shadowed = repository_secrets.get(secret.upper())
             if shadowed is not None and shadowed != source:
@@ -66,10 +68,43 @@ def secret_in_two_scopes(settings: RepositorySettings) -> Iterator[Problem]:
                 )
 
 
+def gated(environment: Environment) -> bool:
+    """Whether a deployment to the environment waits for a reviewer's approval."""
+    return environment.reviewers is not None and environment.reviewers.count > 0
+
+
+def gated_secret_at_repository_scope(settings: RepositorySettings) -> Iterator[Problem]:
+    """A secret a reviewer-gated environment holds, also at repository scope (whatever the sources):
+    every workflow on every branch reads the repository's copy without the environment's approvals.
+    """
+    repository_secrets = {name.upper(): name for name in settings.secrets}
+    for env_name, environment in settings.environments.items():
+        if not gated(environment):
+            continue
+        for secret in environment.secrets:
+            name = repository_secrets.get(secret.upper())
+            if name is not None:
+                yield Problem(
+                    ("secrets", name),
+                    f"secret {name!r} is held behind the reviewers of environment {env_name!r}, but "
+                    "also at repository scope, where every workflow on every branch can read it "
+                    "without their approval: remove it from the repository's secrets",
+                    Severity.WARNING,
+                )
+
+
 def reviewer_limits(settings: RepositorySettings) -> Iterator[Problem]:
     """At most six reviewers; self-review prevention with one user can never be approved."""
     for name, environment in settings.environments.items():
         reviewers = environment.reviewers
+        if environment.prevent_self_review and not gated(environment):
+            yield Problem(
+                ("environments", name, "prevent_self_review"),
+                "prevent_self_review without reviewers does nothing on GitHub (it only stops the "
+                "person who triggered a run from approving it): add reviewers or remove it",
+                Severity.ERROR,
+                name,
+            )
         if reviewers is None:
             continue
         if reviewers.count > MAX_REVIEWERS:
@@ -105,6 +140,7 @@ def required_checks(settings: RepositorySettings) -> Iterator[Problem]:
 RULES: dict[str, Rule] = {
     "tags-vs-branch-only": tags_vs_branch_only,
     "secret-in-two-scopes": secret_in_two_scopes,
+    "gated-secret-at-repository-scope": gated_secret_at_repository_scope,
     "reviewer-limit": reviewer_limits,
     "required-checks": required_checks,
 }
