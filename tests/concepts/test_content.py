@@ -12,6 +12,7 @@ from repoconf.concepts.content import (
     check_content,
     job_names,
     missing_files,
+    parse_workflows,
     produced_checks,
     workflow_paths,
 )
@@ -109,8 +110,9 @@ def test_produced_checks_follow_triggers_matrices_and_reusable_workflows() -> No
         ".github/workflows/tags.yml": tags_only,
         ".github/workflows/develop.yml": other_branch,
     }
-    produced, unreadable = produced_checks(workflows, "main")
-    assert unreadable == []
+    parsed = parse_workflows(workflows)
+    assert parsed.unreadable == []
+    produced = produced_checks(parsed, "main")
     assert produced == {"Quality Checks", "Unit Tests (3.11)", "Unit Tests (3.12)", "Security / Scan"}
 
 
@@ -154,5 +156,8 @@ def test_file_content_is_decoded_only_when_github_sent_it() -> None:
 
 
 def test_a_workflow_github_cannot_parse_reports_nothing() -> None:
-    produced, unreadable = produced_checks({".github/workflows/bad.yml": "on: [pull_request\njobs:"}, "main")
-    assert (produced, unreadable) == (set(), [])
+    parsed = parse_workflows(
+        {".github/workflows/bad.yml": "on: [pull_request\njobs:", ".github/workflows/x.yml": None}
+    )
+    assert (dict(parsed.documents), parsed.unreadable) == ({}, [".github/workflows/x.yml"])
+    assert produced_checks(parsed, "main") == set()

@@ -186,22 +186,34 @@ def job_names(key: str, job: Mapping[str, Any]) -> set[str]:
     return {f"{name} ({', '.join(combination.values())})" for combination in combinations}
 
 
-def produced_checks(workflows: Mapping[str, str | None], branch: str) -> tuple[set[str], list[str]]:
-    """Check names reported on pull requests into ``branch``, and the workflow files that could not be
-    read (their checks are unknown).
-    """
-    parsed: dict[str, Mapping[str, Any]] = {}
+@dataclass(frozen=True)
+class Workflows:
+    """Workflow files parsed once: the documents with jobs, and the files whose text is unknown."""
+
+    documents: Mapping[str, Mapping[str, Any]]
+    unreadable: list[str]
+
+
+def parse_workflows(texts: Mapping[str, str | None]) -> Workflows:
+    """Parse each workflow text; a file GitHub cannot parse runs nothing, so it reports nothing."""
+    documents: dict[str, Mapping[str, Any]] = {}
     unreadable: list[str] = []
-    for path, text in workflows.items():
+    for path, text in texts.items():
         if text is None:
             unreadable.append(path)
             continue
         try:
             document = yaml.safe_load(text)
         except yaml.YAMLError:
-            continue  # GitHub does not run a workflow it cannot parse: it reports nothing
+            continue
         if isinstance(document, Mapping) and isinstance(document.get("jobs"), Mapping):
-            parsed[path] = document
+            documents[path] = document
+    return Workflows(documents, unreadable)
+
+
+def produced_checks(workflows: Workflows, branch: str) -> set[str]:
+    """Check names reported on pull requests into ``branch``."""
+    parsed = workflows.documents
     produced: set[str] = set()
     for document in parsed.values():
         if not runs_on_pull_requests_to(document, branch):
@@ -219,7 +231,7 @@ def produced_checks(workflows: Mapping[str, str | None], branch: str) -> tuple[s
                             produced |= {f"{caller} / {name}" for name in job_names(str(inner_key), inner)}
                 continue
             produced |= job_names(str(key), job)
-    return produced, unreadable
+    return produced
 
 
 @dataclass(frozen=True)
@@ -239,10 +251,12 @@ def check_content(settings: RepositorySettings, content: Content) -> ContentFind
         unverified += [f"required_files.{path}" for path in files]
         files = []
     missing_checks: list[str] = []
+    workflows = parse_workflows(content.workflows)
+    unreadable = workflows.unreadable
     for pattern, rule in settings.branches.items():
         if any(char in pattern for char in "*?["):
             continue  # which branch would a pull request target? not knowable from a pattern
-        produced, unreadable = produced_checks(content.workflows, pattern)
+        produced = produced_checks(workflows, pattern)
         for context, app_id in rule.check_contexts():
             if app_id not in (None, GITHUB_ACTIONS_APP):
                 continue  # another GitHub App reports it, not a workflow
