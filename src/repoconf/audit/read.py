@@ -57,7 +57,6 @@ PERMISSIONS = {
     "variables": '"Variables: read"',
     "rulesets": '"Metadata: read"',
     "protection": '"Administration: read"',
-    "trees": '"Contents: read"',
 }
 
 Model = TypeVar("Model", bound=LiveModel)
