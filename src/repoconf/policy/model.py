@@ -122,12 +122,14 @@ SecretSource = Annotated[
 
 
 def _unique_names(scope: str) -> AfterValidator:
-    """GitHub compares secret and variable names case-insensitively: two that differ only in case collide."""
+    """GitHub compares secret, variable and environment names case-insensitively: two that differ only
+    in case collide.
+    """
 
     def check(value: dict[str, Any]) -> dict[str, Any]:
         seen: dict[str, str] = {}
         for name in value:
-            folded = name.upper()
+            folded = name.casefold()
             if folded in seen:
                 raise ValueError(
                     f"{scope} names {seen[folded]!r} and {name!r} collide: GitHub compares them "
@@ -372,7 +374,7 @@ GUIDE_REQUIRED_FILES: tuple[str, ...] = (
 class RepositorySettings(_Frozen):
     """Everything a repository gets: `defaults` deep-merged with its own entry."""
 
-    environments: dict[EnvironmentName, Environment] = Field(
+    environments: Annotated[dict[EnvironmentName, Environment], _unique_names("environment")] = Field(
         default_factory=dict, description="Deployment environments by name."
     )
     secrets: Secrets = Field(default_factory=dict, description="Repository Actions secrets: NAME → source.")
@@ -401,20 +403,6 @@ class RepositorySettings(_Frozen):
         description="Import existing GitHub settings into the Pulumi stack instead of creating "
         "them (where GitHub's ids can be derived).",
     )
-
-    @field_validator("environments")
-    @classmethod
-    def _environment_names(cls, value: dict[str, Environment]) -> dict[str, Environment]:
-        seen: dict[str, str] = {}
-        for name in value:
-            folded = name.casefold()
-            if folded in seen:
-                raise ValueError(
-                    f"environment names {seen[folded]!r} and {name!r} collide: GitHub compares "
-                    "them case-insensitively"
-                )
-            seen[folded] = name
-        return value
 
 
 def _api_url(text: str) -> str:
