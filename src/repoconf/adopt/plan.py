@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from repoconf.audit.read import parse_all
 from repoconf.concepts.actions import LiveSecret, LiveVariable
 from repoconf.concepts.branches import LiveRulesetSummary
 from repoconf.concepts.environments import LiveDeploymentPolicy, LiveEnvironment
 from repoconf.github.client import GitHub
 from repoconf.github.errors import NotFound
+from repoconf.github.responses import parse_all
 from repoconf.render.mocks import Declaration
 
 PROVIDER_ENTRY = "github"

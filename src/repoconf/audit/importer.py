@@ -12,11 +12,12 @@ from typing import Any
 
 import yaml
 
-from repoconf.audit.read import LiveRepository, LiveRepositoryInfo, parse, read_repository
+from repoconf.audit.read import LiveRepository, LiveRepositoryInfo, read_repository
 from repoconf.concepts.branches import RulesetView
 from repoconf.concepts.content import Content, missing_files
 from repoconf.concepts.live import Unverified
 from repoconf.github.client import GitHub
+from repoconf.github.responses import parse
 from repoconf.policy.model import GUIDE_REQUIRED_FILES
 from repoconf.text import printable
 

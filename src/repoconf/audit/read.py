@@ -14,12 +14,8 @@ with what to do (a token permission, or the plan rulesets on private repositorie
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
 from urllib.parse import quote
-
-from pydantic import ValidationError
 
 from repoconf.concepts.actions import LiveSecret, LiveVariable, live_secret_names, live_variable_values
 from repoconf.concepts.branches import (
@@ -42,6 +38,7 @@ from repoconf.concepts.names import RELEASE_TAG_RULESET, branch_pattern_of
 from repoconf.concepts.release_tags import ReleaseTagsView, tag_ruleset_view
 from repoconf.github.client import GitHub
 from repoconf.github.errors import Forbidden, GitHubError, HTTPStatusError, NotFound, UnusableResponse
+from repoconf.github.responses import parse, parse_all
 
 VARIABLES_PER_PAGE = 30
 """GitHub's maximum ``per_page`` for variables listings (``variables-per-page``: max 30)."""
@@ -58,8 +55,6 @@ PERMISSIONS = {
     "rulesets": '"Metadata: read"',
     "protection": '"Administration: read"',
 }
-
-Model = TypeVar("Model", bound=LiveModel)
 
 
 @dataclass
@@ -104,21 +99,6 @@ class LiveRepositoryInfo(LiveModel):
 
 def _path(*parts: str) -> str:
     return "/" + "/".join(quote(part, safe="") for part in parts)
-
-
-def parse(model: type[Model], raw: Any, request: str) -> Model:
-    """One response object through its model; a misfit is one line naming the request and the field."""
-    try:
-        return model.model_validate(raw)
-    except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        where = ".".join(str(part) for part in first["loc"]) or "the object"
-        raise UnusableResponse(f"{request}: GitHub's answer does not fit ({where}: {first['msg']})") from None
-
-
-def parse_all(model: type[Model], items: Iterable[Any], request: str) -> list[Model]:
-    """Every item of a listing through its model."""
-    return [parse(model, item, request) for item in items]
 
 
 def _explain_forbidden(error: Forbidden) -> GitHubError:

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from repoconf.github.errors import AmbiguousWrite, UnusableResponse
+from repoconf.github.errors import AmbiguousWrite
+from repoconf.github.responses import parse
 
 if TYPE_CHECKING:  # the HTTP client is loaded by the command that opens it
     from repoconf.github.client import GitHub
@@ -119,20 +120,11 @@ class DriftRun:
         return head + report + tail
 
 
-def _parse(raw: Any, request: str) -> LiveIssue:
-    try:
-        return LiveIssue.model_validate(raw)
-    except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise UnusableResponse(f"{request}: GitHub's answer does not fit ({where}: {first['msg']})") from None
-
-
 def open_drift_issues(github: GitHub, repository: str) -> list[LiveIssue]:
     """Open issues labelled ``drift``, oldest first; pull requests and everything else left out."""
     path = f"/repos/{repository}/issues"
     found = [
-        _parse(raw, f"GET {path}")
+        parse(LiveIssue, raw, f"GET {path}")
         for raw in github.paginate(path, params={"state": "open", "labels": LABEL, "direction": "asc"})
     ]
     return sorted((issue for issue in found if issue.is_drift_issue), key=lambda issue: issue.number)
@@ -160,12 +152,12 @@ def _open(github: GitHub, repository: str, body: str) -> LiveIssue:
     payload = {"title": TITLE, "body": body, "labels": [LABEL]}
     request = f"POST /repos/{repository}/issues"
     try:
-        return _parse(github.send("POST", f"/repos/{repository}/issues", payload), request)
+        return parse(LiveIssue, github.send("POST", f"/repos/{repository}/issues", payload), request)
     except AmbiguousWrite:
         existing = open_drift_issues(github, repository)
         if existing:
             return existing[0]
-        return _parse(github.send("POST", f"/repos/{repository}/issues", payload), request)
+        return parse(LiveIssue, github.send("POST", f"/repos/{repository}/issues", payload), request)
 
 
 def sync(github: GitHub, repository: str, run: DriftRun) -> tuple[Action, int | None]:

@@ -11,9 +11,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from repoconf.github.errors import AmbiguousWrite, UnusableResponse
+from repoconf.github.errors import AmbiguousWrite
+from repoconf.github.responses import parse, parse_all
 from repoconf.ops.drift_issue import MAX_BODY
 
 if TYPE_CHECKING:  # the HTTP client is loaded by the command that opens it
@@ -62,14 +63,7 @@ def comment_text(marker: str, body: str, cut_note: str) -> str:
 
 def _comments(github: GitHub, repository: str, number: int) -> list[LiveComment]:
     path = f"/repos/{repository}/issues/{number}/comments"
-    try:
-        return [LiveComment.model_validate(raw) for raw in github.paginate(path)]
-    except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise UnusableResponse(
-            f"GET {path}: GitHub's answer does not fit ({where}: {first['msg']})"
-        ) from None
+    return parse_all(LiveComment, github.paginate(path), f"GET {path}")
 
 
 def _ours(comments: list[LiveComment], marker: str, author: str) -> LiveComment | None:
@@ -110,7 +104,4 @@ def upsert(
         # it may have been posted: look before posting again (a duplicate would stay forever)
         again = _ours(_comments(github, repository, number), marker, author)
         created = {"id": again.id} if again is not None else github.send("POST", path, {"body": text})
-    try:
-        return CommentAction.CREATED, LiveComment.model_validate(created).id
-    except ValidationError:
-        raise UnusableResponse(f"POST {path}: GitHub's answer has no comment id") from None
+    return CommentAction.CREATED, parse(LiveComment, created, f"POST {path}").id
