@@ -34,3 +34,10 @@ def markdown_text(text: str) -> str:
     text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
     text = _MENTIONS.sub(lambda match: match.group() + ZERO_WIDTH_SPACE, text)
     return printable(_NEWLINES.sub("<br>", text))
+
+
+def fit(text: str, room: int, note: str) -> str:
+    """``text`` as is when it has ``room`` characters, else cut so that it ends with ``note`` and fits."""
+    if len(text) <= room:
+        return text
+    return text[: max(0, room - len(note))] + note

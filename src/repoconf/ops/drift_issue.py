@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from repoconf.github.errors import AmbiguousWrite
 from repoconf.github.responses import parse
+from repoconf.text import fit
 
 if TYPE_CHECKING:  # the HTTP client is loaded by the command that opens it
     from repoconf.github.client import GitHub
@@ -113,11 +114,8 @@ class DriftRun:
         )
         tail = "\n\n_This issue is kept up to date by the drift workflow and closed by the first clean run._"
         report = self.audit_report.strip()
-        room = MAX_BODY - len(head) - len(tail)
-        if len(report) > room:
-            cut = f"\n\n… the report is cut to fit GitHub's issue size; the full report: {self.run_url}"
-            report = report[: max(0, room - len(cut))] + cut
-        return head + report + tail
+        cut = f"\n\n… the report is cut to fit GitHub's issue size; the full report: {self.run_url}"
+        return head + fit(report, MAX_BODY - len(head) - len(tail), cut) + tail
 
 
 def open_drift_issues(github: GitHub, repository: str) -> list[LiveIssue]:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from repoconf.github.errors import AmbiguousWrite
 from repoconf.github.responses import parse, parse_all
 from repoconf.ops.drift_issue import MAX_BODY
+from repoconf.text import fit
 
 if TYPE_CHECKING:  # the HTTP client is loaded by the command that opens it
     from repoconf.github.client import GitHub
@@ -55,10 +56,7 @@ def marker_line(marker: str) -> str:
 def comment_text(marker: str, body: str, cut_note: str) -> str:
     """The marker, then the body cut to GitHub's 65,536-character limit with ``cut_note`` after it."""
     head = marker_line(marker) + "\n"
-    room = MAX_BODY - len(head)
-    if len(body) > room:
-        body = body[: max(0, room - len(cut_note))] + cut_note
-    return head + body
+    return head + fit(body, MAX_BODY - len(head), cut_note)
 
 
 def _comments(github: GitHub, repository: str, number: int) -> list[LiveComment]:
