@@ -55,12 +55,7 @@ def deploys_from(settings: RepositorySettings, name: str) -> list[str]:
 def _edges(settings: RepositorySettings | None) -> set[tuple[str, str]]:
     if settings is None:
         return set()
-    return {
-        (kind, name)
-        for name, environment in settings.environments.items()
-        for kind, sample in REF_KINDS
-        if explain(settings, environment, Ref.parse(sample)).allowed
-    }
+    return {(kind, name) for name in settings.environments for kind in deploys_from(settings, name)}
 
 
 def flow(
