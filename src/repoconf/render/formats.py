@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from repoconf.concepts.content import expected_content
 from repoconf.concepts.flow import deploys_from, flow
 from repoconf.policy.model import RepositorySettings
 from repoconf.render.mocks import Declaration
@@ -59,7 +60,7 @@ def as_json(rendering: Rendering) -> str:
             "resources": len(rendering.declarations),
             "lookups": _lookups(rendering),
         },
-        "content": rendering.content,
+        "content": {name: expected_content(settings) for name, settings in rendering.settings.items()},
     }
     return json.dumps(document, indent=2, sort_keys=False)
 
@@ -93,7 +94,8 @@ def _content_lines(rendering: Rendering, code: str = "") -> list[str]:
     repositories with the defaults make one line, not a thousand. ``code`` quotes names (markdown).
     """
     groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = {}
-    for name, content in rendering.content.items():
+    for name, settings in rendering.settings.items():
+        content = expected_content(settings)
         key = (tuple(content["required_files"]), tuple(content["check_producers"]))
         groups.setdefault(key, []).append(name)
 

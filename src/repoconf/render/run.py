@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 import pulumi
 
-from repoconf.concepts.content import expected_content
 from repoconf.policy.loader import LoadedPolicy
 from repoconf.policy.model import RepositorySettings
 from repoconf.program.compose import declare
@@ -28,13 +27,15 @@ class Rendering:
     """Every resource the program declared, in declaration order, and the look-ups it made."""
 
     declarations: list[Declaration]
-    repositories: int
     lookups: dict[str, int]
-    content: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     settings: dict[str, RepositorySettings] = field(default_factory=dict)
-    """The rendered repositories' merged settings (the markdown's release flow and settings table)."""
-    """Per repository, what its default branch must hold (audited, not created by Pulumi):
-    ``required_files`` and ``check_producers`` (required checks a workflow job must report)."""
+    """The rendered repositories' merged settings (what their default branch must hold, the markdown's
+    release flow and settings table)."""
+
+    @property
+    def repositories(self) -> int:
+        """How many repositories were rendered."""
+        return len(self.settings)
 
 
 def _order(declaration: Declaration) -> tuple[bool, str]:
@@ -112,8 +113,6 @@ def render(
             progress(done, len(selected), selected[done - 1])
     return Rendering(
         declarations=sorted(declarations, key=_order),
-        repositories=len(selected),
         lookups=dict(mocks.lookups),
-        content={name: expected_content(loaded.policy.repositories[name]) for name in selected},
         settings={name: loaded.policy.repositories[name] for name in selected},
     )
