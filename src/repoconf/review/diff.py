@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from repoconf.concepts.flow import flow
+from repoconf.policy.checks import gated
 from repoconf.policy.model import (
     BranchRule,
     DeploymentRefs,
@@ -207,7 +208,8 @@ def _variables(path: str, old: dict[str, str], new: dict[str, str], changes: _Ch
 
 
 def _gated(environment: Environment) -> bool:
-    return bool(environment.reviewers and environment.reviewers.count) or environment.wait_timer > 0
+    """A gate in the diff's sense: an approval (the checks' :func:`gated`) or a wait before deploying."""
+    return gated(environment) or environment.wait_timer > 0
 
 
 def _branch_rule(path: str, old: BranchRule, new: BranchRule, changes: _Changes) -> None:
