@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from repoconf.concepts.names import RELEASE_TAG_RULESET, branch_ruleset_title
+from repoconf.concepts.names import RELEASE_TAG_CREATION_RULESET, RELEASE_TAG_RULESET, branch_ruleset_title
 from repoconf.policy.model import ProtectionEngine, RepositorySettings, TagOperation
 
 REFERENCE = Path(__file__).resolve().parent / "reference"
@@ -101,6 +101,12 @@ def user(login: str) -> dict[str, Any]:
         "type": "User",
         "site_admin": False,
     }
+
+
+BASE_ROLE_IDS = {"maintain": 2, "write": 4, "admin": 5}
+"""``RepositoryRole`` bypass actor ids of GitHub's base roles, written here from the provider's documentation
+(integrations/terraform-provider-github, website/docs/r/repository_ruleset.html.markdown), not imported
+from repoconf, so that the stand-in cannot agree with a mistake of ours."""
 
 
 def team(owner: str, slug: str) -> dict[str, Any]:
@@ -199,6 +205,10 @@ class FakeGitHub:
         """A token with read access only: no ``bypass_actors``, no writes."""
         self.page_size = page_size
         self.repositories: dict[str, FakeRepository] = {}
+        self.teams: set[str] = set()
+        """The owner's teams by slug (``GET /orgs/{org}/teams``): every team a deployed policy names."""
+        self.teams_readable = True
+        """False: a token without the organization's "Members: read" (403 on the teams listing)."""
         self.org_rulesets: list[dict[str, Any]] = []
         """Organization rulesets: listed in every repository's rulesets unless ``includes_parents=false``."""
         self.sends_can_admins_bypass = True
@@ -231,7 +241,7 @@ class FakeGitHub:
             if refs is not None:
                 state.branch_policy = "protected" if refs.protected else "custom"
                 state.policies = [(p, "branch") for p in refs.branches or ()]
-                state.policies += [(p, "tag") for p in refs.tags or ()]
+                state.policies += [(p, "tag") for p in refs.tag_patterns()]
             repository.environments[env_name] = state
         repository.secrets = set(settings.secrets)
         repository.variables = dict(settings.variables)
@@ -257,6 +267,28 @@ class FakeGitHub:
                     [],
                 )
             )
+            if tags.created_by is not None:
+                bypass = [
+                    {"actor_id": team(self.owner, slug)["id"], "actor_type": "Team", "bypass_mode": "always"}
+                    for slug in tags.created_by.teams
+                ] + [
+                    {"actor_id": BASE_ROLE_IDS[role], "actor_type": "RepositoryRole", "bypass_mode": "always"}
+                    for role in tags.created_by.roles
+                ]
+                repository.rulesets.append(
+                    self.ruleset(
+                        name,
+                        RELEASE_TAG_CREATION_RULESET,
+                        "tag",
+                        [f"refs/tags/{tags.pattern}"],
+                        [f"refs/tags/{p}" for p in tags.except_],
+                        [{"type": "creation"}],
+                        bypass,
+                    )
+                )
+                self.teams.update(tags.created_by.teams)
+        for env in settings.environments.values():
+            self.teams.update(env.reviewers.teams if env.reviewers else ())
         repository.files = self.files_for(settings)
         self.repositories[name] = repository
         return repository
@@ -647,6 +679,14 @@ class FakeGitHub:
 
     def _route(self, path: str, query: dict[str, list[str]], writer: bool) -> tuple[int, Any]:
         not_found = (404, {"message": "Not Found", "documentation_url": API_DOCS, "status": "404"})
+        if path == f"/orgs/{self.owner}/teams":
+            if not self.teams_readable:
+                return 403, {
+                    "message": "Resource not accessible by personal access token",
+                    "documentation_url": API_DOCS,
+                    "status": "403",
+                }
+            return 200, (None, [team(self.owner, slug) for slug in sorted(self.teams)])
         match = re.fullmatch(r"/repos/([^/]+)/([^/]+)(/.*)?", path)
         if match is None or match.group(1) != self.owner or match.group(2) not in self.repositories:
             return not_found

@@ -10,7 +10,11 @@ from repoconf.audit.compare import Finding, Kind
 from repoconf.audit.run import audit
 from repoconf.github.client import GitHub
 from repoconf.policy.loader import LoadedPolicy, load_text
-from standin.github import FakeGitHub
+from repoconf.policy.versions import candidate_patterns, final_patterns
+from standin.github import FakeGitHub, team
+
+RELEASE_REFS = {"branches": ["main"], "tags": sorted(final_patterns("v") + candidate_patterns("v"))}
+"""production-release's deployment refs in the template: `main`, candidate and final versions."""
 
 
 def findings(github: GitHub, policy: LoadedPolicy) -> list[Finding]:
@@ -31,9 +35,11 @@ def test_compliant_repository(github: GitHub, policy: LoadedPolicy, fake: FakeGi
         "compliant": 1,
         "findings": 0,
         "errors": 0,
-        "requests": 20,  # 17 settings + 1 tree + 2 workflow files (1 + W)
+        # 18 settings (with the two tag rulesets) + 1 tree + 2 workflow files (1 + W), and the owner's
+        # teams once per run (the tag-creation ruleset names its bypass team by id)
+        "requests": 22,
     }
-    assert summary["rate_limit"]["remaining"] == 5000 - 20
+    assert summary["rate_limit"]["remaining"] == 5000 - 22
     assert all(auth == f"Bearer {fake.token}" for _, auth in fake.requests)
 
 
@@ -70,21 +76,16 @@ def test_environment_missing_and_extra(github: GitHub, policy: LoadedPolicy, fak
         (lambda e: setattr(e, "prevent_self_review", True), "prevent_self_review", False, True),
         (lambda e: setattr(e, "can_admins_bypass", True), "can_admins_bypass", False, True),
         (
-            lambda e: e.policies.remove(("v*", "tag")),
+            lambda e: e.policies.remove(("v[0-9].[0-9].[0-9]", "tag")),
             "deployment_refs",
-            {"branches": ["main"], "tags": ["v*"]},
-            {"branches": ["main"], "tags": []},
+            RELEASE_REFS,
+            {"branches": ["main"], "tags": [t for t in RELEASE_REFS["tags"] if t != "v[0-9].[0-9].[0-9]"]},
         ),
-        (
-            lambda e: setattr(e, "branch_policy", None),
-            "deployment_refs",
-            {"branches": ["main"], "tags": ["v*"]},
-            None,
-        ),
+        (lambda e: setattr(e, "branch_policy", None), "deployment_refs", RELEASE_REFS, None),
         (
             lambda e: setattr(e, "branch_policy", "protected"),
             "deployment_refs",
-            {"branches": ["main"], "tags": ["v*"]},
+            RELEASE_REFS,
             {"protected": True},
         ),
     ],
@@ -181,26 +182,46 @@ def test_branch_ruleset_missing_disabled_and_extra(
 def test_release_tag_ruleset_drift(github: GitHub, policy: LoadedPolicy, fake: FakeGitHub) -> None:
     tags = next(r for r in fake.repositories["widgets"].rulesets if r["name"] == "repoconf release tags")
     tags["conditions"]["ref_name"]["exclude"] = []
-    assert findings(github, policy) == [
-        Finding(
-            Kind.CHANGED,
-            "release_tags",
-            {
-                "pattern": "v*",
-                "except": ["v*-rc*"],
-                "protect_from": ["deletion", "force_push", "update"],
-                "enforcement": "active",
-            },
-            {
-                "pattern": "v*",
-                "except": [],
-                "protect_from": ["deletion", "force_push", "update"],
-                "enforcement": "active",
-            },
-        )
-    ]
+    assert findings(github, policy) == [Finding(Kind.CHANGED, "release_tags.except", ["v*-rc*"], [])]
     fake.repositories["widgets"].rulesets.remove(tags)
     assert [(f.kind, f.path) for f in findings(github, policy)] == [(Kind.MISSING, "release_tags")]
+
+
+def _tag_ruleset(fake: FakeGitHub, name: str) -> dict[str, Any]:
+    return next(r for r in fake.repositories["widgets"].rulesets if r["name"] == name)
+
+
+def test_who_may_create_or_bypass_release_tags_drifts(
+    github: GitHub, policy: LoadedPolicy, fake: FakeGitHub
+) -> None:
+    creation = _tag_ruleset(fake, "repoconf release tag creation")
+    assert creation["rules"] == [{"type": "creation"}]
+    creation["bypass_actors"].append({"actor_id": 4, "actor_type": "RepositoryRole", "bypass_mode": "always"})
+    fake.teams.add("interns")
+    protection = _tag_ruleset(fake, "repoconf release tags")
+    interns = team("acme", "interns")["id"]
+    protection["bypass_actors"].append({"actor_id": interns, "actor_type": "Team", "bypass_mode": "always"})
+    assert findings(github, policy) == [
+        Finding(Kind.CHANGED, "release_tags.bypassed_by", [], ["team:interns"]),
+        Finding(
+            Kind.CHANGED,
+            "release_tags.created_by.bypassed_by",
+            ["team:release-managers"],
+            ["role:write", "team:release-managers"],
+        ),
+    ]
+    fake.repositories["widgets"].rulesets.remove(creation)
+    found = paths(github, policy)
+    assert found["release_tags.created_by"][0] is Kind.MISSING
+
+
+def test_bypass_teams_the_token_cannot_name_are_unverified(
+    github: GitHub, policy: LoadedPolicy, fake: FakeGitHub
+) -> None:
+    fake.teams_readable = False  # no "Members: read" on the organization
+    report = audit(github, policy.policy)
+    assert report.compliant
+    assert report.repositories[0].unverified == ["release_tags.created_by.bypassed_by"]
 
 
 def test_classic_protection(github: GitHub, fake: FakeGitHub) -> None:
@@ -307,8 +328,7 @@ def test_a_ruleset_without_conditions_is_read(github: GitHub, policy: LoadedPoli
     ruleset = next(r for r in fake.repositories["widgets"].rulesets if r["name"] == "repoconf release tags")
     ruleset["conditions"] = None  # nullable in GitHub's description
     found = paths(github, policy)
-    assert found["release_tags"][0] is Kind.CHANGED
-    assert found["release_tags"][2]["pattern"] == []
+    assert found["release_tags.pattern"] == (Kind.CHANGED, "v*", [])
 
 
 def test_a_run_stopping_error_names_what_was_not_read(github: GitHub, fake: FakeGitHub) -> None:

@@ -59,7 +59,7 @@ def test_an_invalid_side_is_located(capsys: pytest.CaptureFixture[str], reposito
     policy.write_text(policy.read_text().replace("wait_timer: 30", "wait_timer: soon"))
     code, _, err = run(capsys, "diff", "git:main:config/policy.yaml", str(policy))
     assert code == 2
-    assert err.startswith(f"{policy}:28:19: error: defaults.environments.production-release.wait_timer: ")
+    assert err.startswith(f"{policy}:33:19: error: defaults.environments.production-release.wait_timer: ")
 
 
 @pytest.mark.parametrize(

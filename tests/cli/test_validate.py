@@ -13,6 +13,8 @@ from repoconf.cli.main import main
 from repoconf.policy.schema import policy_schema
 from tests.conftest import ROOT
 
+FINAL, RC = "v[0-9].[0-9].[0-9]", "v[0-9].[0-9].[0-9]-rc[0-9]"
+
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
@@ -43,18 +45,30 @@ def test_default_policy_is_valid_without_warnings(capsys: pytest.CaptureFixture[
             "refs/tags/v1.2.3-rc1",
             {
                 "staging": (True, "no deployment_refs: any ref may deploy"),
-                "qa": (True, "tag 'v1.2.3-rc1' matches tags pattern 'v*'"),
-                "production-release": (True, "tag 'v1.2.3-rc1' matches tags pattern 'v*'"),
-                "production-deploy": (True, "tag 'v1.2.3-rc1' matches tags pattern 'v*'"),
+                "qa": (True, f"tag 'v1.2.3-rc1' matches tags pattern {RC!r} (from {{versions: candidate}})"),
+                "production-release": (
+                    True,
+                    f"tag 'v1.2.3-rc1' matches tags pattern {RC!r} (from {{versions: candidate}})",
+                ),
+                "production-deploy": (
+                    False,
+                    "tag 'v1.2.3-rc1' matches none of the tags patterns {versions: final} (12 patterns)",
+                ),
             },
         ),
         (
             "refs/tags/v1.2.3",
             {
                 "staging": (True, "no deployment_refs: any ref may deploy"),
-                "qa": (True, "tag 'v1.2.3' matches tags pattern 'v*'"),
-                "production-release": (True, "tag 'v1.2.3' matches tags pattern 'v*'"),
-                "production-deploy": (True, "tag 'v1.2.3' matches tags pattern 'v*'"),
+                "qa": (True, f"tag 'v1.2.3' matches tags pattern {FINAL!r} (from {{versions: final}})"),
+                "production-release": (
+                    True,
+                    f"tag 'v1.2.3' matches tags pattern {FINAL!r} (from {{versions: final}})",
+                ),
+                "production-deploy": (
+                    True,
+                    f"tag 'v1.2.3' matches tags pattern {FINAL!r} (from {{versions: final}})",
+                ),
             },
         ),
         (

@@ -50,7 +50,10 @@ def test_the_shipped_flow(template: Path) -> None:
     assert nodes["env2"] == "<b>production-release</b><br/>reviewers: @release-managers<br/>wait 30 min"
     gated = {"qa", "production-release", "production-deploy"}
     assert {(source, target) for source, _, target in edges if target in gated} == {
-        (kind, environment) for kind in ("main", "RC tags", "final tags") for environment in gated
+        (kind, environment)
+        for kind in ("main", "RC tags", "final tags")
+        for environment in gated
+        if (kind, environment) != ("RC tags", "production-deploy")  # finals only: no RC reaches PyPI
     }
     assert {source for source, _, target in edges if target == "staging"} == {
         "main",
@@ -61,22 +64,22 @@ def test_the_shipped_flow(template: Path) -> None:
     }
     assert all(arrow == "-->" for _, arrow, _ in edges)
     assert rest == []
-    assert deploys_from(settings, "production-deploy") == ["main", "RC tags", "final tags"]
+    assert deploys_from(settings, "production-deploy") == ["main", "final tags"]
+    assert deploys_from(settings, "qa") == ["main", "RC tags", "final tags"]
 
 
 def test_changes_are_marked(template: Path, tmp_path: Path) -> None:
     before = load(template).policy.repositories["widgets"]
     changed = tmp_path / "p.yaml"
-    text = template.read_text().replace(
-        '      deployment_refs: {branches: [main], tags: ["v*"]}\n      secrets:',
-        '      deployment_refs: {branches: [main], tags: ["v[0-9].[0-9].[0-9]", "nightly"]}\n      secrets:',
-    )
+    finals, other = "        tags: [{versions: final}]", '        tags: ["v*-rc*", "nightly"]'
+    text = template.read_text().replace(finals, other)
     changed.write_text(text)
     after = load(changed).policy.repositories["widgets"]
     _, edges, rest = parse(flow(after, before=before, changed_environments=frozenset({"production-deploy"})))
     marked = [(source, arrow, target) for source, arrow, target in edges if arrow != "-->"]
     assert marked == [
-        ("RC tags", "-.->|removed|", "production-deploy"),
+        ("RC tags", "==>|new|", "production-deploy"),
+        ("final tags", "-.->|removed|", "production-deploy"),
         ("other tags", "==>|new|", "production-deploy"),
     ]
     indices = [index for index, edge in enumerate(edges) if edge in marked]

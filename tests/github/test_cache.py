@@ -36,10 +36,10 @@ def test_a_repeat_audit_is_answered_304_with_the_same_findings(
     with client(fake, tmp_path) as github:
         second = audit(github, policy.policy)
     assert second.as_json()["repositories"] == first.as_json()["repositories"]
-    assert second.requests == 20
-    assert second.not_modified == 20  # 100% answered 304...
+    assert second.requests == 22
+    assert second.not_modified == 22  # 100% answered 304...
     assert fake.used == used  # ...and GitHub charged none of them
-    assert second.as_json()["summary"]["not_modified"] == 20
+    assert second.as_json()["summary"]["not_modified"] == 22
 
 
 def test_a_change_is_seen_through_the_cache(fake: FakeGitHub, policy: LoadedPolicy, tmp_path: Path) -> None:
@@ -49,7 +49,7 @@ def test_a_change_is_seen_through_the_cache(fake: FakeGitHub, policy: LoadedPoli
     with client(fake, tmp_path) as github:
         report = audit(github, policy.policy)
     assert [f.path for f in report.repositories[0].findings] == ["variables.NEW"]
-    assert report.not_modified == 19  # every answer but the changed listing
+    assert report.not_modified == 21  # every answer but the changed listing
 
 
 def test_damaged_or_foreign_entries_change_nothing_but_speed(
@@ -58,7 +58,7 @@ def test_damaged_or_foreign_entries_change_nothing_but_speed(
     with client(fake, tmp_path) as github:
         expected = audit(github, policy.policy).as_json()["repositories"]
     entries = sorted(tmp_path.glob("*.json"))
-    assert len(entries) == 20
+    assert len(entries) == 22
     entries[0].write_text("{not json")
     entries[1].write_bytes(entries[1].read_bytes()[:40])  # truncated
     document = json.loads(entries[2].read_text())
@@ -70,9 +70,9 @@ def test_damaged_or_foreign_entries_change_nothing_but_speed(
     with client(fake, tmp_path) as github:
         report = audit(github, policy.policy)
     assert report.as_json()["repositories"] == expected
-    assert report.not_modified == 16  # the four damaged entries were fetched again...
+    assert report.not_modified == 18  # the four damaged entries were fetched again...
     with client(fake, tmp_path) as github:
-        assert audit(github, policy.policy).not_modified == 20  # ...and replaced
+        assert audit(github, policy.policy).not_modified == 22  # ...and replaced
 
 
 def test_another_token_never_sees_an_entry(fake: FakeGitHub, policy: LoadedPolicy, tmp_path: Path) -> None:
@@ -102,14 +102,14 @@ def test_the_cli_caches_by_default_and_not_with_no_cache(
     assert main(["audit", str(TEMPLATE), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["summary"]["not_modified"] == 0
     assert main(["audit", str(TEMPLATE), "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out)["summary"]["not_modified"] == 20
-    assert len(list((cache_home / "repoconf" / "http").glob("*.json"))) == 20
+    assert json.loads(capsys.readouterr().out)["summary"]["not_modified"] == 22
+    assert len(list((cache_home / "repoconf" / "http").glob("*.json"))) == 22
     assert main(["audit", str(TEMPLATE), "--format", "json", "--no-cache"]) == 0
     assert json.loads(capsys.readouterr().out)["summary"]["not_modified"] == 0
     elsewhere = cache_home / "elsewhere"
     assert main(["audit", str(TEMPLATE), "--format", "json", "--cache-dir", str(elsewhere)]) == 0
     capsys.readouterr()
-    assert len(list(elsewhere.glob("*.json"))) == 20
+    assert len(list(elsewhere.glob("*.json"))) == 22
 
 
 def test_an_unusable_cache_directory_is_a_usage_error(
@@ -137,7 +137,7 @@ def test_max_requests_stops_the_run_cleanly(
             "--api-url",
             fake.base,
             "--max-requests",
-            "20",
+            "22",
             "--concurrency",
             "1",
             "--format",
@@ -150,14 +150,14 @@ def test_max_requests_stops_the_run_cleanly(
     report = json.loads(out)
     assert report["repositories"][0]["compliant"] is True
     assert report["repositories"][1]["error"].startswith("stopped before GET /repos/acme/gizmos/")
-    assert "this run may send 20 requests (--max-requests)" in err
-    assert len(fake.requests) == 20
+    assert "this run may send 22 requests (--max-requests)" in err
+    assert len(fake.requests) == 22
 
 
 def test_a_budget_that_would_run_out_stops_before_the_next_repository(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake = FakeGitHub("acme", token=TOKEN, rate_limit=30)  # 20 for the first repository, then 10 left
+    fake = FakeGitHub("acme", token=TOKEN, rate_limit=30)  # 22 for the first repository, then 8 left
     for name in ("widgets", "gizmos", "gadgets"):
         fake.deploy(name, fake_settings(TEMPLATE))
     fake.start()
@@ -184,10 +184,10 @@ def test_a_budget_that_would_run_out_stops_before_the_next_repository(
     assert code == 3
     widgets, gizmos, gadgets = json.loads(out)["repositories"]
     assert widgets["compliant"] is True
-    assert gizmos["error"].startswith("not read: the run stopped (GitHub's rate limit has 10 request(s) left")
+    assert gizmos["error"].startswith("not read: the run stopped (GitHub's rate limit has 8 request(s) left")
     assert gadgets["error"] == gizmos["error"]
     assert "run again after" in err
-    assert len(fake.requests) == 20
+    assert len(fake.requests) == 22
 
 
 def fake_settings(path: Path) -> RepositorySettings:

@@ -219,6 +219,69 @@ CASES = [
         "p.yaml:5:5: error: repositories.w: YAML merge keys (<<) are not supported; "
         "put shared settings in `defaults`",
     ),
+    (
+        "unknown version kind",
+        """\
+        repositories:
+          w:
+            environments:
+              qa: {deployment_refs: {tags: [{versions: beta}]}}
+        """,
+        "p.yaml:6:48: error: repositories.w.environments.qa.deployment_refs.tags[0].versions: expected "
+        "'final' or 'candidate'",
+    ),
+    (
+        "tag entry of the wrong type",
+        """\
+        repositories:
+          w:
+            environments:
+              qa: {deployment_refs: {tags: [5]}}
+        """,
+        "p.yaml:6:37: error: repositories.w.environments.qa.deployment_refs.tags[0]: a deployment tag "
+        "entry is an fnmatch pattern (`v*`) or `{versions: final}` / `{versions: candidate}`",
+    ),
+    (
+        "version prefix with a wildcard",
+        """\
+        repositories:
+          w:
+            environments:
+              qa: {deployment_refs: {tags: [{versions: final, prefix: "v*"}]}}
+        """,
+        "p.yaml:6:63: error: repositories.w.environments.qa.deployment_refs.tags[0].prefix: a version "
+        "prefix is literal text: letters, digits, `.`, `_`, `/` or `-`, no wildcards",
+    ),
+    (
+        "created_by naming no one",
+        """\
+        repositories:
+          w:
+            release_tags: {pattern: "v*", created_by: {}}
+        """,
+        "p.yaml:5:47: error: repositories.w.release_tags.created_by: name the teams or roles who may "
+        "create production tags; to forbid creation to everyone, add `creation` to `protect_from` instead",
+    ),
+    (
+        "created_by and creation forbidden to everyone",
+        """\
+        repositories:
+          w:
+            release_tags: {pattern: "v*", protect_from: [creation], created_by: {roles: [admin]}}
+        """,
+        "p.yaml:5:19: error: repositories.w.release_tags: `created_by` lets some people create release "
+        "tags, `protect_from: [creation]` forbids it to everyone: keep one of them",
+    ),
+    (
+        "unknown repository role",
+        """\
+        repositories:
+          w:
+            release_tags: {pattern: "v*", created_by: {roles: [owner]}}
+        """,
+        "p.yaml:5:56: error: repositories.w.release_tags.created_by.roles[0]: expected 'admin', "
+        "'maintain' or 'write'",
+    ),
 ]
 
 

@@ -21,6 +21,10 @@ from repoconf.render.mocks import Declaration, RenderMocks
 from repoconf.render.run import run_under_mocks
 from tests.conftest import ROOT, TEMPLATE
 
+# provider, repository component, 4 environments, 3 `main` branch policies, 12 + 24 tag patterns in qa and
+# in production-release and 12 in production-deploy, 3 secrets, the branch ruleset and 2 tag rulesets
+SHIPPED_RESOURCES = 1 + 1 + 4 + 3 + 36 + 36 + 12 + 3 + 1 + 2
+
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
@@ -53,7 +57,7 @@ def test_entry_point_declares_the_policy_wherever_it_runs(
     declarations = run_entry(main)
     names = [d.name for d in declarations]
     assert "widgets/production-deploy/secret/PYPI_TOKEN" in names
-    assert len(names) == 17
+    assert len(names) == SHIPPED_RESOURCES
     provider = declarations[0]
     assert provider.inputs["owner"] == "acme-sandbox"  # repoconf:owner overrides the policy's owner
     assert provider.inputs["writeDelayMs"] == "1000"  # provider inputs travel as strings
@@ -70,7 +74,7 @@ def test_entry_point_policy_error_is_a_clean_run_error(
     with pytest.raises(pulumi.RunError) as caught:
         run_entry()
     assert str(caught.value) == (
-        f"{policy}:28:19: error: defaults.environments.production-release.wait_timer: expected a whole "
+        f"{policy}:33:19: error: defaults.environments.production-release.wait_timer: expected a whole "
         "number (in repository 'widgets', which inherits it)"
     )
 
@@ -108,7 +112,7 @@ def test_entry_point_with_config_handed_over_as_the_language_host_does(
         declarations = run_entry(".")
     finally:
         pulumi.runtime.set_all_config({}, [])
-    assert len(declarations) == 17
+    assert len(declarations) == SHIPPED_RESOURCES
     assert declarations[0].inputs["owner"] == "acme-sandbox"
 
 

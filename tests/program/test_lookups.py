@@ -32,12 +32,15 @@ class GitHubWithout(RenderMocks):
         self.unknown = unknown
 
     def call(self, args: MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
-        login = args.args.get("username")
+        login, slug = args.args.get("username"), args.args.get("slug")
         if login in self.unknown:
             # The engine reports a provider's failed invoke as a failure, which the SDK raises at the
             # call site (not as an unhandled RPC error).
             self.lookups[args.token] += 1
             return {}, [("username", f"GET https://api.github.com/users/{login}: 404 Not Found []")]
+        if slug in self.unknown:
+            self.lookups[args.token] += 1
+            return {}, [("slug", f"GET https://api.github.com/orgs/acme/teams/{slug}: 404 Not Found []")]
         return super().call(args)
 
 
@@ -55,6 +58,20 @@ def test_unknown_reviewer_names_the_policy_line() -> None:
         "https://api.github.com/users/ghost: 404 Not Found [] (username))"
     ]
     assert mocks.lookups["github:index/getUser:getUser"] == 2
+
+
+def test_an_unknown_tag_creator_team_names_the_policy_line() -> None:
+    text = (
+        "version: 1\nowner: acme\nrepositories:\n  w:\n    release_tags:\n"
+        "      pattern: 'v*'\n      created_by: {teams: [release-managers, ghost-team]}\n"
+    )
+    with pytest.raises(ProgramError) as caught:
+        render(load_text(text, "p.yaml"), mocks=GitHubWithout({"ghost-team"}))
+    assert caught.value.lines() == [
+        "p.yaml:7:46: error: repositories.w.release_tags.created_by.teams[1]: unknown team in 'acme' "
+        "'ghost-team' (GitHub said: invoke of github:index/getTeam:getTeam failed: GET "
+        "https://api.github.com/orgs/acme/teams/ghost-team: 404 Not Found [] (slug))"
+    ]
 
 
 def test_render_in_slices_declares_the_same_and_looks_up_once() -> None:

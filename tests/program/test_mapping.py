@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from repoconf.policy.fnmatch import fnmatch_pathname
 from repoconf.policy.loader import load, load_text
 from repoconf.program.errors import ProgramError
 from repoconf.render.mocks import fake_id
@@ -64,12 +68,80 @@ def test_gated_environments_allow_main_and_release_tags(default_rendering: Rende
             "protectedBranches": False,
         }
         branch = resources[f"widgets/{env}/branch/main"]
-        tag = resources[f"widgets/{env}/tag/v*"]
+        tag = resources[f"widgets/{env}/tag/v[0-9].[0-9].[0-9]"]
         assert branch.inputs == {"branchPattern": "main", "environment": env, "repository": "widgets"}
-        assert tag.inputs == {"tagPattern": "v*", "environment": env, "repository": "widgets"}
+        assert tag.inputs == {"tagPattern": "v[0-9].[0-9].[0-9]", "environment": env, "repository": "widgets"}
         for policy in (branch, tag):
             assert policy.parent == f"widgets/{env}"
             assert policy.depends_on == [f"widgets/{env}"]
+
+
+def _tag_patterns(rendering: Rendering, env: str) -> list[str]:
+    return [
+        d.inputs["tagPattern"]
+        for d in of_type(rendering, "RepositoryEnvironmentDeploymentPolicy")
+        if d.inputs["environment"] == env and "tagPattern" in d.inputs
+    ]
+
+
+FINALS = ["v1.2.3", "v2.0.0", "v10.20.300"]
+CANDIDATES = ["v1.2.3-rc1", "v1.2.3-rc12"]
+NEITHER = ["v1.2", "v1.2.3.4", "v1.2.3-beta1", "v1.2.3rc1", "1.2.3"]
+
+
+@pytest.mark.parametrize(
+    ("env", "admitted"),
+    [("production-deploy", FINALS), ("production-release", FINALS + CANDIDATES), ("qa", FINALS + CANDIDATES)],
+)
+def test_rendered_tag_patterns_admit_exactly_the_guides_tags(
+    default_rendering: Rendering, env: str, admitted: list[str]
+) -> None:
+    """The patterns the program hands GitHub, matched independently: by Ruby's File.fnmatch where ruby
+    is installed (GitHub's matcher), else by repoconf's table-checked one."""
+    patterns = _tag_patterns(default_rendering, env)
+    tags = FINALS + CANDIDATES + NEITHER
+    if shutil.which("ruby"):
+        script = (
+            "require 'json'; p, t = JSON.parse(STDIN.read); "
+            "t.each { |n| puts p.any? { |x| File.fnmatch(x, n, File::FNM_PATHNAME) } }"
+        )
+        stdin = json.dumps([patterns, tags])
+        command = ["ruby", "-e", script]
+        answer = subprocess.run(command, input=stdin, capture_output=True, text=True, check=True)
+        matched = dict(zip(tags, (line == "true" for line in answer.stdout.split()), strict=True))
+    else:
+        matched = {tag: any(fnmatch_pathname(p, tag) for p in patterns) for tag in tags}
+    assert [tag for tag in tags if matched[tag]] == admitted
+
+
+def test_created_by_is_a_creation_ruleset_only_its_teams_bypass(default_rendering: Rendering) -> None:
+    resources = by_name(default_rendering)
+    creation = resources["widgets/release-tag-creation"].inputs
+    assert creation["name"] == "repoconf release tag creation"
+    assert creation["target"] == "tag"
+    assert creation["rules"] == {"creation": True}
+    refs = {"includes": ["refs/tags/v*"], "excludes": ["refs/tags/v*-rc*"]}
+    assert creation["conditions"]["refName"] == refs
+    assert creation["bypassActors"] == [
+        {"actorId": fake_id("team", "release-managers"), "actorType": "Team", "bypassMode": "always"}
+    ]
+    tags = resources["widgets/release-tags"].inputs
+    assert tags["bypassActors"] == []  # deletion and update: no one, release managers included
+    assert tags["rules"] == {"deletion": True, "update": True, "nonFastForward": True, "creation": False}
+
+
+def test_created_by_roles_use_githubs_role_ids() -> None:
+    text = (
+        "version: 1\nowner: acme\nrepositories:\n  w:\n    required_files: []\n    release_tags:\n"
+        "      pattern: 'v*'\n      created_by: {roles: [maintain, admin]}\n"
+    )
+    bypass = by_name(render(load_text(text, "p.yaml")))["w/release-tag-creation"].inputs["bypassActors"]
+    # integrations/terraform-provider-github, website/docs/r/repository_ruleset.html.markdown: maintain 2,
+    # write 4, admin 5
+    assert [(actor["actorType"], actor["actorId"]) for actor in bypass] == [
+        ("RepositoryRole", 2),
+        ("RepositoryRole", 5),
+    ]
 
 
 def test_secrets(default_rendering: Rendering) -> None:
@@ -139,7 +211,10 @@ def test_protect_reaches_environments_their_children_and_the_security_rulesets(
 ) -> None:
     protected = ("widgets/production-release", "widgets/production-deploy", "widgets/branch/main")
     for declaration in default_rendering.declarations:
-        expected = declaration.name.startswith(protected) or declaration.name == "widgets/release-tags"
+        expected = declaration.name.startswith(protected) or declaration.name in (
+            "widgets/release-tags",
+            "widgets/release-tag-creation",
+        )
         assert declaration.protect is expected, declaration.name
 
 

@@ -31,10 +31,10 @@ def test_missing_values_fail_before_any_resource(
         render(load(template), secret_values=StackSecrets(environ={}))
     policy = str(template)
     assert caught.value.lines() == [
-        f"{policy}:44:20: error: defaults.secrets.CODECOV_TOKEN: secret 'CODECOV_TOKEN' of repository "
+        f"{policy}:53:20: error: defaults.secrets.CODECOV_TOKEN: secret 'CODECOV_TOKEN' of repository "
         "'widgets' has no value: environment variable CODECOV_TOKEN is not set "
         "(export CODECOV_TOKEN=VALUE before running pulumi)",
-        f"{policy}:36:21: error: defaults.environments.production-deploy.secrets.PYPI_TOKEN: secret "
+        f"{policy}:45:21: error: defaults.environments.production-deploy.secrets.PYPI_TOKEN: secret "
         "'PYPI_TOKEN' of repository 'widgets' (environment 'production-deploy') has no value: stack "
         "config repoconf:pypiToken is not set (pulumi config set --secret pypiToken VALUE)",
     ]
@@ -117,7 +117,7 @@ def test_a_plaintext_config_value_is_refused_and_never_printed(template: Path) -
     lines = caught.value.lines()
     assert len(lines) == 1  # PYPI_TOKEN lives in production-deploy only
     assert lines[0] == (
-        f"{template}:36:21: error: defaults.environments.production-deploy.secrets.PYPI_TOKEN: secret "
+        f"{template}:45:21: error: defaults.environments.production-deploy.secrets.PYPI_TOKEN: secret "
         "'PYPI_TOKEN' of repository 'widgets' (environment 'production-deploy') reads stack config "
         "repoconf:pypiToken, which is stored unencrypted in the stack's settings file: set it again "
         "with `pulumi config set --secret pypiToken VALUE` (and rotate the "

@@ -54,6 +54,7 @@ BASE: dict[str, Any] = {
                 "pattern": "v*",
                 "protect_from": ["deletion", "update"],
                 "except": [],
+                "created_by": {"teams": ["release-managers"], "roles": ["admin"]},
                 "protect": True,
             },
             "required_files": ["CHANGELOG.md"],
@@ -262,6 +263,44 @@ CASES: list[tuple[str, Edit, str, str | None]] = [
         lambda d: tags(d).update(**{"except": ["v*-rc*"]}),
         "release_tags.except",
         "tags matching v*-rc* are no longer protected",
+    ),
+    (
+        "anyone may create release tags",
+        lambda d: tags(d).pop("created_by"),
+        "release_tags.created_by",
+        "anyone with write access may now push a release tag",
+    ),
+    (
+        "a team may now create release tags",
+        lambda d: tags(d)["created_by"]["teams"].append("interns"),
+        "release_tags.created_by",
+        "team:interns may now create release tags",
+    ),
+    (
+        "a role may now create release tags",
+        lambda d: tags(d)["created_by"]["roles"].append("write"),
+        "release_tags.created_by",
+        "role:write may now create release tags",
+    ),
+    (
+        "fewer may create release tags",
+        lambda d: tags(d)["created_by"].update(roles=[]),
+        "release_tags.created_by",
+        None,
+    ),
+    (
+        "final versions widened to every v tag",
+        lambda d: d["repositories"]["widgets"]["environments"]["production-deploy"]["deployment_refs"].update(
+            tags=["v*"]
+        ),
+        "environments.production-deploy.deployment_refs",
+        "refs/tags/v1.2.3-rc1 can now deploy to production-deploy",
+    ),
+    (
+        "a pattern replaced by the final versions",
+        lambda d: qa(d)["deployment_refs"].update(tags=[{"versions": "final"}]),
+        "environments.qa.deployment_refs",
+        None,
     ),
     (
         "release tags unprotected in Pulumi",

@@ -16,7 +16,7 @@ from repoconf.concepts.branches import branch_rule_view, classic_branches, rules
 from repoconf.concepts.content import check_content
 from repoconf.concepts.environments import environment_view
 from repoconf.concepts.live import Unverified, plain
-from repoconf.concepts.release_tags import release_tags_view
+from repoconf.concepts.release_tags import creation_view, release_tags_view
 from repoconf.policy.model import ProtectionEngine, RepositorySettings
 
 BRANCH_NOT_FOUND = "branch does not exist"
@@ -128,12 +128,23 @@ def _release_tags(settings: RepositorySettings, live: LiveRepository, result: Co
     if settings.release_tags is None:
         if live.release_tags is not None:
             result.add(Kind.EXTRA, "release_tags", None, live.release_tags)
+        if live.tag_creation is not None:
+            result.add(Kind.EXTRA, "release_tags.created_by", None, live.tag_creation)
         return
     expected = release_tags_view(settings.release_tags)
     if live.release_tags is None:
         result.add(Kind.MISSING, "release_tags", expected, None)
-    elif live.release_tags != expected:
-        result.add(Kind.CHANGED, "release_tags", expected, live.release_tags)
+    else:
+        result.fields("release_tags", expected, live.release_tags)
+    if settings.release_tags.created_by is None:
+        if live.tag_creation is not None:
+            result.add(Kind.EXTRA, "release_tags.created_by", None, live.tag_creation)
+        return
+    expected = creation_view(settings.release_tags)
+    if live.tag_creation is None:
+        result.add(Kind.MISSING, "release_tags.created_by", expected, None)
+    else:
+        result.fields("release_tags.created_by", expected, live.tag_creation)
 
 
 def _content(settings: RepositorySettings, live: LiveRepository, result: Comparison) -> None:

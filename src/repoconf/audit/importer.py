@@ -19,6 +19,7 @@ from repoconf.concepts.live import Unverified
 from repoconf.github.client import GitHub
 from repoconf.github.responses import parse
 from repoconf.policy.model import GUIDE_REQUIRED_FILES
+from repoconf.policy.versions import collapse
 from repoconf.text import printable
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=./policy.schema.json"
@@ -33,8 +34,9 @@ def _environment(view: dict[str, Any], secrets: set[str], variables: dict[str, s
     entry["prevent_self_review"] = view["prevent_self_review"]
     if not isinstance(view["can_admins_bypass"], Unverified):  # unknown: left to the policy's default
         entry["can_admins_bypass"] = view["can_admins_bypass"]
-    if view["deployment_refs"] is not None:
-        entry["deployment_refs"] = view["deployment_refs"]
+    refs = view["deployment_refs"]
+    if refs is not None:
+        entry["deployment_refs"] = {**refs, "tags": collapse(refs["tags"])} if "tags" in refs else refs
     if secrets:
         entry["secrets"] = {name: {"env": name} for name in sorted(secrets)}
     if variables:
@@ -59,6 +61,18 @@ def _branch_rule(view: RulesetView) -> dict[str, Any]:
     return rule
 
 
+def _created_by(creation: dict[str, Any] | None) -> dict[str, list[str]]:
+    """The creation ruleset's team and role bypass actors as ``created_by`` (others are noted apart)."""
+    if creation is None or isinstance(creation["bypassed_by"], Unverified):
+        return {}
+    found: dict[str, list[str]] = {}
+    for actor in creation["bypassed_by"]:
+        kind, _, name = actor.partition(":")
+        if kind in ("team", "role") and not name.startswith("#"):
+            found.setdefault(f"{kind}s", []).append(name)
+    return found
+
+
 def _unverified(live: LiveRepository) -> list[str]:
     found = [
         f"environments.{name}.{key}"
@@ -67,6 +81,9 @@ def _unverified(live: LiveRepository) -> list[str]:
         if isinstance(value, Unverified)
     ]
     rules = {**{b: v for b, v in live.classic.items() if v is not None}, **live.branch_rulesets}
+    for path, view in (("release_tags", live.release_tags), ("release_tags.created_by", live.tag_creation)):
+        if view is not None and isinstance(view["bypassed_by"], Unverified):
+            found.append(f"{path} (who may bypass it)")
     if live.content is not None and not live.content.complete:
         found.append("required_files (the default branch's tree was truncated or unreadable)")
     found += [
@@ -111,6 +128,9 @@ def describe(owner: str, live: LiveRepository) -> dict[str, Any]:
             "protect_from": tags["protect_from"],
             "except": tags["except"],
         }
+        creators = _created_by(live.tag_creation)
+        if creators:
+            settings["release_tags"]["created_by"] = creators
     return {"version": 1, "owner": owner, "repositories": {live.name: settings}}
 
 

@@ -14,6 +14,7 @@ with what to do (a token permission, or the plan rulesets on private repositorie
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -34,7 +35,7 @@ from repoconf.concepts.environments import (
     live_environment_view,
 )
 from repoconf.concepts.live import LiveModel
-from repoconf.concepts.names import RELEASE_TAG_RULESET, branch_pattern_of
+from repoconf.concepts.names import RELEASE_TAG_CREATION_RULESET, RELEASE_TAG_RULESET, branch_pattern_of
 from repoconf.concepts.release_tags import ReleaseTagsView, tag_ruleset_view
 from repoconf.github.client import GitHub
 from repoconf.github.errors import Forbidden, GitHubError, HTTPStatusError, NotFound, UnusableResponse
@@ -83,12 +84,48 @@ class LiveRepository:
     missing_branches: set[str] = field(default_factory=set)
     """Branches of classic rules that do not exist ("Branch not found")."""
     release_tags: ReleaseTagsView | None = None
+    tag_creation: ReleaseTagsView | None = None
+    """The ``repoconf release tag creation`` ruleset (``release_tags.created_by``)."""
     unmanaged_rulesets: list[str] = field(default_factory=list)
     """Names of the repository's own rulesets repoconf did not create (reported by ``import``)."""
     inherited_rulesets: list[str] = field(default_factory=list)
     """Names of organization or enterprise rulesets that apply to the repository (not its own)."""
     content: Content | None = None
     """The default branch's files and workflows, when they were asked for."""
+
+
+class LiveTeam(LiveModel):
+    """An item of ``GET /orgs/{org}/teams``."""
+
+    id: int
+    slug: str
+
+
+class TeamDirectory:
+    """The owner's teams by id, listed once per run and only when a ruleset names a team.
+
+    Ruleset bypass actors carry team ids; the policy names teams by slug. ``GET /orgs/{org}/teams`` needs
+    "Members: read" on the organization: without it (403), or for a user-owned repository (404), a team
+    cannot be named and what depends on it is unverified. Shared by the audit's worker threads.
+    """
+
+    def __init__(self, github: GitHub, owner: str) -> None:
+        self._github = github
+        self._owner = owner
+        self._lock = threading.Lock()
+        self._slugs: dict[int, str] | None = None
+
+    def slug(self, team_id: int) -> str | None:
+        """The team's slug, or None when the teams cannot be listed or none has this id."""
+        with self._lock:
+            if self._slugs is None:
+                path = _path("orgs", self._owner, "teams")
+                try:
+                    teams = parse_all(LiveTeam, self._github.paginate(path), f"GET {path}")
+                    self._slugs = {team.id: team.slug for team in teams}
+                except (Forbidden, NotFound):
+                    self._slugs = {}
+            return self._slugs.get(team_id)
 
 
 class LiveRepositoryInfo(LiveModel):
@@ -125,14 +162,16 @@ def read_repository(
     name: str,
     classic_branches: list[str] | None = None,
     content: bool = False,
+    teams: TeamDirectory | None = None,
 ) -> LiveRepository:
     """Everything the audit compares, for one repository; ``exists=False`` on a 404 of the repository.
-    ``content``: also read the default branch's files and workflows.
+    ``content``: also read the default branch's files and workflows. ``teams``: the run's shared
+    directory (one is made for this call when absent).
 
     Raises :class:`GitHubError` (one line) when part of the repository cannot be read.
     """
     try:
-        live = _read(github, owner, name, classic_branches or [])
+        live = _read(github, owner, name, classic_branches or [], teams or TeamDirectory(github, owner))
     except Forbidden as error:
         raise _explain_forbidden(error) from None
     if content and live.exists:
@@ -170,7 +209,9 @@ def read_content(github: GitHub, owner: str, name: str) -> Content:
     return Content.from_tree(tree, texts)
 
 
-def _read(github: GitHub, owner: str, name: str, classic_branches: list[str]) -> LiveRepository:
+def _read(
+    github: GitHub, owner: str, name: str, classic_branches: list[str], teams: TeamDirectory
+) -> LiveRepository:
     repo = _path("repos", owner, name)
     live = LiveRepository(name)
     request = f"GET {repo}/environments"
@@ -205,15 +246,17 @@ def _read(github: GitHub, owner: str, name: str, classic_branches: list[str]) ->
             live.inherited_rulesets.append(summary.name)
             continue
         pattern = branch_pattern_of(summary.name)
-        if pattern is None and summary.name != RELEASE_TAG_RULESET:
+        if pattern is None and summary.name not in (RELEASE_TAG_RULESET, RELEASE_TAG_CREATION_RULESET):
             live.unmanaged_rulesets.append(summary.name)
             continue
         ruleset_path = f"{repo}/rulesets/{summary.id}"
         ruleset = parse(LiveRuleset, github.get(ruleset_path), f"GET {ruleset_path}")
         if pattern is not None:
             live.branch_rulesets[pattern] = branch_ruleset_view(ruleset)
+        elif summary.name == RELEASE_TAG_RULESET:
+            live.release_tags = tag_ruleset_view(ruleset, teams.slug)
         else:
-            live.release_tags = tag_ruleset_view(ruleset)
+            live.tag_creation = tag_ruleset_view(ruleset, teams.slug)
     for branch in classic_branches:
         protection_path = f"{repo}/branches/{quote(branch, safe='')}/protection"
         try:

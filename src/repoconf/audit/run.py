@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from repoconf.audit.compare import Finding, compare
-from repoconf.audit.read import read_repository
+from repoconf.audit.read import TeamDirectory, read_repository
 from repoconf.concepts.branches import classic_branches
 from repoconf.concepts.content import needs_content
 from repoconf.github.client import GitHub, RateLimitStatus
@@ -85,10 +85,18 @@ class AuditReport:
         }
 
 
-def audit_repository(github: GitHub, owner: str, name: str, settings: RepositorySettings) -> RepositoryReport:
+def audit_repository(
+    github: GitHub,
+    owner: str,
+    name: str,
+    settings: RepositorySettings,
+    teams: TeamDirectory | None = None,
+) -> RepositoryReport:
     """Read and compare one repository; a :class:`GitHubError` about the run propagates."""
     try:
-        live = read_repository(github, owner, name, classic_branches(settings), needs_content(settings))
+        live = read_repository(
+            github, owner, name, classic_branches(settings), needs_content(settings), teams
+        )
     except GitHubError as error:
         if error.aborts_run:
             raise
@@ -97,8 +105,8 @@ def audit_repository(github: GitHub, owner: str, name: str, settings: Repository
     return RepositoryReport(name, result.findings, result.unverified)
 
 
-REQUESTS_PER_REPOSITORY = 20
-"""What the shipped policy costs per repository without a cache (17 for its settings, 1 + 2 for its
+REQUESTS_PER_REPOSITORY = 21
+"""What the shipped policy costs per repository without a cache (18 for its settings, 1 + 2 for its
 content), until the run has measured its own."""
 
 
@@ -132,6 +140,7 @@ def audit(
     finished: list[str] = []
     lock = threading.Lock()
     stopped: list[str] = []
+    teams = TeamDirectory(github, policy.owner)
 
     def one(name: str) -> RepositoryReport:
         if not stopped:
@@ -143,7 +152,7 @@ def audit(
             report = RepositoryReport(name, [], [], f"not read: the run stopped ({stopped[0]})")
         else:
             try:
-                report = audit_repository(github, policy.owner, name, policy.repositories[name])
+                report = audit_repository(github, policy.owner, name, policy.repositories[name], teams)
             except GitHubError as error:
                 with lock:
                     stopped.append(str(error))

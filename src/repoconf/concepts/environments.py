@@ -41,7 +41,7 @@ def environment_view(env: Environment) -> EnvironmentView:
         "can_admins_bypass": env.can_admins_bypass,
         "deployment_refs": None
         if refs is None
-        else refs_view(bool(refs.protected), list(refs.branches or ()), list(refs.tags or ())),
+        else refs_view(bool(refs.protected), list(refs.branches or ()), list(refs.tag_patterns())),
     }
 
 

@@ -27,7 +27,7 @@ def tags_vs_branch_only(settings: RepositorySettings) -> Iterator[Problem]:
         refs = environment.deployment_refs
         if refs is None or explain(settings, environment, tag).allowed:
             continue
-        if refs.tags and any(ref_matches(t, tag.name) or t == pattern for t in refs.tags):
+        if any(ref_matches(t, tag.name) or t == pattern for t in refs.tag_patterns()):
             continue
         if refs.protected:
             kind, fix = (

@@ -32,10 +32,15 @@ from repoconf.policy.names import (
     TeamSlug,
     looks_like_token,
 )
+from repoconf.policy.versions import BOUNDS, VersionKind, version_patterns
 
 DEFAULT_API_URL = "https://api.github.com"
 MAX_REVIEWERS = 6
 MAX_WAIT_TIMER = 43200
+MAX_DEPLOYMENT_POLICIES = 50
+"""repoconf's own bound on an environment's branch and tag patterns (expanded). GitHub's REST reference
+states no limit; 50 keeps every environment on one page of the audit's policy listing (100 per page)
+and the stack small, with room for the 37 of `main` + final + candidate versions."""
 
 
 def _source_name(kind: str) -> Callable[[str], str]:
@@ -173,6 +178,62 @@ class Reviewers(_Frozen):
         return len(self.users) + len(self.teams)
 
 
+PREFIX = re.compile(r"^[A-Za-z0-9._/-]*$")
+
+
+def _literal_prefix(text: str) -> str:
+    if PREFIX.fullmatch(text) is None:
+        raise ValueError(
+            "a version prefix is literal text: letters, digits, `.`, `_`, `/` or `-`, no wildcards"
+        )
+    return text
+
+
+class VersionTags(_Frozen):
+    """Release versions as fnmatch patterns GitHub can match: `{versions: final}`, `{versions: candidate}`."""
+
+    versions: VersionKind = Field(
+        description="`final` (v1.2.3) or `candidate` (v1.2.3-rc1): expands to one pattern per version "
+        f"shape with digit classes ({BOUNDS})."
+    )
+    prefix: Annotated[str, AfterValidator(_literal_prefix)] = Field(
+        default="v",
+        max_length=50,
+        json_schema_extra={"pattern": PREFIX.pattern},
+        description='Literal text before the version (`v` in v1.2.3; `""` for 1.2.3).',
+    )
+
+    def patterns(self) -> tuple[str, ...]:
+        """The fnmatch patterns this entry stands for."""
+        return version_patterns(self.versions, self.prefix)
+
+    def describe(self) -> str:
+        """The entry as written in the policy."""
+        prefix = "" if self.prefix == "v" else f", prefix: {self.prefix!r}"
+        return f"{{versions: {self.versions}{prefix}}}"
+
+
+def _tag_entry_kind(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "tag-pattern"
+    if isinstance(value, dict | VersionTags):
+        return "version-set"
+    return None
+
+
+# A callable discriminator, not a plain union: a bad entry is one error in policy words.
+TagEntry = Annotated[
+    # tag names that are no key of the data, so that an error's location skips them
+    Annotated[RefPattern, Tag("tag-pattern")] | Annotated[VersionTags, Tag("version-set")],
+    Discriminator(
+        _tag_entry_kind,
+        custom_error_type="tag_entry",
+        custom_error_message="a deployment tag entry is an fnmatch pattern (`v*`) or "
+        "`{versions: final}` / `{versions: candidate}`",
+    ),
+]
+
+
 class DeploymentRefs(_Frozen):
     """Which refs may deploy to an environment."""
 
@@ -183,8 +244,10 @@ class DeploymentRefs(_Frozen):
     branches: tuple[RefPattern, ...] | None = Field(
         default=None, description="fnmatch patterns of branches allowed to deploy (e.g. `main`)."
     )
-    tags: tuple[RefPattern, ...] | None = Field(
-        default=None, description="fnmatch patterns of tags allowed to deploy (e.g. `v*`)."
+    tags: tuple[TagEntry, ...] | None = Field(
+        default=None,
+        description="Tags allowed to deploy: fnmatch patterns (`v*` admits release candidates too) or "
+        "`{versions: final}` / `{versions: candidate}`.",
     )
 
     @model_validator(mode="after")
@@ -196,7 +259,28 @@ class DeploymentRefs(_Frozen):
                 "give `protected: true` or `branches`/`tags` patterns; remove "
                 "`deployment_refs` to allow any ref"
             )
+        count = len(self.branches or ()) + len(self.tag_patterns())
+        if count > MAX_DEPLOYMENT_POLICIES:
+            raise ValueError(
+                f"these branches and tags expand to {count} deployment policies; repoconf keeps an "
+                f"environment at {MAX_DEPLOYMENT_POLICIES} at most: use fewer entries or a wider pattern"
+            )
         return self
+
+    def tag_sources(self) -> list[tuple[str, str]]:
+        """Each tag pattern GitHub is given, with the policy entry it comes from (duplicates once)."""
+        found: dict[str, str] = {}
+        for entry in self.tags or ():
+            if isinstance(entry, VersionTags):
+                for pattern in entry.patterns():
+                    found.setdefault(pattern, entry.describe())
+            else:
+                found.setdefault(entry, repr(entry))
+        return list(found.items())
+
+    def tag_patterns(self) -> tuple[str, ...]:
+        """The tag patterns GitHub is given: version entries expanded, duplicates once."""
+        return tuple(pattern for pattern, _ in self.tag_sources())
 
 
 class Environment(_Frozen):
@@ -332,6 +416,39 @@ class TagOperation(StrEnum):
         return "non_fast_forward" if self is TagOperation.FORCE_PUSH else str(self)
 
 
+class RepositoryRole(StrEnum):
+    """GitHub's base repository roles that a ruleset can let bypass it."""
+
+    ADMIN = "admin"
+    MAINTAIN = "maintain"
+    WRITE = "write"
+
+
+class TagCreators(_Frozen):
+    """Who may create production tags: the only bypass actors of the tag-creation ruleset."""
+
+    teams: tuple[TeamSlug, ...] = Field(
+        default=(), description="Slugs of teams (in the policy's owner) who may create production tags."
+    )
+    roles: tuple[RepositoryRole, ...] = Field(
+        default=(), description="Repository roles whose holders may create production tags."
+    )
+
+    @model_validator(mode="after")
+    def _someone(self) -> TagCreators:
+        if not self.teams and not self.roles:
+            raise ValueError(
+                "name the teams or roles who may create production tags; to forbid creation to "
+                "everyone, add `creation` to `protect_from` instead"
+            )
+        for kind, names in (("team", self.teams), ("role", tuple(map(str, self.roles)))):
+            folded = [name.casefold() for name in names]
+            for name in names:
+                if folded.count(name.casefold()) > 1:
+                    raise ValueError(f"{kind} {name!r} is listed twice")
+        return self
+
+
 class ReleaseTags(_Frozen):
     """Protection of release tags by a tag ruleset."""
 
@@ -339,18 +456,33 @@ class ReleaseTags(_Frozen):
     protect_from: tuple[TagOperation, ...] = Field(
         default=(TagOperation.DELETION, TagOperation.UPDATE, TagOperation.FORCE_PUSH),
         min_length=1,
-        description="Operations forbidden on matching tags.",
+        description="Operations forbidden on matching tags, to everyone (the ruleset has no bypass).",
     )
     except_: tuple[RefPattern, ...] = Field(
         default=(),
         alias="except",
         description="Tag patterns excluded from the protection (e.g. `v*-rc*`, deletable RCs).",
     )
+    created_by: TagCreators | None = Field(
+        default=None,
+        description="Only these teams and roles may create matching tags (a second ruleset whose "
+        "`creation` rule they alone bypass); `except` tags stay creatable by writers. Absent: anyone "
+        "with write access may push a production tag.",
+    )
     protect: bool = Field(
         default=False,
         strict=True,
-        description="Pulumi `protect`: a policy edit can never delete the release-tag ruleset.",
+        description="Pulumi `protect`: a policy edit can never delete the release-tag rulesets.",
     )
+
+    @model_validator(mode="after")
+    def _creation_once(self) -> ReleaseTags:
+        if self.created_by is not None and TagOperation.CREATION in self.protect_from:
+            raise ValueError(
+                "`created_by` lets some people create release tags, `protect_from: [creation]` forbids it "
+                "to everyone: keep one of them"
+            )
+        return self
 
 
 class ProtectionEngine(StrEnum):

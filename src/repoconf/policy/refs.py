@@ -7,6 +7,7 @@ GitHub matches deployment branch and tag policies with Ruby's ``File.fnmatch`` a
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -71,14 +72,21 @@ def explain(settings: RepositorySettings, environment: Environment, ref: Ref) ->
         if protected_branch(settings, ref.name):
             return Verdict(True, f"branch {ref.name!r} is protected by a branch rule")
         return Verdict(False, f"branch {ref.name!r} has no branch rule, so it is not protected")
-    patterns = refs.branches if ref.kind is RefKind.BRANCH else refs.tags
-    label = "branches" if ref.kind is RefKind.BRANCH else "tags"
-    for pattern in patterns or ():
+    if ref.kind is RefKind.BRANCH:
+        label, sources = "branches", [(pattern, repr(pattern)) for pattern in refs.branches or ()]
+    else:
+        label, sources = "tags", refs.tag_sources()
+    for pattern, entry in sources:
         if ref_matches(pattern, ref.name):
-            return Verdict(True, f"{ref.kind} {ref.name!r} matches {label} pattern {pattern!r}")
-    if not patterns:
+            origin = "" if entry == repr(pattern) else f" (from {entry})"
+            return Verdict(True, f"{ref.kind} {ref.name!r} matches {label} pattern {pattern!r}{origin}")
+    if not sources:
         return Verdict(False, f"deployment_refs lists no {label}, so no {ref.kind} may deploy")
-    listed = ", ".join(repr(p) for p in patterns)
+    counts = Counter(entry for _, entry in sources)
+    listed = ", ".join(
+        entry if count == 1 and entry.startswith("'") else f"{entry} ({count} patterns)"
+        for entry, count in counts.items()
+    )
     return Verdict(False, f"{ref.kind} {ref.name!r} matches none of the {label} patterns {listed}")
 
 

@@ -1,4 +1,4 @@
-"""Reviewer logins and team slugs resolved to GitHub ids, each distinct name once per run.
+"""Logins and team slugs (reviewers, release-tag creators) as GitHub ids, each distinct name once per run.
 
 Environments take numeric reviewer ids. Resolving names up front, before any repository is declared,
 turns an unknown login into one located error instead of a provider stack trace halfway through a
@@ -7,6 +7,7 @@ deployment, and caches each name however many repositories and environments use 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pulumi
@@ -14,6 +15,8 @@ import pulumi_github as github
 
 from repoconf.policy.diagnostics import Diagnostic, Problem
 from repoconf.policy.loader import LoadedPolicy
+from repoconf.policy.model import RepositorySettings
+from repoconf.policy.source import Path
 from repoconf.program.errors import ProgramError
 
 
@@ -47,36 +50,41 @@ class Directory:
         return self.ids.teams[slug]
 
     def resolve_all(self, loaded: LoadedPolicy) -> None:
-        """Resolve every reviewer of the policy; raise :class:`ProgramError` naming each unknown one."""
+        """Resolve every user and team the policy names (environment reviewers, release-tag creators);
+        raise :class:`ProgramError` naming each unknown one where it is written.
+        """
         failures: list[Diagnostic] = []
         failed: set[tuple[str, str]] = set()
         for repository, settings in loaded.policy.repositories.items():
-            for env_name, env in settings.environments.items():
-                if env.reviewers is None:
+            for path, kind, name, topic in _named(settings):
+                if (kind, name) in failed:
                     continue
-                for kind, names, resolve in (
-                    ("users", env.reviewers.users, self._user),
-                    ("teams", env.reviewers.teams, self._team),
-                ):
-                    for index, name in enumerate(names):
-                        if (kind, name) in failed:
-                            continue
-                        try:
-                            resolve(name)
-                        except Exception as error:  # noqa: BLE001 - the provider raises plain Exception
-                            failed.add((kind, name))
-                            path = ("environments", env_name, "reviewers", kind, index)
-                            what = "user" if kind == "users" else f"team in {loaded.policy.owner!r}"
-                            problem = Problem(
-                                path, f"unknown {what} {name!r} (GitHub said: {_first_line(error)})"
-                            )
-                            failures.append(loaded.diagnose(repository, problem, "reviewers"))
+                try:
+                    (self._user if kind == "users" else self._team)(name)
+                except Exception as error:  # noqa: BLE001 - the provider raises plain Exception
+                    failed.add((kind, name))
+                    what = "user" if kind == "users" else f"team in {loaded.policy.owner!r}"
+                    problem = Problem(path, f"unknown {what} {name!r} (GitHub said: {_first_line(error)})")
+                    failures.append(loaded.diagnose(repository, problem, topic))
         if failures:
             raise ProgramError(failures)
 
     def reviewer_ids(self, users: tuple[str, ...], teams: tuple[str, ...]) -> tuple[list[int], list[int]]:
         """Ids of already resolved reviewers."""
         return [self.ids.users[u] for u in users], [self.ids.teams[t] for t in teams]
+
+
+def _named(settings: RepositorySettings) -> Iterator[tuple[Path, str, str, str]]:
+    """Every user and team a repository's settings name: (policy path, kind, name, topic)."""
+    for env_name, env in settings.environments.items():
+        if env.reviewers is None:
+            continue
+        for kind, names in (("users", env.reviewers.users), ("teams", env.reviewers.teams)):
+            for index, name in enumerate(names):
+                yield ("environments", env_name, "reviewers", kind, index), kind, name, "reviewers"
+    creators = settings.release_tags.created_by if settings.release_tags else None
+    for index, slug in enumerate(creators.teams if creators else ()):
+        yield ("release_tags", "created_by", "teams", index), "teams", slug, "release_tags"
 
 
 def _first_line(error: Exception) -> str:

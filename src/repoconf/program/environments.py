@@ -50,7 +50,7 @@ def declare_environment(
     child = planner.environment_child(environment, env)
     refs = env.deployment_refs
     if refs is not None and not refs.protected:
-        for kind, patterns in (("branch", refs.branches or ()), ("tag", refs.tags or ())):
+        for kind, patterns in (("branch", refs.branches or ()), ("tag", refs.tag_patterns())):
             for pattern in patterns:
                 github.RepositoryEnvironmentDeploymentPolicy(
                     names.deployment_policy(repository, name, kind, pattern),

@@ -51,6 +51,11 @@ def release_tags(repository: str) -> str:
     return f"{repository}/release-tags"
 
 
+def release_tag_creation(repository: str) -> str:
+    """``<repo>/release-tag-creation``."""
+    return f"{repository}/release-tag-creation"
+
+
 def planned(repository: str, settings: RepositorySettings) -> list[tuple[str, Path]]:
     """Every logical name the program will declare for a repository, with the policy path it comes from.
 
@@ -64,7 +69,7 @@ def planned(repository: str, settings: RepositorySettings) -> list[tuple[str, Pa
         found.append((environment(repository, env_name), env_path))
         refs = env.deployment_refs
         if refs is not None and not refs.protected:
-            for kind, patterns in (("branch", refs.branches or ()), ("tag", refs.tags or ())):
+            for kind, patterns in (("branch", refs.branches or ()), ("tag", refs.tag_patterns())):
                 for pattern in patterns:
                     found.append(
                         (
@@ -84,6 +89,8 @@ def planned(repository: str, settings: RepositorySettings) -> list[tuple[str, Pa
     found += [(branch_rule(repository, pattern), ("branches", pattern)) for pattern in settings.branches]
     if settings.release_tags is not None:
         found.append((release_tags(repository), ("release_tags",)))
+        if settings.release_tags.created_by is not None:
+            found.append((release_tag_creation(repository), ("release_tags", "created_by")))
     return found
 
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import pulumi
 import pulumi_github as github
 
-from repoconf.concepts.names import RELEASE_TAG_RULESET, branch_ruleset_title
-from repoconf.policy.model import BranchRule, ReleaseTags, TagOperation
+from repoconf.concepts.names import RELEASE_TAG_CREATION_RULESET, RELEASE_TAG_RULESET, branch_ruleset_title
+from repoconf.concepts.release_tags import ROLE_IDS
+from repoconf.policy.model import BranchRule, ReleaseTags, RepositoryRole, TagCreators, TagOperation
 from repoconf.program import names
+from repoconf.program.directory import Directory
 from repoconf.program.options import OptionPlanner
 
-# GitHub's built-in repository role ids: 5 is "admin". With enforce_admins false, repository admins may
-# bypass the branch ruleset, which is what classic protection's "Include administrators" off means.
-REPOSITORY_ADMIN_ROLE = 5
+# With enforce_admins false, repository admins may bypass the branch ruleset, which is what classic
+# protection's "Include administrators" off means.
+REPOSITORY_ADMIN_ROLE = ROLE_IDS[RepositoryRole.ADMIN]
 
 
 def declare_branch_ruleset(
@@ -115,12 +117,7 @@ def declare_release_tags(
         repository=planner.repository,
         target="tag",
         enforcement="active",
-        conditions=github.RepositoryRulesetConditionsArgs(
-            ref_name=github.RepositoryRulesetConditionsRefNameArgs(
-                includes=[f"refs/tags/{tags.pattern}"],
-                excludes=[f"refs/tags/{pattern}" for pattern in tags.except_],
-            )
-        ),
+        conditions=_tag_conditions(tags),
         bypass_actors=[],
         # the provider's typed fields, one per TagOperation.rule
         rules=github.RepositoryRulesetRulesArgs(
@@ -129,5 +126,47 @@ def declare_release_tags(
             non_fast_forward=TagOperation.FORCE_PUSH in forbidden,
             creation=TagOperation.CREATION in forbidden,
         ),
+        opts=planner.repository_child(parent, tags.protect),
+    )
+
+
+def _tag_conditions(tags: ReleaseTags) -> github.RepositoryRulesetConditionsArgs:
+    return github.RepositoryRulesetConditionsArgs(
+        ref_name=github.RepositoryRulesetConditionsRefNameArgs(
+            includes=[f"refs/tags/{tags.pattern}"],
+            excludes=[f"refs/tags/{pattern}" for pattern in tags.except_],
+        )
+    )
+
+
+def declare_release_tag_creation(
+    parent: pulumi.Resource,
+    tags: ReleaseTags,
+    creators: TagCreators,
+    planner: OptionPlanner,
+    directory: Directory,
+) -> github.RepositoryRuleset:
+    """The ``repoconf release tag creation`` ruleset: only ``created_by``'s teams and roles may create
+    matching tags (they are its only bypass actors); ``except`` tags (RCs) stay creatable by writers.
+    """
+    _, team_ids = directory.reviewer_ids((), creators.teams)
+    bypass = [
+        github.RepositoryRulesetBypassActorArgs(actor_id=team_id, actor_type="Team", bypass_mode="always")
+        for team_id in team_ids
+    ] + [
+        github.RepositoryRulesetBypassActorArgs(
+            actor_id=ROLE_IDS[role], actor_type="RepositoryRole", bypass_mode="always"
+        )
+        for role in creators.roles
+    ]
+    return github.RepositoryRuleset(
+        names.release_tag_creation(planner.repository),
+        name=RELEASE_TAG_CREATION_RULESET,
+        repository=planner.repository,
+        target="tag",
+        enforcement="active",
+        conditions=_tag_conditions(tags),
+        bypass_actors=bypass,
+        rules=github.RepositoryRulesetRulesArgs(creation=True),
         opts=planner.repository_child(parent, tags.protect),
     )

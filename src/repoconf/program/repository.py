@@ -13,6 +13,7 @@ from repoconf.program.options import OptionPlanner
 from repoconf.program.protection import (
     declare_branch_ruleset,
     declare_classic_protection,
+    declare_release_tag_creation,
     declare_release_tags,
 )
 from repoconf.program.secrets import ResolvedSecrets
@@ -67,4 +68,7 @@ class Repository(pulumi.ComponentResource):
                 declare_branch_ruleset(self, pattern, rule, planner)
         if settings.release_tags is not None:
             declare_release_tags(self, settings.release_tags, planner)
+            creators = settings.release_tags.created_by
+            if creators is not None:
+                declare_release_tag_creation(self, settings.release_tags, creators, planner, directory)
         self.register_outputs({"environments": list(self.environments)})

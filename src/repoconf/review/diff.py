@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from repoconf.concepts.flow import flow
+from repoconf.concepts.release_tags import tag_creators
 from repoconf.policy.checks import gated
 from repoconf.policy.model import (
     BranchRule,
@@ -139,7 +140,8 @@ def _refs_view(refs: DeploymentRefs | None) -> Any:
         return "any ref"
     if refs.protected:
         return "protected branches"
-    return {"branches": list(refs.branches or ()), "tags": list(refs.tags or ())}
+    tags = [entry if isinstance(entry, str) else entry.describe() for entry in refs.tags or ()]
+    return {"branches": list(refs.branches or ()), "tags": tags}
 
 
 def _samples(*refs: DeploymentRefs | None) -> list[str]:
@@ -147,7 +149,7 @@ def _samples(*refs: DeploymentRefs | None) -> list[str]:
         f"refs/{kind}/{pattern}"
         for ref in refs
         if ref is not None
-        for kind, patterns in (("heads", ref.branches), ("tags", ref.tags))
+        for kind, patterns in (("heads", ref.branches), ("tags", ref.tag_patterns()))
         for pattern in patterns or ()
         if not any(char in pattern for char in "*?[{\\")
     ]
@@ -259,9 +261,23 @@ def _release_tags(old: ReleaseTags | None, new: ReleaseTags | None, changes: _Ch
     if sorted(old.except_) != sorted(new.except_):
         why = f"tags matching {', '.join(added)} are no longer protected" if added else None
         changes.add("release_tags.except", sorted(old.except_), sorted(new.except_), why)
+    _tag_creators(old, new, changes)
     if old.protect != new.protect:
         why = "`pulumi destroy` or a removal from the policy may now delete it" if not new.protect else None
         changes.add("release_tags.protect", old.protect, new.protect, why)
+
+
+def _tag_creators(old: ReleaseTags, new: ReleaseTags, changes: _Changes) -> None:
+    """Who may create production tags: anyone gaining that right weakens the gate."""
+    before, after = tag_creators(old), tag_creators(new)
+    if old.created_by is not None and new.created_by is None:
+        changes.add(
+            "release_tags.created_by", before, None, "anyone with write access may now push a release tag"
+        )
+    elif before != after:
+        added = [name for name in after if name not in before]
+        widened = f"{', '.join(added)} may now create release tags" if added and old.created_by else None
+        changes.add("release_tags.created_by", before if old.created_by else None, after, widened)
 
 
 def _tags_view(tags: ReleaseTags | None) -> Any:
@@ -271,6 +287,7 @@ def _tags_view(tags: ReleaseTags | None) -> Any:
         "pattern": tags.pattern,
         "protect_from": [str(op) for op in tags.protect_from],
         "except": list(tags.except_),
+        "created_by": tag_creators(tags) if tags.created_by else None,
     }
 
 

@@ -1,0 +1,120 @@
+"""`{versions: final}` / `{versions: candidate}`: the expanded patterns match exactly what they claim.
+
+Each tag of the table is matched against every expanded pattern by repoconf's matcher and, where ``ruby``
+is installed, by Ruby's ``File.fnmatch(pattern, tag, File::FNM_PATHNAME)`` itself, the function GitHub
+matches deployment tag policies with.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+from pydantic import ValidationError
+
+from repoconf.policy.fnmatch import fnmatch_pathname
+from repoconf.policy.model import MAX_DEPLOYMENT_POLICIES, DeploymentRefs, VersionTags
+from repoconf.policy.versions import (
+    VersionKind,
+    candidate_patterns,
+    collapse,
+    final_patterns,
+    version_patterns,
+)
+
+FINAL, CANDIDATE, NEITHER = "final", "candidate", "neither"
+TAGS = [
+    ("v1.2.3", FINAL),
+    ("v2.0.0", FINAL),
+    ("v10.20.300", FINAL),
+    ("v0.0.0", FINAL),
+    ("v99.99.999", FINAL),
+    ("v1.2.3-rc1", CANDIDATE),
+    ("v1.2.3-rc12", CANDIDATE),
+    ("v10.20.300-rc99", CANDIDATE),
+    ("v1.2", NEITHER),
+    ("v1.2.3.4", NEITHER),
+    ("v1.2.3-beta1", NEITHER),
+    ("v1.2.3rc1", NEITHER),
+    ("1.2.3", NEITHER),
+    ("v1.2.3-rc", NEITHER),
+    ("v1.2.3-rc123", NEITHER),
+    ("v1.2.3-rc1.post1", NEITHER),
+    ("v100.0.0", NEITHER),  # beyond the documented bounds: refused, not guessed
+    ("v1.2.3/x", NEITHER),
+    ("vx.y.z", NEITHER),
+    ("release/v1.2.3", NEITHER),
+]
+
+
+def _ours(kind: VersionKind, tag: str) -> bool:
+    return any(fnmatch_pathname(pattern, tag) for pattern in version_patterns(kind, "v"))
+
+
+@pytest.mark.parametrize(("tag", "expected"), TAGS)
+def test_each_tag_is_in_exactly_its_set(tag: str, expected: str) -> None:
+    assert _ours(VersionKind.FINAL, tag) is (expected == FINAL)
+    assert _ours(VersionKind.CANDIDATE, tag) is (expected == CANDIDATE)
+
+
+@pytest.mark.skipif(shutil.which("ruby") is None, reason="ruby is not installed (apt-get install ruby)")
+def test_ruby_agrees_on_every_pattern_and_tag() -> None:
+    patterns = [*final_patterns("v"), *candidate_patterns("v")]
+    cases = [[pattern, tag] for pattern in patterns for tag, _ in TAGS]
+    script = (
+        "require 'json'; JSON.parse(STDIN.read).each { |p, n| puts File.fnmatch(p, n, File::FNM_PATHNAME) }"
+    )
+    answer = subprocess.run(
+        ["ruby", "-e", script], input=json.dumps(cases), capture_output=True, text=True, check=True
+    )
+    assert answer.stdout.split() == [str(fnmatch_pathname(p, n)).lower() for p, n in cases]
+
+
+def test_the_bounds_give_twelve_finals_and_twenty_four_candidates() -> None:
+    assert len(set(final_patterns("v"))) == 12
+    assert len(set(candidate_patterns("v"))) == 24
+    assert final_patterns("")[0] == "[0-9].[0-9].[0-9]"
+
+
+def test_a_prefix_is_literal() -> None:
+    refs = DeploymentRefs(tags=(VersionTags(versions=VersionKind.FINAL, prefix="release-"),))
+    assert any(fnmatch_pathname(p, "release-1.2.3") for p in refs.tag_patterns())
+    assert not any(fnmatch_pathname(p, "v1.2.3") for p in refs.tag_patterns())
+    with pytest.raises(ValidationError, match="literal text"):
+        VersionTags.model_validate({"versions": "final", "prefix": "v*"})
+
+
+def test_patterns_and_entries_mix_without_duplicates() -> None:
+    refs = DeploymentRefs.model_validate(
+        {"tags": [{"versions": "final"}, "v[0-9].[0-9].[0-9]", {"versions": "candidate"}, "x*"]}
+    )
+    patterns = refs.tag_patterns()
+    assert len(patterns) == 12 + 24 + 1
+    assert dict(refs.tag_sources())["v[0-9].[0-9].[0-9]"] == "{versions: final}"
+    assert dict(refs.tag_sources())["x*"] == "'x*'"
+
+
+def test_an_environment_holds_at_most_the_bound() -> None:
+    branches = [f"b{i}" for i in range(MAX_DEPLOYMENT_POLICIES - 36)]
+    DeploymentRefs.model_validate(
+        {"branches": branches, "tags": [{"versions": "final"}, {"versions": "candidate"}]}
+    )
+    with pytest.raises(ValidationError, match=f"expand to {MAX_DEPLOYMENT_POLICIES + 1} deployment"):
+        DeploymentRefs.model_validate(
+            {"branches": [*branches, "one-more"], "tags": [{"versions": "final"}, {"versions": "candidate"}]}
+        )
+
+
+def test_unknown_kind_is_refused() -> None:
+    with pytest.raises(ValidationError, match="'final' or 'candidate'"):
+        DeploymentRefs.model_validate({"tags": [{"versions": "beta"}]})
+
+
+def test_collapse_inverts_the_expansion() -> None:
+    live = [*candidate_patterns("v"), "hotfix-*", *final_patterns("v")]
+    assert collapse(live) == [{"versions": "candidate"}, {"versions": "final"}, "hotfix-*"]
+    partial = list(final_patterns("v"))[:-1]
+    assert collapse(partial) == partial
+    assert collapse(list(final_patterns(""))) == [{"versions": "final", "prefix": ""}]
