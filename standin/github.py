@@ -168,6 +168,12 @@ class FakeRepository:
     """Branch → protection object, as "Get branch protection" returns it."""
     issues: list[dict[str, Any]] = field(default_factory=list)
     """Issue objects, as "Get an issue" returns them; comments under the key ``_comments``."""
+    deployments: list[dict[str, Any]] = field(default_factory=list)
+    """Deployment objects, oldest first, as "List deployments" returns them (it lists newest first)."""
+    deployment_statuses: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    """Deployment id → its statuses, oldest first."""
+    deployments_readable: bool = True
+    """False: a workflow token without ``deployments: read`` (403 on the Deployments API)."""
 
 
 @dataclass
@@ -454,6 +460,43 @@ class FakeGitHub:
             }
         issues.append(issue)
         return issue
+
+    def add_deployment(
+        self, repository: str, ref: str, environment: str, states: list[str]
+    ) -> dict[str, Any]:
+        """A deployment of ``ref`` to ``environment`` with these statuses (oldest first), built from
+        GitHub's examples of "List deployments" and "List deployment statuses".
+        """
+        state = self.repositories[repository]
+        deployment_id = 1000 + len(state.deployments)
+        url = f"https://api.github.com/repos/{self.owner}/{repository}/deployments/{deployment_id}"
+        deployment: dict[str, Any] = reference("GET_repos_OWNER_REPO_deployments")[0]
+        deployment.update(
+            url=url,
+            id=deployment_id,
+            ref=ref,
+            sha=_sha(ref),
+            environment=environment,
+            original_environment=environment,
+            statuses_url=f"{url}/statuses",
+            repository_url=f"https://api.github.com/repos/{self.owner}/{repository}",
+            creator=user("github-actions[bot]"),
+        )
+        state.deployments.append(deployment)
+        statuses = []
+        for index, status_state in enumerate(states):
+            status = reference("GET_repos_OWNER_REPO_deployments_DEPLOYMENT_ID_statuses")[0]
+            status.update(
+                url=f"{url}/statuses/{index + 1}",
+                id=deployment_id * 100 + index + 1,
+                state=status_state,
+                environment=environment,
+                deployment_url=url,
+                repository_url=deployment["repository_url"],
+            )
+            statuses.append(status)
+        state.deployment_statuses[deployment_id] = statuses
+        return deployment
 
     def fault(self, path_regex: str, **kwargs: Any) -> Fault:
         """Answer the next matching request(s) with a fault instead."""
@@ -756,6 +799,8 @@ class FakeGitHub:
             return self._tree(name, repository)
         if rest.startswith("/contents/"):
             return self._content(name, repository, rest.removeprefix("/contents/"))
+        if rest.startswith("/deployments"):
+            return self._deployments(repository, rest, query)
         if rest == "/rulesets" or rest.startswith("/rulesets/"):
             return self._rulesets(repository, rest, query, writer)
         protection_match = re.fullmatch(r"/branches/(.+)/protection", rest)
@@ -839,6 +884,31 @@ class FakeGitHub:
         )
         found["_links"] = {"git": found["git_url"], "self": url, "html": found["html_url"]}
         return 200, found
+
+    def _deployments(
+        self, repository: FakeRepository, rest: str, query: dict[str, list[str]]
+    ) -> tuple[int, Any]:
+        """The Deployments API: "List deployments" (newest first; filters ``environment``, ``ref``,
+        ``sha``, ``task``) and "List deployment statuses" (newest first).
+        """
+        if not repository.deployments_readable:
+            return 403, {
+                "message": "Resource not accessible by integration",
+                "documentation_url": API_DOCS,
+                "status": "403",
+            }
+        if rest == "/deployments":
+            filters = ("environment", "ref", "sha", "task")
+            found = [
+                d
+                for d in reversed(repository.deployments)
+                if all(d[key] == query[key][0] for key in filters if key in query)
+            ]
+            return 200, (None, found)
+        match = re.fullmatch(r"/deployments/(\d+)/statuses", rest)
+        if match is None or int(match.group(1)) not in repository.deployment_statuses:
+            return 404, {"message": "Not Found", "documentation_url": API_DOCS, "status": "404"}
+        return 200, (None, list(reversed(repository.deployment_statuses[int(match.group(1))])))
 
     def _rulesets(
         self, repository: FakeRepository, rest: str, query: dict[str, list[str]], writer: bool

@@ -112,6 +112,7 @@ def rich(fake: FakeGitHub, policy: LoadedPolicy) -> FakeGitHub:
     fake.org_ruleset("org baseline")
     fake.add_issue("widgets", "A bug", ["bug"])
     fake.add_issue("widgets", "A pull request", [], pull_request=True)
+    fake.add_deployment("widgets", "v1.2.3-rc1", "production-release", ["in_progress", "success"])
     return fake
 
 
@@ -163,6 +164,18 @@ CASES = [
         "GET_repos_OWNER_REPO_contents_PATH__response-if-content-is-a-file",
     ),
     ("GET", "/repos/acme/widgets/issues?state=all", None, "GET_repos_OWNER_REPO_issues"),
+    (
+        "GET",
+        "/repos/acme/widgets/deployments?environment=production-release",
+        None,
+        "GET_repos_OWNER_REPO_deployments",
+    ),
+    (
+        "GET",
+        "/repos/acme/widgets/deployments/1000/statuses",
+        None,
+        "GET_repos_OWNER_REPO_deployments_DEPLOYMENT_ID_statuses",
+    ),
     (
         "POST",
         "/repos/acme/widgets/issues",

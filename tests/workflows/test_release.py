@@ -49,13 +49,16 @@ def test_default_policy_workflow(capsys: pytest.CaptureFixture[str], tmp_path: P
         "build": None,
         "publish-test-pypi": "staging",
         "draft-release": None,
+        "candidate": None,
         "qa": "qa",
         "production-release": "production-release",
+        "github-release": None,
         "production-deploy": "production-deploy",
     }
     assert steps["publish-test-pypi"]["if"] == "needs.build.outputs.prerelease == 'true'"
-    assert steps["qa"]["if"] == "needs.build.outputs.prerelease == 'false'"
-    assert steps["production-deploy"]["needs"] == "production-release"
+    assert steps["candidate"]["if"] == "needs.build.outputs.prerelease == 'false'"
+    # the paths themselves are run in test_release_flow.py
+    assert steps["production-deploy"]["needs"] == "github-release"
     assert steps["production-release"]["needs"] == "qa"
     publish = steps["production-deploy"]["steps"][-1]
     test_publish = steps["publish-test-pypi"]["steps"][-1]
@@ -82,8 +85,33 @@ def test_every_environment_accepts_its_tag(capsys: pytest.CaptureFixture[str]) -
         if environment is None:
             continue
         env_name = environment["name"] if isinstance(environment, dict) else environment
-        tag = "v1.2.3-rc1" if name == "publish-test-pypi" else "v1.2.3"
-        assert explain(settings, settings.environments[env_name], Ref(RefKind.TAG, tag)).allowed, name
+        environment_settings = settings.environments[env_name]
+        tags = {
+            "publish-test-pypi": ["v1.2.3-rc1"],
+            "qa": ["v1.2.3-rc1", "v1.2.3"],
+            "production-release": ["v1.2.3-rc1", "v1.2.3"],
+            "production-deploy": ["v1.2.3"],
+        }[name]
+        for tag in tags:
+            assert explain(settings, environment_settings, Ref(RefKind.TAG, tag)).allowed, name
+    deploy = settings.environments["production-deploy"]
+    assert not explain(settings, deploy, Ref(RefKind.TAG, "v1.2.3-rc1")).allowed
+
+
+def test_a_production_environment_that_admits_candidates_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    policy = tmp_path / "policy.yaml"
+    finals, every = "        tags: [{versions: final}]", '        tags: ["v*"]'
+    policy.write_text(TEMPLATE.read_text().replace(finals, every))
+    code, out, err = generate(capsys, str(policy))
+    assert code == 2
+    assert out == ""
+    assert err.splitlines()[0].endswith(
+        "error: defaults.environments.production-deploy.deployment_refs: environment 'production-deploy' "
+        "admits release candidate v1.2.3-rc1 (tag 'v1.2.3-rc1' matches tags pattern 'v*'): a workflow "
+        "pushed with an RC tag could reach PyPI; use `tags: [{versions: final}]`"
+    )
 
 
 def test_override_that_still_works(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -116,6 +144,8 @@ def test_override_that_refuses_a_tag(capsys: pytest.CaptureFixture[str], tmp_pat
     assert err.splitlines() == [
         f"{policy}:{line}:7: error: repositories.gadgets.environments: job 'publish-test-pypi' needs "
         "environment 'staging', which the policy does not declare",
+        f"{policy}:{line}:29: error: repositories.gadgets.environments.qa.deployment_refs: environment 'qa' "
+        "refuses tag v1.2.3-rc1 (job 'qa'): deployment_refs lists no tags, so no tag may deploy",
         f"{policy}:{line}:29: error: repositories.gadgets.environments.qa.deployment_refs: environment 'qa' "
         "refuses tag v1.2.3 (job 'qa'): deployment_refs lists no tags, so no tag may deploy",
     ]

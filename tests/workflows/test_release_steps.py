@@ -291,4 +291,4 @@ def test_the_release_notes_reach_both_releases(capsys: pytest.CaptureFixture[str
     assert names.index("Check the version is not on the index yet (before any approval)") < names.index(
         "Build sdist and wheel"
     )
-    assert workflow["jobs"]["qa"]["needs"] == "build"
+    assert workflow["jobs"]["candidate"]["needs"] == "build"
