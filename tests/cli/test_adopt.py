@@ -32,12 +32,17 @@ def adopt(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str
 
 
 def test_every_declared_resource_that_exists_is_imported_under_the_programs_name(
-    capsys: pytest.CaptureFixture[str], served: FakeGitHub
+    capsys: pytest.CaptureFixture[str], served: FakeGitHub, tmp_path: Path
 ) -> None:
-    code, document, err = adopt(capsys, "acme/widgets", str(TEMPLATE))
+    # PYPI_TOKEN held by the stack here (the template's is external), so an environment secret is adopted
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        TEMPLATE.read_text().replace("PYPI_TOKEN: {external: true}", "PYPI_TOKEN: {config: pypiToken}")
+    )
+    code, document, err = adopt(capsys, "acme/widgets", str(policy))
     assert code == 0
     assert document["nameTable"] == {"github": PROVIDER_URN}
-    declared = {d.name: d for d in render(load(TEMPLATE), {"widgets"}).declarations}
+    declared = {d.name: d for d in render(load(policy), {"widgets"}).declarations}
     entries = {entry["name"]: entry for entry in document["resources"]}
     # everything the program declares for the repository, except the provider, is in the document
     assert set(entries) == set(declared) - {"github"}

@@ -81,8 +81,8 @@ CASES = [
               PYPI_TOKEN: pypi-AgEIcHlwaS5vcmc
         """,
         "p.yaml:6:19: error: repositories.w.secrets.PYPI_TOKEN: a secret must name its source, "
-        "`{config: KEY}` or `{env: VAR}`, never hold a value: move the value to "
-        "`pulumi config set --secret KEY` or an environment variable",
+        "`{config: KEY}`, `{env: VAR}` or `{external: true}`, never hold a value: move the value to "
+        "`pulumi config set --secret KEY`, an environment variable, or GitHub itself",
     ),
     (
         "bad secret name",
@@ -218,6 +218,17 @@ CASES = [
         """,
         "p.yaml:5:5: error: repositories.w: YAML merge keys (<<) are not supported; "
         "put shared settings in `defaults`",
+    ),
+    (
+        "external that is not true",
+        """\
+        repositories:
+          w:
+            secrets:
+              PYPI_TOKEN: {external: false}
+        """,
+        "p.yaml:6:30: error: repositories.w.secrets.PYPI_TOKEN.external: `external` is `true` or absent: "
+        "for a value repoconf holds, write `{config: KEY}` or `{env: VAR}` instead",
     ),
     (
         "unknown version kind",

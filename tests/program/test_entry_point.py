@@ -22,8 +22,9 @@ from repoconf.render.run import run_under_mocks
 from tests.conftest import ROOT, TEMPLATE
 
 # provider, repository component, 4 environments, 3 `main` branch policies, 12 + 24 tag patterns in qa and
-# in production-release and 12 in production-deploy, 3 secrets, the branch ruleset and 2 tag rulesets
-SHIPPED_RESOURCES = 1 + 1 + 4 + 3 + 36 + 36 + 12 + 3 + 1 + 2
+# in production-release and 12 in production-deploy, 2 repository secrets (PYPI_TOKEN is external: no
+# resource), the branch ruleset and 2 tag rulesets
+SHIPPED_RESOURCES = 1 + 1 + 4 + 3 + 36 + 36 + 12 + 2 + 1 + 2
 
 
 @pytest.fixture
@@ -51,12 +52,12 @@ def test_entry_point_declares_the_policy_wherever_it_runs(
 ) -> None:
     monkeypatch.chdir(project / cwd)
     monkeypatch.setenv("CODECOV_TOKEN", "codecov-value")
-    stack_config({"testPypiToken": "t", "pypiToken": "p", "owner": "acme-sandbox"})
+    stack_config({"testPypiToken": "t", "owner": "acme-sandbox"})
     pulumi.runtime.set_config("github:writeDelayMs", "1000")
     pulumi.runtime.set_config("github:baseUrl", "https://github.example.com/api/v3/")
     declarations = run_entry(main)
     names = [d.name for d in declarations]
-    assert "widgets/production-deploy/secret/PYPI_TOKEN" in names
+    assert "widgets/secret/TEST_PYPI_TOKEN" in names
     assert len(names) == SHIPPED_RESOURCES
     provider = declarations[0]
     assert provider.inputs["owner"] == "acme-sandbox"  # repoconf:owner overrides the policy's owner
@@ -84,7 +85,7 @@ def test_entry_point_missing_secret_is_a_clean_run_error(
 ) -> None:
     monkeypatch.chdir(project / "infra")
     monkeypatch.delenv("CODECOV_TOKEN", raising=False)
-    stack_config({"testPypiToken": "t", "pypiToken": "p"})
+    stack_config({"testPypiToken": "t"})
     with pytest.raises(pulumi.RunError, match="environment variable CODECOV_TOKEN is not set"):
         run_entry()
 
@@ -98,11 +99,9 @@ def test_entry_point_with_config_handed_over_as_the_language_host_does(
 
     # the staging stack's own settings file, plus the secret values a user sets with --secret
     staging = yaml.safe_load((ROOT / "Pulumi.staging.yaml").read_text())["config"]
-    config = {**staging, "repoconf:testPypiToken": "t-value", "repoconf:pypiToken": "p-value"}
+    config = {**staging, "repoconf:testPypiToken": "t-value"}
     monkeypatch.setenv("PULUMI_CONFIG", json.dumps(config))
-    monkeypatch.setenv(
-        "PULUMI_CONFIG_SECRET_KEYS", json.dumps(["repoconf:testPypiToken", "repoconf:pypiToken"])
-    )
+    monkeypatch.setenv("PULUMI_CONFIG_SECRET_KEYS", json.dumps(["repoconf:testPypiToken"]))
     monkeypatch.setenv("CODECOV_TOKEN", "codecov-value")
     pulumi.runtime.set_all_config(
         pulumi.runtime.get_config_env(), pulumi.runtime.get_config_secret_keys_env()

@@ -151,16 +151,27 @@ def test_secrets(default_rendering: Rendering) -> None:
         "widgets/secret/CODECOV_TOKEN",
         "widgets/secret/TEST_PYPI_TOKEN",
     ]
-    pypi = resources["widgets/production-deploy/secret/PYPI_TOKEN"]
+    # PYPI_TOKEN is {external: true}: set on GitHub, no resource, no value in the stack
+    assert "widgets/production-deploy/secret/PYPI_TOKEN" not in resources
+    assert of_type(default_rendering, "ActionsEnvironmentSecret") == []
+
+
+def test_environment_secrets_held_by_the_stack() -> None:
+    text = (
+        "version: 1\nowner: acme\nrepositories:\n  w:\n    required_files: []\n    environments:\n"
+        "      deploy:\n        secrets: {PYPI_TOKEN: {config: pypiToken}, OTHER: {external: true}}\n"
+    )
+    rendering = render(load_text(text, "p.yaml"))
+    pypi = by_name(rendering)["w/deploy/secret/PYPI_TOKEN"]
     assert pypi.inputs == {
-        "environment": "production-deploy",
-        "repository": "widgets",
+        "environment": "deploy",
+        "repository": "w",
         "secretName": "PYPI_TOKEN",
         "value": "[secret]",
     }
     assert "plaintextValue" not in pypi.inputs
-    assert pypi.depends_on == ["widgets/production-deploy"]
-    assert [d.name for d in of_type(default_rendering, "ActionsEnvironmentSecret")] == [pypi.name]
+    assert pypi.depends_on == ["w/deploy"]
+    assert [d.name for d in of_type(rendering, "ActionsEnvironmentSecret")] == [pypi.name]
 
 
 def test_main_ruleset(default_rendering: Rendering) -> None:

@@ -84,11 +84,21 @@ def test_preview_runs_on_pull_requests_touching_the_policy() -> None:
     assert comment["env"]["GITHUB_TOKEN"] == "${{ github.token }}"  # no secret
     assert comment["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
     assert '--body-file "$RUNNER_TEMP/diff.md"' in comment["run"]
-    pulumi = next(step for step in steps if "pulumi/actions" in step.get("uses", ""))
-    assert pulumi["with"]["command"] == "preview"
-    assert pulumi["with"]["comment-on-pr"] is True
-    assert pulumi["with"]["edit-pr-comment"] is True
     assert workflow["concurrency"]["cancel-in-progress"] is True
+
+
+def test_the_pull_request_preview_holds_no_secret_that_matters() -> None:
+    """It runs the pull request's own code: no stack, no passphrase, no write token, no PyPI token."""
+    text = (WORKFLOWS / "preview.yml").read_text()
+    assert set(re.findall(r"secrets\.(\w+)", text)) == {"REPOCONF_READ_TOKEN"}
+    assert "pulumi/actions" not in text
+    assert "PULUMI_CONFIG_PASSPHRASE" not in text.split("name: preview", 1)[1]
+    job = load("preview.yml")["jobs"]["preview"]
+    assert "environment" not in job
+    live = next(step for step in job["steps"] if "repoconf audit" in step.get("run", ""))
+    assert live["env"] == {"GITHUB_TOKEN": "${{ secrets.REPOCONF_READ_TOKEN }}"}
+    assert live["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
+    assert 'test "$status" -le 1' in live["run"]
 
 
 def test_drift_runs_on_schedule_and_demand() -> None:
@@ -114,6 +124,15 @@ def test_drift_runs_on_schedule_and_demand() -> None:
     assert found.stdout.strip() == "acme-sandbox"
     assert ".venv/bin/repoconf drift-issue" in text
     assert workflow["permissions"]["issues"] == "write"
+    # main's code only, in an environment whose secrets no pull request's run can reach; read-only
+    assert workflow["jobs"]["drift"]["environment"] == "repoconf-drift"
+    assert set(re.findall(r"secrets\.(\w+)", text)) == {
+        "REPOCONF_READ_TOKEN",
+        "PULUMI_CONFIG_PASSPHRASE",
+        "CODECOV_TOKEN",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+    }
 
 
 def test_deploy_behind_an_environment_one_at_a_time() -> None:

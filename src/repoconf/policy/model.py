@@ -7,7 +7,7 @@ the JSON Schema (``repoconf schema``), so they are written for the person editin
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -90,40 +90,74 @@ class EnvSource(_Frozen):
         return f"environment variable {self.env}"
 
 
+class ExternalSource(_Frozen):
+    """A secret whose value repoconf never holds: set once on GitHub, its presence audited."""
+
+    external: bool = Field(
+        strict=True,
+        description="`true`: the secret must exist in this scope, but its value is set outside repoconf "
+        "(`gh secret set NAME --env ENV --repo OWNER/REPO`), so it is in no stack config, no Pulumi state "
+        "and no deploy job. The audit verifies that it exists.",
+    )
+
+    @field_validator("external")
+    @classmethod
+    def _only_true(cls, value: bool) -> bool:
+        if not value:
+            raise ValueError(
+                "`external` is `true` or absent: for a value repoconf holds, write `{config: KEY}` or "
+                "`{env: VAR}` instead"
+            )
+        return value
+
+    def describe(self) -> str:
+        """Human description of where the value comes from."""
+        return "a value set on GitHub outside repoconf"
+
+
 LITERAL_VALUE_REFUSED = (
-    "a secret must name its source, `{config: KEY}` or `{env: VAR}`, never hold a value: "
-    "move the value to `pulumi config set --secret KEY` or an environment variable"
+    "a secret must name its source, `{config: KEY}`, `{env: VAR}` or `{external: true}`, never hold a "
+    "value: move the value to `pulumi config set --secret KEY`, an environment variable, or GitHub itself"
 )
 
 
 def _source_kind(value: Any) -> str | None:
     if isinstance(value, dict):
-        if "config" in value:
-            return "config"
-        if "env" in value:
-            return "env"
+        for kind in ("config", "env", "external"):
+            if kind in value:
+                return kind
         return None
     if isinstance(value, ConfigSource):
         return "config"
     if isinstance(value, EnvSource):
         return "env"
+    if isinstance(value, ExternalSource):
+        return "external"
     return None
 
 
 # A callable discriminator, not a plain union: a literal value must fail with one message that never
 # repeats the value, rather than with one error per union member quoting the input.
 SecretSource = Annotated[
-    Annotated[ConfigSource, Tag("config")] | Annotated[EnvSource, Tag("env")],
+    Annotated[ConfigSource, Tag("config")]
+    | Annotated[EnvSource, Tag("env")]
+    | Annotated[ExternalSource, Tag("external")],
     Discriminator(
         _source_kind,
         custom_error_type="secret_source",
         custom_error_message=LITERAL_VALUE_REFUSED,
     ),
     Field(
-        description="Where the secret's value comes from at deploy time: `{config: KEY}` or "
-        "`{env: VAR}`. Literal values are refused so that no secret is ever committed.",
+        description="Where the secret's value comes from: `{config: KEY}` or `{env: VAR}` at deploy "
+        "time, or `{external: true}` (set on GitHub, never held by repoconf). Literal values are refused "
+        "so that no secret is ever committed.",
     ),
 ]
+
+
+def held_by_stack(secrets: Mapping[str, Any]) -> dict[str, ConfigSource | EnvSource]:
+    """The secrets whose values the Pulumi program reads and writes (every source but external)."""
+    return {name: source for name, source in secrets.items() if isinstance(source, ConfigSource | EnvSource)}
 
 
 def _unique_names(scope: str) -> AfterValidator:

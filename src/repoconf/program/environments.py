@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_github as github
 
-from repoconf.policy.model import Environment
+from repoconf.policy.model import Environment, held_by_stack
 from repoconf.program import names
 from repoconf.program.directory import Directory
 from repoconf.program.options import OptionPlanner
@@ -60,7 +60,7 @@ def declare_environment(
                     tag_pattern=pattern if kind == "tag" else None,
                     opts=child,
                 )
-    for secret in env.secrets:
+    for secret in held_by_stack(env.secrets):
         github.ActionsEnvironmentSecret(
             names.environment_secret(repository, name, secret),
             repository=repository,

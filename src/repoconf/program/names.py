@@ -7,7 +7,7 @@ of the policy file, so re-ordering the policy changes nothing in the stack.
 from __future__ import annotations
 
 from repoconf.policy.diagnostics import Problem
-from repoconf.policy.model import RepositorySettings
+from repoconf.policy.model import RepositorySettings, held_by_stack
 from repoconf.policy.source import Path
 
 
@@ -78,13 +78,14 @@ def planned(repository: str, settings: RepositorySettings) -> list[tuple[str, Pa
                         )
                     )
         found += [
-            (environment_secret(repository, env_name, n), (*env_path, "secrets", n)) for n in env.secrets
+            (environment_secret(repository, env_name, n), (*env_path, "secrets", n))
+            for n in held_by_stack(env.secrets)
         ]
         found += [
             (environment_variable(repository, env_name, n), (*env_path, "variables", n))
             for n in env.variables
         ]
-    found += [(repository_secret(repository, n), ("secrets", n)) for n in settings.secrets]
+    found += [(repository_secret(repository, n), ("secrets", n)) for n in held_by_stack(settings.secrets)]
     found += [(repository_variable(repository, n), ("variables", n)) for n in settings.variables]
     found += [(branch_rule(repository, pattern), ("branches", pattern)) for pattern in settings.branches]
     if settings.release_tags is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_github as github
 
-from repoconf.policy.model import ProtectionEngine, RepositorySettings
+from repoconf.policy.model import ProtectionEngine, RepositorySettings, held_by_stack
 from repoconf.program import names
 from repoconf.program.directory import Directory
 from repoconf.program.environments import declare_environment
@@ -41,7 +41,7 @@ class Repository(pulumi.ComponentResource):
             env_name: declare_environment(self, env_name, env, planner, directory, secrets)
             for env_name, env in settings.environments.items()
         }
-        for secret in settings.secrets:
+        for secret in held_by_stack(settings.secrets):
             github.ActionsSecret(
                 names.repository_secret(name, secret),
                 repository=name,

@@ -2,8 +2,9 @@
 
 A ``{config: KEY}`` source reads the stack's secret config ``repoconf:KEY``; an ``{env: VAR}`` source
 reads the environment. Both become Pulumi secret outputs, so the engine encrypts them in state and masks
-them in logs. A source without a value fails the whole run up front, naming secret, repository and
-source, so nothing is half-applied.
+them in logs. An ``{external: true}`` secret is never read: the program declares nothing for it. A
+source without a value fails the whole run up front, naming secret, repository and source, so nothing
+is half-applied.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pulumi
 
 from repoconf.policy.diagnostics import Diagnostic, Problem
 from repoconf.policy.loader import LoadedPolicy
-from repoconf.policy.model import ConfigSource, EnvSource
+from repoconf.policy.model import ConfigSource, EnvSource, held_by_stack
 from repoconf.program.errors import ProgramError
 
 SecretKey = tuple[str, str | None, str]
@@ -83,8 +84,10 @@ def resolve(loaded: LoadedPolicy, reader: SecretValues) -> ResolvedSecrets:
     values: dict[SecretKey, pulumi.Output[str]] = {}
     missing: list[Diagnostic] = []
     for repository, settings in loaded.policy.repositories.items():
-        scopes: list[tuple[str | None, dict[str, ConfigSource | EnvSource]]] = [(None, settings.secrets)]
-        scopes += [(name, env.secrets) for name, env in settings.environments.items()]
+        scopes: list[tuple[str | None, dict[str, ConfigSource | EnvSource]]] = [
+            (None, held_by_stack(settings.secrets))
+        ]
+        scopes += [(name, held_by_stack(env.secrets)) for name, env in settings.environments.items()]
         for environment, secrets in scopes:
             for name, source in secrets.items():
                 path = (
