@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import pytest
@@ -72,6 +73,18 @@ def test_an_unknown_tag_creator_team_names_the_policy_line() -> None:
         "'ghost-team' (GitHub said: invoke of github:index/getTeam:getTeam failed: GET "
         "https://api.github.com/orgs/acme/teams/ghost-team: 404 Not Found [] (slug))"
     ]
+
+
+def test_slices_follow_resources_and_leave_the_collector_as_it_was() -> None:
+    loaded = load_text(policy_text(30), "p.yaml")
+    seen: list[tuple[int, int, str]] = []
+    assert gc.isenabled()
+    rendering = render(loaded, progress=lambda *step: seen.append(step))
+    # 97 resources per repository of the shipped policy: about 2,000 per slice is 20 repositories
+    assert [done for done, _, _ in seen] == [20, 30]
+    assert len(rendering.declarations) == 1 + 30 * 97
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
 
 
 def test_render_in_slices_declares_the_same_and_looks_up_once() -> None:
