@@ -178,8 +178,12 @@ def compile_pattern(pattern: str) -> Pattern:
     return Pattern(pattern, tuple(segments))
 
 
+@functools.lru_cache(maxsize=65536)
 def fnmatch_pathname(pattern: str, name: str) -> bool:
-    """Whether ``name`` matches ``pattern`` as Ruby's ``File.fnmatch`` with ``FNM_PATHNAME`` decides."""
+    """Whether ``name`` matches ``pattern`` as Ruby's ``File.fnmatch`` with ``FNM_PATHNAME`` decides.
+
+    Cached: the checks ask the same sample refs of the same patterns once per repository.
+    """
     return compile_pattern(pattern).matches(name)
 
 

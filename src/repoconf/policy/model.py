@@ -306,8 +306,9 @@ class DeploymentRefs(_Frozen):
         found: dict[str, str] = {}
         for entry in self.tags or ():
             if isinstance(entry, VersionTags):
+                described = entry.describe()
                 for pattern in entry.patterns():
-                    found.setdefault(pattern, entry.describe())
+                    found.setdefault(pattern, described)
             else:
                 found.setdefault(entry, repr(entry))
         return list(found.items())

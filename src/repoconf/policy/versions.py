@@ -14,6 +14,7 @@ a candidate's number one or two (``-rc1`` … ``-rc99``). That is 2 × 2 × 3 = 
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 from itertools import product
 
@@ -35,6 +36,7 @@ def _digits(count: int) -> str:
     return "[0-9]" * count
 
 
+@functools.cache
 def final_patterns(prefix: str) -> tuple[str, ...]:
     """``PREFIX MAJOR.MINOR.PATCH`` for every digit count within the bounds, e.g. ``v[0-9].[0-9].[0-9]``."""
     return tuple(
@@ -43,6 +45,7 @@ def final_patterns(prefix: str) -> tuple[str, ...]:
     )
 
 
+@functools.cache
 def candidate_patterns(prefix: str) -> tuple[str, ...]:
     """A final pattern followed by ``-rcN`` with one or two digits, e.g. ``v[0-9].[0-9].[0-9]-rc[0-9]``."""
     return tuple(
