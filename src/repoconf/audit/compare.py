@@ -124,27 +124,24 @@ def _branches(settings: RepositorySettings, live: LiveRepository, result: Compar
             result.add(Kind.EXTRA, f"branches.{pattern}", None, live.branch_rulesets[pattern])
 
 
+def _ruleset(
+    path: str, expected: dict[str, Any] | None, live: dict[str, Any] | None, result: Comparison
+) -> None:
+    """One ruleset repoconf manages (or must not have): extra, missing, or compared field by field."""
+    if expected is None:
+        if live is not None:
+            result.add(Kind.EXTRA, path, None, live)
+    elif live is None:
+        result.add(Kind.MISSING, path, expected, None)
+    else:
+        result.fields(path, expected, live)
+
+
 def _release_tags(settings: RepositorySettings, live: LiveRepository, result: Comparison) -> None:
-    if settings.release_tags is None:
-        if live.release_tags is not None:
-            result.add(Kind.EXTRA, "release_tags", None, live.release_tags)
-        if live.tag_creation is not None:
-            result.add(Kind.EXTRA, "release_tags.created_by", None, live.tag_creation)
-        return
-    expected = release_tags_view(settings.release_tags)
-    if live.release_tags is None:
-        result.add(Kind.MISSING, "release_tags", expected, None)
-    else:
-        result.fields("release_tags", expected, live.release_tags)
-    if settings.release_tags.created_by is None:
-        if live.tag_creation is not None:
-            result.add(Kind.EXTRA, "release_tags.created_by", None, live.tag_creation)
-        return
-    expected = creation_view(settings.release_tags)
-    if live.tag_creation is None:
-        result.add(Kind.MISSING, "release_tags.created_by", expected, None)
-    else:
-        result.fields("release_tags.created_by", expected, live.tag_creation)
+    tags = settings.release_tags
+    _ruleset("release_tags", release_tags_view(tags) if tags else None, live.release_tags, result)
+    creation = creation_view(tags) if tags and tags.created_by else None
+    _ruleset("release_tags.created_by", creation, live.tag_creation, result)
 
 
 def _content(settings: RepositorySettings, live: LiveRepository, result: Comparison) -> None:

@@ -106,37 +106,50 @@ def declare_classic_protection(
     )
 
 
-def declare_release_tags(
-    parent: pulumi.Resource, tags: ReleaseTags, planner: OptionPlanner
+def _tag_ruleset(
+    parent: pulumi.Resource,
+    logical_name: str,
+    title: str,
+    tags: ReleaseTags,
+    bypass: list[github.RepositoryRulesetBypassActorArgs],
+    rules: github.RepositoryRulesetRulesArgs,
+    planner: OptionPlanner,
 ) -> github.RepositoryRuleset:
-    """The ``repoconf release tags`` ruleset: matching tags cannot be deleted, moved or force-pushed."""
-    forbidden = set(tags.protect_from)
+    """A tag ruleset on the release pattern, its exceptions left out."""
     return github.RepositoryRuleset(
-        names.release_tags(planner.repository),
-        name=RELEASE_TAG_RULESET,
+        logical_name,
+        name=title,
         repository=planner.repository,
         target="tag",
         enforcement="active",
-        conditions=_tag_conditions(tags),
-        bypass_actors=[],
-        # the provider's typed fields, one per TagOperation.rule
-        rules=github.RepositoryRulesetRulesArgs(
-            deletion=TagOperation.DELETION in forbidden,
-            update=TagOperation.UPDATE in forbidden,
-            non_fast_forward=TagOperation.FORCE_PUSH in forbidden,
-            creation=TagOperation.CREATION in forbidden,
+        conditions=github.RepositoryRulesetConditionsArgs(
+            ref_name=github.RepositoryRulesetConditionsRefNameArgs(
+                includes=[f"refs/tags/{tags.pattern}"],
+                excludes=[f"refs/tags/{pattern}" for pattern in tags.except_],
+            )
         ),
+        bypass_actors=bypass,
+        rules=rules,
         opts=planner.repository_child(parent, tags.protect),
     )
 
 
-def _tag_conditions(tags: ReleaseTags) -> github.RepositoryRulesetConditionsArgs:
-    return github.RepositoryRulesetConditionsArgs(
-        ref_name=github.RepositoryRulesetConditionsRefNameArgs(
-            includes=[f"refs/tags/{tags.pattern}"],
-            excludes=[f"refs/tags/{pattern}" for pattern in tags.except_],
-        )
+def declare_release_tags(
+    parent: pulumi.Resource, tags: ReleaseTags, planner: OptionPlanner
+) -> github.RepositoryRuleset:
+    """The ``repoconf release tags`` ruleset: matching tags cannot be deleted, moved or force-pushed, by
+    anyone (no bypass actors).
+    """
+    forbidden = set(tags.protect_from)
+    # the provider's typed fields, one per TagOperation.rule
+    rules = github.RepositoryRulesetRulesArgs(
+        deletion=TagOperation.DELETION in forbidden,
+        update=TagOperation.UPDATE in forbidden,
+        non_fast_forward=TagOperation.FORCE_PUSH in forbidden,
+        creation=TagOperation.CREATION in forbidden,
     )
+    name = names.release_tags(planner.repository)
+    return _tag_ruleset(parent, name, RELEASE_TAG_RULESET, tags, [], rules, planner)
 
 
 def declare_release_tag_creation(
@@ -159,14 +172,6 @@ def declare_release_tag_creation(
         )
         for role in creators.roles
     ]
-    return github.RepositoryRuleset(
-        names.release_tag_creation(planner.repository),
-        name=RELEASE_TAG_CREATION_RULESET,
-        repository=planner.repository,
-        target="tag",
-        enforcement="active",
-        conditions=_tag_conditions(tags),
-        bypass_actors=bypass,
-        rules=github.RepositoryRulesetRulesArgs(creation=True),
-        opts=planner.repository_child(parent, tags.protect),
-    )
+    rules = github.RepositoryRulesetRulesArgs(creation=True)
+    name = names.release_tag_creation(planner.repository)
+    return _tag_ruleset(parent, name, RELEASE_TAG_CREATION_RULESET, tags, bypass, rules, planner)
