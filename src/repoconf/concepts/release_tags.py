@@ -42,26 +42,25 @@ def tag_creators(tags: ReleaseTags) -> list[str]:
     return sorted([f"team:{slug}" for slug in creators.teams] + [f"role:{role}" for role in creators.roles])
 
 
-def release_tags_view(tags: ReleaseTags) -> ReleaseTagsView:
-    """Policy → view: pattern, exclusions, forbidden operations, and no one bypasses them."""
+def _policy_view(tags: ReleaseTags, protect_from: list[str], bypassed_by: list[str]) -> ReleaseTagsView:
+    """A release-tag ruleset on the policy's pattern and exceptions, in the shape of the live view."""
     return {
         "pattern": tags.pattern,
         "except": sorted(tags.except_),
-        "protect_from": sorted(str(operation) for operation in tags.protect_from),
+        "protect_from": protect_from,
         "enforcement": "active",
-        "bypassed_by": [],
+        "bypassed_by": bypassed_by,
     }
+
+
+def release_tags_view(tags: ReleaseTags) -> ReleaseTagsView:
+    """Policy → view: pattern, exclusions, forbidden operations, and no one bypasses them."""
+    return _policy_view(tags, sorted(str(operation) for operation in tags.protect_from), [])
 
 
 def creation_view(tags: ReleaseTags) -> ReleaseTagsView:
     """Policy → view of the tag-creation ruleset (only with ``created_by``)."""
-    return {
-        "pattern": tags.pattern,
-        "except": sorted(tags.except_),
-        "protect_from": ["creation"],
-        "enforcement": "active",
-        "bypassed_by": tag_creators(tags),
-    }
+    return _policy_view(tags, ["creation"], tag_creators(tags))
 
 
 def _actor(actor: dict[str, Any], team_names: TeamNames) -> str | None:
