@@ -35,7 +35,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from repoconf.concepts.names import RELEASE_TAG_CREATION_RULESET, RELEASE_TAG_RULESET, branch_ruleset_title
+from repoconf.concepts.ruleset_titles import (
+    RELEASE_TAG_CREATION_RULESET,
+    RELEASE_TAG_RULESET,
+    branch_ruleset_title,
+)
 from repoconf.policy.model import ProtectionEngine, RepositorySettings, TagOperation
 
 REFERENCE = Path(__file__).resolve().parent / "reference"

@@ -18,8 +18,8 @@ from repoconf.policy.fnmatch import fnmatch_pathname
 from repoconf.policy.model import MAX_DEPLOYMENT_POLICIES, DeploymentRefs, VersionTags
 from repoconf.policy.versions import (
     VersionKind,
+    as_entries,
     candidate_patterns,
-    collapse,
     final_patterns,
     version_patterns,
 )
@@ -114,7 +114,7 @@ def test_unknown_kind_is_refused() -> None:
 
 def test_collapse_inverts_the_expansion() -> None:
     live = [*candidate_patterns("v"), "hotfix-*", *final_patterns("v")]
-    assert collapse(live) == [{"versions": "candidate"}, {"versions": "final"}, "hotfix-*"]
+    assert as_entries(live) == [{"versions": "candidate"}, {"versions": "final"}, "hotfix-*"]
     partial = list(final_patterns("v"))[:-1]
-    assert collapse(partial) == partial
-    assert collapse(list(final_patterns(""))) == [{"versions": "final", "prefix": ""}]
+    assert as_entries(partial) == partial
+    assert as_entries(list(final_patterns(""))) == [{"versions": "final", "prefix": ""}]

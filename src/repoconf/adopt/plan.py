@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from repoconf.concepts.actions import LiveSecret, LiveVariable
 from repoconf.concepts.branches import LiveRulesetSummary
 from repoconf.concepts.environments import LiveDeploymentPolicy, LiveEnvironment
+from repoconf.concepts.secrets_variables import LiveSecret, LiveVariable
 from repoconf.github.client import GitHub
 from repoconf.github.errors import NotFound
-from repoconf.github.responses import parse_all
+from repoconf.github.responses import parse_answers
 from repoconf.render.mocks import Declaration
 
 PROVIDER_ENTRY = "github"
@@ -56,31 +56,31 @@ def read_ids(github: GitHub, owner: str, name: str, classic_patterns: list[str])
     repo = "/" + "/".join(quote(part, safe="") for part in ("repos", owner, name))
     ids = LiveIds()
     request = f"GET {repo}/environments"
-    for environment in parse_all(
+    for environment in parse_answers(
         LiveEnvironment, github.paginate(f"{repo}/environments", "environments"), request
     ):
         ids.environments.add(environment.name)
         env_path = f"{repo}/environments/{quote(environment.name, safe='')}"
         if environment.has_custom_policies:
             path = f"{env_path}/deployment-branch-policies"
-            for policy in parse_all(
+            for policy in parse_answers(
                 LiveDeploymentPolicy, github.paginate(path, "branch_policies"), f"GET {path}"
             ):
                 ids.policies[(environment.name, policy.type or "branch", policy.name)] = policy.id
         path = f"{env_path}/secrets"
-        for secret in parse_all(LiveSecret, github.paginate(path, "secrets"), f"GET {path}"):
+        for secret in parse_answers(LiveSecret, github.paginate(path, "secrets"), f"GET {path}"):
             ids.environment_secrets.add((environment.name, secret.name))
         path = f"{env_path}/variables"
         items = github.paginate(path, "variables", per_page=VARIABLES_PER_PAGE)
-        for variable in parse_all(LiveVariable, items, f"GET {path}"):
+        for variable in parse_answers(LiveVariable, items, f"GET {path}"):
             ids.environment_variables.add((environment.name, variable.name))
     path = f"{repo}/actions/secrets"
-    ids.secrets = {s.name for s in parse_all(LiveSecret, github.paginate(path, "secrets"), f"GET {path}")}
+    ids.secrets = {s.name for s in parse_answers(LiveSecret, github.paginate(path, "secrets"), f"GET {path}")}
     path = f"{repo}/actions/variables"
     items = github.paginate(path, "variables", per_page=VARIABLES_PER_PAGE)
-    ids.variables = {v.name for v in parse_all(LiveVariable, items, f"GET {path}")}
+    ids.variables = {v.name for v in parse_answers(LiveVariable, items, f"GET {path}")}
     path = f"{repo}/rulesets"
-    for ruleset in parse_all(LiveRulesetSummary, github.paginate(path), f"GET {path}"):
+    for ruleset in parse_answers(LiveRulesetSummary, github.paginate(path), f"GET {path}"):
         if not ruleset.inherited:
             ids.rulesets[ruleset.name] = ruleset.id
     for pattern in classic_patterns:

@@ -1,1 +1,1 @@
-"""`repoconf audit` and `repoconf import`: live repositories against the policy."""
+"""`repoconf audit`: live repositories compared with the policy, and the report."""

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from repoconf.audit.read import LiveRepository
-from repoconf.concepts.actions import secret_names, variable_values
 from repoconf.concepts.branches import branch_rule_view, classic_branches, ruleset_shape
 from repoconf.concepts.content import check_content
 from repoconf.concepts.environments import environment_view
 from repoconf.concepts.live import Unverified, plain
 from repoconf.concepts.release_tags import creation_view, release_tags_view
+from repoconf.concepts.secrets_variables import secret_names, variable_values
+from repoconf.live.read import LiveRepository
 from repoconf.policy.model import ProtectionEngine, RepositorySettings
 
 BRANCH_NOT_FOUND = "branch does not exist"

@@ -62,7 +62,7 @@ def _summary(report: AuditReport) -> str:
 UNVERIFIED_NOTE = "not visible to this token (not drift, not verified)"
 
 
-def as_text(report: AuditReport) -> str:
+def _text(report: AuditReport) -> str:
     """Findings grouped by repository."""
     lines: list[str] = []
     for repository in report.repositories:
@@ -75,7 +75,7 @@ def as_text(report: AuditReport) -> str:
     return "\n".join(lines)
 
 
-def as_json(report: AuditReport) -> str:
+def _json(report: AuditReport) -> str:
     """``{"repositories": [...], "summary": {...}}`` (SPEC §7)."""
     return json.dumps(report.as_json(), indent=2)
 
@@ -84,7 +84,7 @@ def _cell(value: Any) -> str:
     return markdown_text(_value(value))
 
 
-def as_markdown(report: AuditReport) -> str:
+def _markdown(report: AuditReport) -> str:
     """A table per drifted or unreadable repository; compliant ones listed in one line."""
     lines = ["## repoconf audit", "", markdown_text(_summary(report)) + ".", ""]
     compliant = [r for r in report.repositories if r.compliant]
@@ -113,4 +113,4 @@ def as_markdown(report: AuditReport) -> str:
     return "\n".join(lines)
 
 
-FORMATS: dict[str, Callable[[AuditReport], str]] = {"text": as_text, "json": as_json, "markdown": as_markdown}
+FORMATS: dict[str, Callable[[AuditReport], str]] = {"text": _text, "json": _json, "markdown": _markdown}

@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from repoconf.audit.compare import Finding, compare
-from repoconf.audit.read import TeamDirectory, read_repository
 from repoconf.concepts.branches import classic_branches
 from repoconf.concepts.content import needs_content
 from repoconf.github.client import GitHub, RateLimitStatus
 from repoconf.github.errors import GitHubError
+from repoconf.live.read import TeamDirectory, read_repository
 from repoconf.policy.model import Policy, RepositorySettings
 from repoconf.progress import Progress
 

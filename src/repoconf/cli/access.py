@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from repoconf.errors import UsageError
+from repoconf.policy.identifiers import login_problem, repository_problem
 from repoconf.policy.loader import LoadedPolicy
-from repoconf.policy.names import login_problem, repository_problem
 from repoconf.text import printable
 
 if TYPE_CHECKING:  # the HTTP client is imported only by the commands that talk to GitHub

@@ -16,17 +16,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from repoconf.cli.access import GitHubAccess
-from repoconf.cli.commands.adopt import adopt
-from repoconf.cli.commands.audit import audit
-from repoconf.cli.commands.diff import diff
-from repoconf.cli.commands.drift_issue import drift_issue
-from repoconf.cli.commands.importer import import_repository
-from repoconf.cli.commands.init import init
-from repoconf.cli.commands.pr_comment import pr_comment
-from repoconf.cli.commands.render import render
-from repoconf.cli.commands.schema import schema
-from repoconf.cli.commands.validate import validate
-from repoconf.cli.commands.workflow import workflow_ci, workflow_release
+from repoconf.cli.commands.adopt import adopt_command
+from repoconf.cli.commands.audit import audit_command
+from repoconf.cli.commands.diff import diff_command
+from repoconf.cli.commands.drift_issue import drift_issue_command
+from repoconf.cli.commands.importer import import_repository_command
+from repoconf.cli.commands.init import init_command
+from repoconf.cli.commands.pr_comment import pr_comment_command
+from repoconf.cli.commands.render import render_command
+from repoconf.cli.commands.schema import schema_command
+from repoconf.cli.commands.validate import validate_command
+from repoconf.cli.commands.workflow import workflow_ci_command, workflow_release_command
 from repoconf.errors import ExitCode, RepoconfError
 from repoconf.ops.drift_issue import PulumiOutcome
 from repoconf.ops.pr_comment import DEFAULT_AUTHOR
@@ -103,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         "diff",
         "what a policy change does, in policy terms, with weakened release gates flagged",
-        lambda a: diff(
+        lambda a: diff_command(
             a.base, a.head, output=a.format, repositories=a.repo, fail_on_weakening=a.fail_on_weakening
         ),
     )
@@ -121,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         "validate",
         "validate a policy file (schema and checks)",
-        lambda a: validate(
+        lambda a: validate_command(
             a.policy,
             strict=a.strict,
             explain_ref=a.explain_ref,
@@ -148,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         "render",
         "show every resource the Pulumi program declares (under mocks, no credentials)",
-        lambda a: render(a.policy, output=a.format, repositories=a.repo),
+        lambda a: render_command(a.policy, output=a.format, repositories=a.repo),
     )
     _policy_argument(p)
     p.add_argument("--format", choices=("table", "json", "markdown"), default="table")
@@ -158,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         "audit",
         "compare live repositories with the policy (read-only)",
-        lambda a: audit(
+        lambda a: audit_command(
             a.policy,
             access=_access(a),
             output=a.format,
@@ -180,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         "import",
         "print a policy YAML describing an existing repository",
-        lambda a: import_repository(a.repository, access=_access(a)),
+        lambda a: import_repository_command(a.repository, access=_access(a)),
     )
     p.add_argument("repository", metavar="OWNER/REPO")
     _github_arguments(p)
@@ -189,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         "adopt",
         "write a `pulumi import --file` document that adopts an existing repository",
-        lambda a: adopt(
+        lambda a: adopt_command(
             a.repository, a.policy, stack=a.stack, project=a.project, output=a.output, access=_access(a)
         ),
     )
@@ -204,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         "drift-issue",
         "open, update or close the one `drift` issue after a drift run (CI)",
-        lambda a: drift_issue(
+        lambda a: drift_issue_command(
             a.repository,
             audit_report=a.audit_report,
             audit_exit=a.audit_exit,
@@ -229,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         "pr-comment",
         "create or edit the one marked comment on a pull request (CI: the policy diff)",
-        lambda a: pr_comment(
+        lambda a: pr_comment_command(
             a.repository,
             a.pull_request,
             body_file=a.body_file,
@@ -255,7 +255,9 @@ def build_parser() -> argparse.ArgumentParser:
         kinds,
         "release",
         "print .github/workflows/release.yaml for a repository of the policy",
-        lambda a: workflow_release(a.policy, repository=a.repo, trusted_publishing=a.trusted_publishing),
+        lambda a: workflow_release_command(
+            a.policy, repository=a.repo, trusted_publishing=a.trusted_publishing
+        ),
     )
     _policy_argument(p)
     p.add_argument("--repo", metavar="NAME", help="the repository (needed when the policy has several)")
@@ -267,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
         kinds,
         "ci",
         "print .github/workflows/ci.yaml: one job per required check of the repository's branch rules",
-        lambda a: workflow_ci(a.policy, repository=a.repo),
+        lambda a: workflow_ci_command(a.policy, repository=a.repo),
     )
     _policy_argument(p)
     p.add_argument("--repo", metavar="NAME", help="the repository (needed when the policy has several)")
@@ -276,13 +278,13 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         "init",
         "write a starter config/policy.yaml (never overwrites)",
-        lambda a: init(a.path, owner=a.owner, repository=a.repo),
+        lambda a: init_command(a.path, owner=a.owner, repository=a.repo),
     )
     p.add_argument("path", nargs="?", default=Path(DEFAULT_POLICY), type=Path)
     p.add_argument("--owner", default="acme", help="organization or user owning the repositories")
     p.add_argument("--repo", default="widgets", help="the first repository")
 
-    _command(commands, "schema", "print the policy's JSON Schema", lambda a: schema())
+    _command(commands, "schema", "print the policy's JSON Schema", lambda a: schema_command())
     return parser
 
 

@@ -16,7 +16,7 @@ from repoconf.github.errors import UnusableResponse
 Model = TypeVar("Model", bound=BaseModel)
 
 
-def parse(model: type[Model], raw: Any, request: str) -> Model:
+def parse_answer(model: type[Model], raw: Any, request: str) -> Model:
     """One response object through its model."""
     try:
         return model.model_validate(raw)
@@ -26,6 +26,6 @@ def parse(model: type[Model], raw: Any, request: str) -> Model:
         raise UnusableResponse(f"{request}: GitHub's answer does not fit ({where}: {first['msg']})") from None
 
 
-def parse_all(model: type[Model], items: Iterable[Any], request: str) -> list[Model]:
+def parse_answers(model: type[Model], items: Iterable[Any], request: str) -> list[Model]:
     """Every item of a listing through its model."""
-    return [parse(model, item, request) for item in items]
+    return [parse_answer(model, item, request) for item in items]

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from repoconf.github.errors import AmbiguousWrite
-from repoconf.github.responses import parse
+from repoconf.github.responses import parse_answer
 from repoconf.text import fit
 
 if TYPE_CHECKING:  # the HTTP client is loaded by the command that opens it
@@ -122,7 +122,7 @@ def open_drift_issues(github: GitHub, repository: str) -> list[LiveIssue]:
     """Open issues labelled ``drift``, oldest first; pull requests and everything else left out."""
     path = f"/repos/{repository}/issues"
     found = [
-        parse(LiveIssue, raw, f"GET {path}")
+        parse_answer(LiveIssue, raw, f"GET {path}")
         for raw in github.paginate(path, params={"state": "open", "labels": LABEL, "direction": "asc"})
     ]
     return sorted((issue for issue in found if issue.is_drift_issue), key=lambda issue: issue.number)
@@ -150,12 +150,12 @@ def _open(github: GitHub, repository: str, body: str) -> LiveIssue:
     payload = {"title": TITLE, "body": body, "labels": [LABEL]}
     request = f"POST /repos/{repository}/issues"
     try:
-        return parse(LiveIssue, github.send("POST", f"/repos/{repository}/issues", payload), request)
+        return parse_answer(LiveIssue, github.send("POST", f"/repos/{repository}/issues", payload), request)
     except AmbiguousWrite:
         existing = open_drift_issues(github, repository)
         if existing:
             return existing[0]
-        return parse(LiveIssue, github.send("POST", f"/repos/{repository}/issues", payload), request)
+        return parse_answer(LiveIssue, github.send("POST", f"/repos/{repository}/issues", payload), request)
 
 
 def sync(github: GitHub, repository: str, run: DriftRun) -> tuple[Action, int | None]:

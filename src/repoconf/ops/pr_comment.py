@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict
 
 from repoconf.github.errors import AmbiguousWrite
-from repoconf.github.responses import parse, parse_all
+from repoconf.github.responses import parse_answer, parse_answers
 from repoconf.ops.drift_issue import MAX_BODY
 from repoconf.text import fit
 
@@ -61,7 +61,7 @@ def comment_text(marker: str, body: str, cut_note: str) -> str:
 
 def _comments(github: GitHub, repository: str, number: int) -> list[LiveComment]:
     path = f"/repos/{repository}/issues/{number}/comments"
-    return parse_all(LiveComment, github.paginate(path), f"GET {path}")
+    return parse_answers(LiveComment, github.paginate(path), f"GET {path}")
 
 
 def _ours(comments: list[LiveComment], marker: str, author: str) -> LiveComment | None:
@@ -102,4 +102,4 @@ def upsert(
         # it may have been posted: look before posting again (a duplicate would stay forever)
         again = _ours(_comments(github, repository, number), marker, author)
         created = {"id": again.id} if again is not None else github.send("POST", path, {"body": text})
-    return CommentAction.CREATED, parse(LiveComment, created, f"POST {path}").id
+    return CommentAction.CREATED, parse_answer(LiveComment, created, f"POST {path}").id

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from repoconf.policy.diagnostics import Diagnostic, Problem, Severity, collapse
+from repoconf.policy.diagnostics import Diagnostic, Problem, Severity, merge_repeated
 from repoconf.policy.loader import LoadedPolicy
 from repoconf.policy.model import MAX_REVIEWERS, Environment, RepositorySettings
 from repoconf.policy.refs import Ref, RefKind, explain, ref_matches, sample_tag
@@ -125,7 +125,7 @@ def reviewer_limits(settings: RepositorySettings) -> Iterator[Problem]:
             )
 
 
-def required_checks(settings: RepositorySettings) -> Iterator[Problem]:
+def unprotective_branch_rules(settings: RepositorySettings) -> Iterator[Problem]:
     """A branch rule with no required check and no approval protects nothing."""
     for pattern, rule in settings.branches.items():
         if not rule.required_status_checks and rule.required_approvals == 0:
@@ -142,7 +142,7 @@ RULES: dict[str, Rule] = {
     "secret-in-two-scopes": secret_in_two_scopes,
     "gated-secret-at-repository-scope": gated_secret_at_repository_scope,
     "reviewer-limit": reviewer_limits,
-    "required-checks": required_checks,
+    "required-checks": unprotective_branch_rules,
 }
 
 
@@ -152,4 +152,4 @@ def run_checks(loaded: LoadedPolicy) -> list[Diagnostic]:
     for repository, settings in loaded.policy.repositories.items():
         for rule_name, rule in RULES.items():
             found += [loaded.diagnose(repository, problem, rule_name) for problem in rule(settings)]
-    return collapse(found)
+    return merge_repeated(found)

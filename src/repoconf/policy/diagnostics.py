@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from repoconf.errors import Diagnostic, DiagnosticError, Location, Severity
-from repoconf.policy.names import looks_like_token
+from repoconf.policy.identifiers import looks_like_token
 from repoconf.policy.source import Path
 
-__all__ = ["Diagnostic", "PolicyError", "Problem", "Severity", "collapse", "dotted"]
+__all__ = ["Diagnostic", "PolicyError", "Problem", "Severity", "dotted", "merge_repeated"]
 
 
 CREDENTIAL_SHAPED = "[credential-shaped name]"
@@ -56,7 +56,7 @@ def _repository_list(names: list[str]) -> str:
     return shown + more
 
 
-def collapse(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+def merge_repeated(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """One diagnostic per place in the file, sorted by position.
 
     A value written once in ``defaults`` can fail in many repositories; it is reported once, naming the

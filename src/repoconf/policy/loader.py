@@ -18,9 +18,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
 
 from repoconf.errors import Location
-from repoconf.policy.diagnostics import Diagnostic, PolicyError, Problem, collapse, dotted
+from repoconf.policy.diagnostics import Diagnostic, PolicyError, Problem, dotted, merge_repeated
+from repoconf.policy.identifiers import Login, RepositoryName, looks_like_token, repository_problem
 from repoconf.policy.model import GitHubHost, Policy, RepositorySettings
-from repoconf.policy.names import Login, RepositoryName, looks_like_token, repository_problem
 from repoconf.policy.source import Path, SourceError, SourceMap, parse
 
 DEFAULT_POLICY = "config/policy.yaml"
@@ -391,7 +391,7 @@ def load_text(text: str, file: str) -> LoadedPolicy:
                 _diagnostics(error, merged, RepositorySettings, _locator(source, origins, prefix), name)
             )
     if diagnostics or header is None:
-        raise PolicyError(collapse(diagnostics))
+        raise PolicyError(merge_repeated(diagnostics))
     policy = Policy(owner=header.owner, repositories=repositories, github=header.github)
     return LoadedPolicy(policy, source, all_origins)
 

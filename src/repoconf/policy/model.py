@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from repoconf.policy.names import (
+from repoconf.policy.identifiers import (
     ActionsName,
     EnvironmentName,
     Login,

@@ -66,7 +66,7 @@ BOUNDS = (
 """The bounds in words, for messages and the schema."""
 
 
-def collapse(tags: list[str]) -> list[str | dict[str, str]]:
+def as_entries(tags: list[str]) -> list[str | dict[str, str]]:
     """Tag patterns as a policy writes them: each complete version set becomes its `{versions: ...}` entry.
 
     The inverse of the expansion, for ``repoconf import``: a live environment holding the 12 final

@@ -14,7 +14,7 @@ import pulumi
 import pulumi_github as github
 
 from repoconf.policy.loader import LoadedPolicy
-from repoconf.program import names
+from repoconf.program import logical_names
 from repoconf.program.directory import Directory, ReviewerIds
 from repoconf.program.errors import ProgramError, StackConfigError
 from repoconf.program.repository import Repository
@@ -137,7 +137,7 @@ def declare(
     clashes = [
         loaded.diagnose(name, problem, "resource-names")
         for name, settings in policy.repositories.items()
-        for problem in names.collisions(name, settings)
+        for problem in logical_names.collisions(name, settings)
     ]
     if clashes:
         raise ProgramError(clashes)

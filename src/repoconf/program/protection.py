@@ -5,10 +5,14 @@ from __future__ import annotations
 import pulumi
 import pulumi_github as github
 
-from repoconf.concepts.names import RELEASE_TAG_CREATION_RULESET, RELEASE_TAG_RULESET, branch_ruleset_title
 from repoconf.concepts.release_tags import ROLE_IDS
+from repoconf.concepts.ruleset_titles import (
+    RELEASE_TAG_CREATION_RULESET,
+    RELEASE_TAG_RULESET,
+    branch_ruleset_title,
+)
 from repoconf.policy.model import BranchRule, ReleaseTags, RepositoryRole, TagCreators, TagOperation
-from repoconf.program import names
+from repoconf.program import logical_names
 from repoconf.program.directory import Directory
 from repoconf.program.options import OptionPlanner
 
@@ -45,7 +49,7 @@ def declare_branch_ruleset(
         ]
     )
     return github.RepositoryRuleset(
-        names.branch_rule(planner.repository, pattern),
+        logical_names.branch_rule(planner.repository, pattern),
         name=branch_ruleset_title(pattern),
         repository=planner.repository,
         target="branch",
@@ -80,7 +84,7 @@ def declare_classic_protection(
 ) -> github.BranchProtection:
     """Classic branch protection; app-pinned checks are reduced to their names (see docs)."""
     return github.BranchProtection(
-        names.branch_rule(planner.repository, pattern),
+        logical_names.branch_rule(planner.repository, pattern),
         repository_id=repository_node_id,
         pattern=pattern,
         enforce_admins=rule.enforce_admins,
@@ -148,7 +152,7 @@ def declare_release_tags(
         non_fast_forward=TagOperation.FORCE_PUSH in forbidden,
         creation=TagOperation.CREATION in forbidden,
     )
-    name = names.release_tags(planner.repository)
+    name = logical_names.release_tags(planner.repository)
     return _tag_ruleset(parent, name, RELEASE_TAG_RULESET, tags, [], rules, planner)
 
 
@@ -173,5 +177,5 @@ def declare_release_tag_creation(
         for role in creators.roles
     ]
     rules = github.RepositoryRulesetRulesArgs(creation=True)
-    name = names.release_tag_creation(planner.repository)
+    name = logical_names.release_tag_creation(planner.repository)
     return _tag_ruleset(parent, name, RELEASE_TAG_CREATION_RULESET, tags, bypass, rules, planner)

@@ -6,9 +6,9 @@ import pulumi
 import pulumi_github as github
 
 from repoconf.policy.model import ProtectionEngine, RepositorySettings, held_by_stack
-from repoconf.program import names
+from repoconf.program import logical_names
 from repoconf.program.directory import Directory
-from repoconf.program.environments import declare_environment
+from repoconf.program.environment_resources import declare_environment
 from repoconf.program.options import OptionPlanner
 from repoconf.program.protection import (
     declare_branch_ruleset,
@@ -43,7 +43,7 @@ class Repository(pulumi.ComponentResource):
         }
         for secret in held_by_stack(settings.secrets):
             github.ActionsSecret(
-                names.repository_secret(name, secret),
+                logical_names.repository_secret(name, secret),
                 repository=name,
                 secret_name=secret,
                 value=secrets.get(name, None, secret),
@@ -51,7 +51,7 @@ class Repository(pulumi.ComponentResource):
             )
         for variable, value in settings.variables.items():
             github.ActionsVariable(
-                names.repository_variable(name, variable),
+                logical_names.repository_variable(name, variable),
                 repository=name,
                 variable_name=variable,
                 value=value,

@@ -42,7 +42,7 @@ def _lookups(rendering: Rendering) -> dict[str, Any]:
     return {"fake_ids": True, **counts}
 
 
-def as_json(rendering: Rendering) -> str:
+def _json(rendering: Rendering) -> str:
     """The stable JSON shape of SPEC §6 (plus ``summary.lookups``, saying the ids are fake)."""
     document = {
         "resources": [
@@ -113,7 +113,7 @@ def _content_lines(rendering: Rendering, code: str = "") -> list[str]:
     return lines
 
 
-def as_table(rendering: Rendering) -> str:
+def _table(rendering: Rendering) -> str:
     """One row per resource: type, logical name, parent, options, then its inputs."""
     header = ("TYPE", "NAME", "PARENT", "OPTIONS")
     rows = [(_short_type(d.type), d.name, d.parent or "-", _option_text(d)) for d in rendering.declarations]
@@ -163,7 +163,7 @@ def _resource_table(items: list[Declaration]) -> list[str]:
     return lines
 
 
-def as_markdown(rendering: Rendering) -> str:
+def _markdown(rendering: Rendering) -> str:
     """A pull request's job summary: per repository its release flow (Mermaid), its environments in
     policy terms, and the declared resources in a collapsed block.
     """
@@ -193,4 +193,4 @@ def as_markdown(rendering: Rendering) -> str:
     return "\n".join(lines)
 
 
-FORMATS = {"table": as_table, "json": as_json, "markdown": as_markdown}
+FORMATS = {"table": _table, "json": _json, "markdown": _markdown}

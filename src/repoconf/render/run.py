@@ -13,7 +13,7 @@ import pulumi
 
 from repoconf.policy.loader import LoadedPolicy
 from repoconf.policy.model import RepositorySettings
-from repoconf.program import names
+from repoconf.program import logical_names
 from repoconf.program.compose import declare
 from repoconf.program.directory import ReviewerIds
 from repoconf.program.secrets import PlaceholderSecrets, SecretValues
@@ -109,7 +109,7 @@ def _slices(loaded: LoadedPolicy, selected: list[str], batch_size: int) -> list[
     slices: list[set[str]] = [set()]
     planned = 0
     for name in selected:
-        size = 1 + len(names.planned(name, loaded.policy.repositories[name]))
+        size = 1 + len(logical_names.planned(name, loaded.policy.repositories[name]))
         if slices[-1] and (len(slices[-1]) >= batch_size or planned + size > SLICE_RESOURCES):
             slices.append(set())
             planned = 0

@@ -23,7 +23,7 @@ def _summary(diff: PolicyDiff) -> str:
     )
 
 
-def as_text(diff: PolicyDiff) -> str:
+def _text(diff: PolicyDiff) -> str:
     """One line per repository with its status, then its changes; `!` marks a weakened gate."""
     lines = []
     for repository in diff.repositories:
@@ -36,12 +36,12 @@ def as_text(diff: PolicyDiff) -> str:
     return "\n".join(printable(line) for line in lines)
 
 
-def as_json(diff: PolicyDiff) -> str:
+def _json(diff: PolicyDiff) -> str:
     """``{"repositories": [{"name", "status", "changes": [...]}], "summary": {"changes", "weakening"}}``."""
     return json.dumps(diff.as_json(), indent=2)
 
 
-def as_markdown(diff: PolicyDiff) -> str:
+def _markdown(diff: PolicyDiff) -> str:
     """A heading, the summary, the weakened gates first, then a table per changed repository."""
     lines = ["## repoconf diff", "", _summary(diff) + ".", ""]
     weakening = [(r.name, c) for r in diff.repositories for c in r.changes if c.weakens]
@@ -71,4 +71,4 @@ def as_markdown(diff: PolicyDiff) -> str:
     return "\n".join(lines)
 
 
-FORMATS = {"text": as_text, "json": as_json, "markdown": as_markdown}
+FORMATS = {"text": _text, "json": _json, "markdown": _markdown}

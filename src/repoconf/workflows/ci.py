@@ -25,7 +25,8 @@ import re
 from repoconf.policy.diagnostics import Problem
 from repoconf.policy.loader import LoadedPolicy
 from repoconf.policy.model import RepositorySettings
-from repoconf.workflows.actions import CHECKOUT, CODECOV, SETUP_PYTHON, WorkflowError
+from repoconf.workflows.errors import WorkflowError
+from repoconf.workflows.pins import CHECKOUT, CODECOV, SETUP_PYTHON
 
 GITHUB_ACTIONS_APP = 15368
 """The app id GitHub Actions reports checks with."""

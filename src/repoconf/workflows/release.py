@@ -28,8 +28,9 @@ from repoconf.policy.diagnostics import Problem
 from repoconf.policy.loader import LoadedPolicy
 from repoconf.policy.model import RepositorySettings
 from repoconf.policy.refs import Ref, RefKind, explain
-from repoconf.workflows.actions import CHECKOUT, DOWNLOAD, PYPI_PUBLISH, SETUP_PYTHON, UPLOAD, WorkflowError
 from repoconf.workflows.ci import ci_problems
+from repoconf.workflows.errors import WorkflowError
+from repoconf.workflows.pins import CHECKOUT, DOWNLOAD, PYPI_PUBLISH, SETUP_PYTHON, UPLOAD
 
 RC_TAG = "v1.2.3-rc1"
 PRODUCTION_TAG = "v1.2.3"

@@ -26,7 +26,7 @@ def project_name(directory: Path) -> str:
     return str(name) if name else "repoconf"
 
 
-def adopt(
+def adopt_command(
     full_name: str,
     policy: str,
     *,

@@ -7,12 +7,12 @@ from typing import Literal
 
 from repoconf.cli.access import GitHubAccess, selected_repositories
 from repoconf.errors import ExitCode, UsageError
+from repoconf.policy.identifiers import login_problem
 from repoconf.policy.loader import load
-from repoconf.policy.names import login_problem
 from repoconf.progress import terminal_progress
 
 
-def audit(
+def audit_command(
     policy: str,
     *,
     access: GitHubAccess,

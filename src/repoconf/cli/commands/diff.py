@@ -10,7 +10,7 @@ from repoconf.review.formats import FORMATS
 from repoconf.review.sources import load_source
 
 
-def diff(
+def diff_command(
     base: str,
     head: str,
     *,

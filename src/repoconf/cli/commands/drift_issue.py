@@ -9,7 +9,7 @@ from repoconf.errors import ExitCode, UsageError
 from repoconf.ops.drift_issue import DriftRun, PulumiOutcome, sync
 
 
-def drift_issue(
+def drift_issue_command(
     repository: str,
     *,
     audit_report: Path,

@@ -7,10 +7,10 @@ from repoconf.errors import ExitCode
 from repoconf.github.errors import GitHubError, NotFound
 
 
-def import_repository(full_name: str, *, access: GitHubAccess) -> ExitCode:
+def import_repository_command(full_name: str, *, access: GitHubAccess) -> ExitCode:
     """Read the repository and print the policy."""
     owner, name = split_full_name(full_name, "OWNER/REPO")
-    from repoconf.audit.importer import import_repository as describe_repository
+    from repoconf.describe.policy import import_repository as describe_repository
 
     with access.open() as github:
         try:

@@ -6,15 +6,15 @@ import json
 from pathlib import Path
 
 from repoconf.errors import ExitCode, UsageError
+from repoconf.policy.identifiers import login_problem, repository_problem
 from repoconf.policy.loader import load_text
-from repoconf.policy.names import login_problem, repository_problem
 from repoconf.policy.schema import policy_schema
 from repoconf.policy.template import starter_policy
 
 SCHEMA_FILE = "policy.schema.json"
 
 
-def init(path: Path, *, owner: str = "acme", repository: str = "widgets") -> ExitCode:
+def init_command(path: Path, *, owner: str = "acme", repository: str = "widgets") -> ExitCode:
     """Write the starter policy (and its schema beside it), refusing to overwrite."""
     if login_problem(owner) is not None:
         raise UsageError(f"--owner: {owner!r} is not a GitHub organization or user name")

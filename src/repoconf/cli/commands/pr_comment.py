@@ -9,7 +9,7 @@ from repoconf.errors import ExitCode, UsageError
 from repoconf.ops.pr_comment import comment_text, upsert
 
 
-def pr_comment(
+def pr_comment_command(
     repository: str,
     number: int,
     *,

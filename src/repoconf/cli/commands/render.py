@@ -10,7 +10,7 @@ from repoconf.policy.loader import load
 from repoconf.progress import terminal_progress
 
 
-def render(
+def render_command(
     policy: str,
     *,
     output: Literal["table", "json", "markdown"] = "table",

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any, Literal
 
-from repoconf.audit.local import read_checkout
 from repoconf.concepts.content import content_problems
 from repoconf.errors import Diagnostic, ExitCode, Severity, UsageError
+from repoconf.live.checkout import read_checkout
 from repoconf.policy.checks import run_checks
 from repoconf.policy.diagnostics import PolicyError
 from repoconf.policy.loader import LoadedPolicy, load
@@ -59,7 +59,7 @@ def _checkout_diagnostics(
     ]
 
 
-def validate(
+def validate_command(
     policy: str,
     *,
     strict: bool = False,

@@ -8,7 +8,7 @@ from repoconf.policy.loader import load
 from repoconf.workflows.release import release_workflow
 
 
-def workflow_release(
+def workflow_release_command(
     policy: str, *, repository: str | None = None, trusted_publishing: bool = False
 ) -> ExitCode:
     """Check the policy's environments against the release process and print the workflow."""
@@ -18,7 +18,7 @@ def workflow_release(
     return ExitCode.OK
 
 
-def workflow_ci(policy: str, *, repository: str | None = None) -> ExitCode:
+def workflow_ci_command(policy: str, *, repository: str | None = None) -> ExitCode:
     """Print the pull-request workflow that reports the repository's required checks."""
     from repoconf.workflows.ci import ci_workflow
 

@@ -6,7 +6,7 @@ import pulumi
 import pulumi_github as github
 
 from repoconf.policy.model import Environment, held_by_stack
-from repoconf.program import names
+from repoconf.program import logical_names
 from repoconf.program.directory import Directory
 from repoconf.program.options import OptionPlanner
 from repoconf.program.secrets import ResolvedSecrets
@@ -36,7 +36,7 @@ def declare_environment(
         users, teams = directory.reviewer_ids(env.reviewers.users, env.reviewers.teams)
         reviewers = [github.RepositoryEnvironmentReviewerArgs(users=users, teams=teams)]
     environment = github.RepositoryEnvironment(
-        names.environment(repository, name),
+        logical_names.environment(repository, name),
         repository=repository,
         environment=name,
         wait_timer=env.wait_timer,
@@ -53,7 +53,7 @@ def declare_environment(
         for kind, patterns in (("branch", refs.branches or ()), ("tag", refs.tag_patterns())):
             for pattern in patterns:
                 github.RepositoryEnvironmentDeploymentPolicy(
-                    names.deployment_policy(repository, name, kind, pattern),
+                    logical_names.deployment_policy(repository, name, kind, pattern),
                     repository=repository,
                     environment=environment.environment,
                     branch_pattern=pattern if kind == "branch" else None,
@@ -62,7 +62,7 @@ def declare_environment(
                 )
     for secret in held_by_stack(env.secrets):
         github.ActionsEnvironmentSecret(
-            names.environment_secret(repository, name, secret),
+            logical_names.environment_secret(repository, name, secret),
             repository=repository,
             environment=environment.environment,
             secret_name=secret,
@@ -71,7 +71,7 @@ def declare_environment(
         )
     for variable, value in env.variables.items():
         github.ActionsEnvironmentVariable(
-            names.environment_variable(repository, name, variable),
+            logical_names.environment_variable(repository, name, variable),
             repository=repository,
             environment=environment.environment,
             variable_name=variable,

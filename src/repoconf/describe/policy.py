@@ -12,14 +12,14 @@ from typing import Any
 
 import yaml
 
-from repoconf.audit.read import LiveRepository, LiveRepositoryInfo, read_repository
 from repoconf.concepts.branches import RulesetView
 from repoconf.concepts.content import Content, missing_files
 from repoconf.concepts.live import Unverified
 from repoconf.github.client import GitHub
-from repoconf.github.responses import parse
+from repoconf.github.responses import parse_answer
+from repoconf.live.read import LiveRepository, LiveRepositoryInfo, read_repository
 from repoconf.policy.model import GUIDE_REQUIRED_FILES
-from repoconf.policy.versions import collapse
+from repoconf.policy.versions import as_entries
 from repoconf.text import printable
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=./policy.schema.json"
@@ -36,7 +36,7 @@ def _environment(view: dict[str, Any], secrets: set[str], variables: dict[str, s
         entry["can_admins_bypass"] = view["can_admins_bypass"]
     refs = view["deployment_refs"]
     if refs is not None:
-        entry["deployment_refs"] = {**refs, "tags": collapse(refs["tags"])} if "tags" in refs else refs
+        entry["deployment_refs"] = {**refs, "tags": as_entries(refs["tags"])} if "tags" in refs else refs
     if secrets:
         entry["secrets"] = {name: {"env": name} for name in sorted(secrets)}
     if variables:
@@ -136,7 +136,9 @@ def describe(owner: str, live: LiveRepository) -> dict[str, Any]:
 
 def import_repository(github: GitHub, owner: str, name: str) -> str:
     """Read the repository and return the policy YAML text, with explanatory comments."""
-    repository = parse(LiveRepositoryInfo, github.get(f"/repos/{owner}/{name}"), f"GET /repos/{owner}/{name}")
+    repository = parse_answer(
+        LiveRepositoryInfo, github.get(f"/repos/{owner}/{name}"), f"GET /repos/{owner}/{name}"
+    )
     default_branch = repository.default_branch or "main"
     live = read_repository(github, owner, name, [default_branch], content=True)
     document = describe(owner, live)

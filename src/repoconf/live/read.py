@@ -18,7 +18,6 @@ import threading
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from repoconf.concepts.actions import LiveSecret, LiveVariable, live_secret_names, live_variable_values
 from repoconf.concepts.branches import (
     LiveClassicProtection,
     LiveRuleset,
@@ -35,11 +34,21 @@ from repoconf.concepts.environments import (
     live_environment_view,
 )
 from repoconf.concepts.live import LiveModel
-from repoconf.concepts.names import RELEASE_TAG_CREATION_RULESET, RELEASE_TAG_RULESET, branch_pattern_of
 from repoconf.concepts.release_tags import ReleaseTagsView, tag_ruleset_view
+from repoconf.concepts.ruleset_titles import (
+    RELEASE_TAG_CREATION_RULESET,
+    RELEASE_TAG_RULESET,
+    branch_pattern_of,
+)
+from repoconf.concepts.secrets_variables import (
+    LiveSecret,
+    LiveVariable,
+    live_secret_names,
+    live_variable_values,
+)
 from repoconf.github.client import GitHub
 from repoconf.github.errors import Forbidden, GitHubError, HTTPStatusError, NotFound, UnusableResponse
-from repoconf.github.responses import parse, parse_all
+from repoconf.github.responses import parse_answer, parse_answers
 
 VARIABLES_PER_PAGE = 30
 """GitHub's maximum ``per_page`` for variables listings (``variables-per-page``: max 30)."""
@@ -121,7 +130,7 @@ class TeamDirectory:
             if self._slugs is None:
                 path = _path("orgs", self._owner, "teams")
                 try:
-                    teams = parse_all(LiveTeam, self._github.paginate(path), f"GET {path}")
+                    teams = parse_answers(LiveTeam, self._github.paginate(path), f"GET {path}")
                     self._slugs = {team.id: team.slug for team in teams}
                 except (Forbidden, NotFound):
                     self._slugs = {}
@@ -191,7 +200,7 @@ def read_content(github: GitHub, owner: str, name: str) -> Content:
     # the tree" (REST docs, "Get a tree"), which spares the request for the branch's name.
     tree_path = f"{repo}/git/trees/HEAD"
     try:
-        tree = parse(LiveTree, github.get(tree_path, {"recursive": 1}), f"GET {tree_path}")
+        tree = parse_answer(LiveTree, github.get(tree_path, {"recursive": 1}), f"GET {tree_path}")
     except HTTPStatusError as error:
         if error.status == 409:
             return Content(frozenset(), frozenset())
@@ -203,7 +212,7 @@ def read_content(github: GitHub, owner: str, name: str) -> Content:
     for path in workflow_paths(files):
         file_path = f"{repo}/contents/{quote(path, safe='/')}"
         try:
-            texts[path] = parse(LiveFileContent, github.get(file_path), f"GET {file_path}").text()
+            texts[path] = parse_answer(LiveFileContent, github.get(file_path), f"GET {file_path}").text()
         except (Forbidden, NotFound, UnusableResponse):
             texts[path] = None
     return Content.from_tree(tree, texts)
@@ -216,7 +225,7 @@ def _read(
     live = LiveRepository(name)
     request = f"GET {repo}/environments"
     try:
-        environments = parse_all(
+        environments = parse_answers(
             LiveEnvironment, github.paginate(f"{repo}/environments", "environments"), request
         )
     except NotFound:
@@ -227,7 +236,7 @@ def _read(
         env_path = f"{repo}/environments/{quote(environment.name, safe='')}"
         policies: list[LiveDeploymentPolicy] = []
         if environment.has_custom_policies:
-            policies = parse_all(
+            policies = parse_answers(
                 LiveDeploymentPolicy,
                 github.paginate(f"{env_path}/deployment-branch-policies", "branch_policies"),
                 f"GET {env_path}/deployment-branch-policies",
@@ -240,7 +249,7 @@ def _read(
         )
     live.secrets = _secrets(github, f"{repo}/actions/secrets")
     live.variables = _variables(github, f"{repo}/actions/variables")
-    summaries = parse_all(LiveRulesetSummary, github.paginate(f"{repo}/rulesets"), f"GET {repo}/rulesets")
+    summaries = parse_answers(LiveRulesetSummary, github.paginate(f"{repo}/rulesets"), f"GET {repo}/rulesets")
     for summary in summaries:
         if summary.inherited:
             live.inherited_rulesets.append(summary.name)
@@ -250,7 +259,7 @@ def _read(
             live.unmanaged_rulesets.append(summary.name)
             continue
         ruleset_path = f"{repo}/rulesets/{summary.id}"
-        ruleset = parse(LiveRuleset, github.get(ruleset_path), f"GET {ruleset_path}")
+        ruleset = parse_answer(LiveRuleset, github.get(ruleset_path), f"GET {ruleset_path}")
         if pattern is not None:
             live.branch_rulesets[pattern] = branch_ruleset_view(ruleset)
         elif summary.name == RELEASE_TAG_RULESET:
@@ -270,14 +279,16 @@ def _read(
             else:
                 raise
             continue
-        live.classic[branch] = classic_view(parse(LiveClassicProtection, raw, f"GET {protection_path}"))
+        live.classic[branch] = classic_view(
+            parse_answer(LiveClassicProtection, raw, f"GET {protection_path}")
+        )
     return live
 
 
 def _secrets(github: GitHub, path: str) -> set[str]:
-    return live_secret_names(parse_all(LiveSecret, github.paginate(path, "secrets"), f"GET {path}"))
+    return live_secret_names(parse_answers(LiveSecret, github.paginate(path, "secrets"), f"GET {path}"))
 
 
 def _variables(github: GitHub, path: str) -> dict[str, str]:
     items = github.paginate(path, "variables", per_page=VARIABLES_PER_PAGE)
-    return live_variable_values(parse_all(LiveVariable, items, f"GET {path}"))
+    return live_variable_values(parse_answers(LiveVariable, items, f"GET {path}"))

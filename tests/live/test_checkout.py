@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from repoconf.audit.local import read_checkout
+from repoconf.live.checkout import read_checkout
 
 
 def test_files_directories_and_workflow_texts(tmp_path: Path) -> None:

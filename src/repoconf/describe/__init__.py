@@ -1,0 +1,1 @@
+"""`repoconf import`: a live repository described as a policy."""
