@@ -153,7 +153,8 @@ def test_branch_ruleset_drift(github: GitHub, policy: LoadedPolicy, fake: FakeGi
     ruleset["bypass_actors"] = [{"actor_id": 5, "actor_type": "RepositoryRole", "bypass_mode": "always"}]
     found = paths(github, policy)
     assert found["branches.main.linear_history"] == (Kind.CHANGED, True, False)
-    assert found["branches.main.enforce_admins"] == (Kind.CHANGED, True, False)
+    # the bypass actors themselves: what the program declares for enforce_admins is "no one"
+    assert found["branches.main.enforce_admins"] == (Kind.CHANGED, [], ["role:admin"])
     kind, expected, actual = found["branches.main.required_status_checks"]
     assert kind is Kind.CHANGED
     assert [c["context"] for c in expected] == [
@@ -202,10 +203,10 @@ def test_who_may_create_or_bypass_release_tags_drifts(
     interns = team("acme", "interns")["id"]
     protection["bypass_actors"].append({"actor_id": interns, "actor_type": "Team", "bypass_mode": "always"})
     assert findings(github, policy) == [
-        Finding(Kind.CHANGED, "release_tags.bypassed_by", [], ["team:interns"]),
+        Finding(Kind.CHANGED, "release_tags.bypass_actors", [], ["team:interns"]),
         Finding(
             Kind.CHANGED,
-            "release_tags.created_by.bypassed_by",
+            "release_tags.created_by",
             ["team:release-managers"],
             ["role:write", "team:release-managers"],
         ),
@@ -221,7 +222,7 @@ def test_bypass_teams_the_token_cannot_name_are_unverified(
     fake.teams_readable = False  # no "Members: read" on the organization
     report = audit(github, policy.policy)
     assert report.compliant
-    assert report.repositories[0].unverified == ["release_tags.created_by.bypassed_by"]
+    assert report.repositories[0].unverified == ["release_tags.created_by"]
 
 
 def test_classic_protection(github: GitHub, fake: FakeGitHub) -> None:

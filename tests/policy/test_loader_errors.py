@@ -264,14 +264,27 @@ CASES = [
         "prefix is literal text: letters, digits, `.`, `_`, `/` or `-`, no wildcards",
     ),
     (
-        "created_by naming no one",
+        "require_up_to_date without a check",
         """\
         repositories:
           w:
-            release_tags: {pattern: "v*", created_by: {}}
+            branches: {main: {require_up_to_date: true}}
         """,
-        "p.yaml:5:47: error: repositories.w.release_tags.created_by: name the teams or roles who may "
-        "create production tags; to forbid creation to everyone, add `creation` to `protect_from` instead",
+        "p.yaml:5:43: error: repositories.w.branches.main.require_up_to_date: `require_up_to_date` needs "
+        "at least one required status check (GitHub's status-check rule cannot exist without one, so it "
+        "would never be applied): add `required_status_checks` or remove `require_up_to_date`",
+    ),
+    (
+        "an app pin under classic protection",
+        """\
+        repositories:
+          w:
+            protection_engine: classic
+            branches: {main: {required_status_checks: [Unit, {context: Lint, app_id: 7}]}}
+        """,
+        "p.yaml:6:54: error: repositories.w.branches.main.required_status_checks[1]: check 'Lint' pins "
+        "app 7, which classic branch protection cannot (the provider sets check names only): use "
+        "`protection_engine: ruleset`, or write the check's name alone",
     ),
     (
         "created_by and creation forbidden to everyone",

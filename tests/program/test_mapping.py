@@ -54,7 +54,8 @@ def test_environments_with_seed_reviewers_and_timers(default_rendering: Renderin
         {"teams": [team("release-managers")], "users": []}
     ]
     deploy = environments["widgets/production-deploy"]
-    assert deploy["reviewers"] == [{"teams": [team("senior-engineers"), team("devops")], "users": []}]
+    # sorted by slug: a set on GitHub and in the provider
+    assert deploy["reviewers"] == [{"teams": [team("devops"), team("senior-engineers")], "users": []}]
     assert deploy["preventSelfReview"] is True
     for inputs in environments.values():
         assert inputs["canAdminsBypass"] is False  # explicit: the provider would default to true
@@ -127,7 +128,7 @@ def test_created_by_is_a_creation_ruleset_only_its_teams_bypass(default_renderin
     ]
     tags = resources["widgets/release-tags"].inputs
     assert tags["bypassActors"] == []  # deletion and update: no one, release managers included
-    assert tags["rules"] == {"deletion": True, "update": True, "nonFastForward": True, "creation": False}
+    assert tags["rules"] == {"deletion": True, "update": True, "nonFastForward": True}
 
 
 def test_created_by_roles_use_githubs_role_ids() -> None:
@@ -138,7 +139,7 @@ def test_created_by_roles_use_githubs_role_ids() -> None:
     bypass = by_name(render(load_text(text, "p.yaml")))["w/release-tag-creation"].inputs["bypassActors"]
     # integrations/terraform-provider-github, website/docs/r/repository_ruleset.html.markdown: maintain 2,
     # write 4, admin 5
-    assert [(actor["actorType"], actor["actorId"]) for actor in bypass] == [
+    assert sorted((actor["actorType"], actor["actorId"]) for actor in bypass) == [
         ("RepositoryRole", 2),
         ("RepositoryRole", 5),
     ]
@@ -184,19 +185,22 @@ def test_main_ruleset(default_rendering: Rendering) -> None:
     assert main.inputs["conditions"] == {"refName": {"includes": ["refs/heads/main"], "excludes": []}}
     rules = main.inputs["rules"]
     assert rules["requiredStatusChecks"] == {
-        "requiredChecks": [
-            {"context": "Unit Tests"},
+        "requiredChecks": [  # sorted by name: a set on GitHub and in the provider
             {"context": "Integration Tests"},
-            {"context": "Security Scans"},
             {"context": "Quality Checks"},
+            {"context": "Security Scans"},
+            {"context": "Unit Tests"},
         ],
         "strictRequiredStatusChecksPolicy": True,
+        "doNotEnforceOnCreate": False,
     }
     assert rules["requiredLinearHistory"] is True
     assert rules["pullRequest"] == {
         "requiredApprovingReviewCount": 1,
         "dismissStaleReviewsOnPush": True,
         "requireCodeOwnerReview": False,
+        "requireLastPushApproval": False,
+        "requiredReviewThreadResolution": False,
     }
     assert rules["deletion"] is True
     assert rules["nonFastForward"] is True
@@ -209,12 +213,7 @@ def test_release_tag_ruleset_excludes_rc_tags(default_rendering: Rendering) -> N
     assert tags.inputs["conditions"] == {
         "refName": {"includes": ["refs/tags/v*"], "excludes": ["refs/tags/v*-rc*"]}
     }
-    assert tags.inputs["rules"] == {
-        "deletion": True,
-        "update": True,
-        "nonFastForward": True,
-        "creation": False,
-    }
+    assert tags.inputs["rules"] == {"deletion": True, "update": True, "nonFastForward": True}
 
 
 def test_protect_reaches_environments_their_children_and_the_security_rulesets(
@@ -254,15 +253,15 @@ def test_both_protection_engines(data: Path) -> None:
         {"actorId": 5, "actorType": "RepositoryRole", "bypassMode": "always"}
     ]
     assert ruleset.inputs["rules"]["requiredStatusChecks"]["requiredChecks"] == [
-        {"context": "Unit Tests"},
         {"context": "Lint", "integrationId": 15368},
+        {"context": "Unit Tests"},
     ]
     classic = resources["classic/branch/main"]
     assert classic.type == "github:index/branchProtection:BranchProtection"
     assert classic.inputs["repositoryId"] == "R_fake_acme/classic"
     assert classic.inputs["pattern"] == "main"
     assert classic.inputs["enforceAdmins"] is False
-    assert classic.inputs["requiredStatusChecks"] == [{"contexts": ["Unit Tests", "Lint"], "strict": False}]
+    assert classic.inputs["requiredStatusChecks"] == [{"contexts": ["Lint", "Unit Tests"], "strict": False}]
     assert classic.inputs["requiredPullRequestReviews"][0]["requiredApprovingReviewCount"] == 2
     assert classic.import_id == "classic:main"
     assert rendering.lookups["github:index/getRepository:getRepository"] == 1

@@ -94,7 +94,7 @@ CASES: list[tuple[str, Edit, str, str | None]] = [
     (
         "reviewer removed",
         lambda d: qa(d)["reviewers"].update(users=["alice"]),
-        "environments.qa.reviewers.users",
+        "environments.qa.reviewers",
         "reviewer(s) removed: bob",
     ),
     (
@@ -106,7 +106,7 @@ CASES: list[tuple[str, Edit, str, str | None]] = [
     (
         "reviewer added",
         lambda d: qa(d)["reviewers"].update(teams=["qa", "leads"]),
-        "environments.qa.reviewers.teams",
+        "environments.qa.reviewers",
         None,
     ),
     (
@@ -383,7 +383,8 @@ def test_formats_show_the_weakened_gate() -> None:
     text = FORMATS["text"](result).splitlines()
     assert text == [
         "widgets: changed",
-        '    environments.qa.reviewers.teams: ["qa"] -> ["leads", "qa"]',
+        '    environments.qa.reviewers: {"teams": ["qa"], "users": ["alice", "bob"]} -> '
+        '{"teams": ["leads", "qa"], "users": ["alice", "bob"]}',
         "  ! environments.qa.wait_timer: 30 -> 0  (weakens: the wait before qa deploys is shorter)",
         "2 change(s) in 1 of 1 repositories, 1 weakening a gate",
     ]

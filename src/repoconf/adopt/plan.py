@@ -15,19 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
-from repoconf.concepts.branches import LiveRulesetSummary
-from repoconf.concepts.environments import LiveDeploymentPolicy, LiveEnvironment
-from repoconf.concepts.secrets_variables import LiveSecret, LiveVariable
-from repoconf.github.client import GitHub
-from repoconf.github.errors import NotFound
-from repoconf.github.responses import parse_answers
+from repoconf.live.read import LiveRepository
 from repoconf.render.mocks import Declaration
 
 PROVIDER_ENTRY = "github"
 COMPONENT = "repoconf:index:Repository"
-VARIABLES_PER_PAGE = 30
 
 
 def escape_environment(name: str) -> str:
@@ -37,7 +30,7 @@ def escape_environment(name: str) -> str:
 
 @dataclass
 class LiveIds:
-    """What exists on GitHub, with the ids the provider imports by."""
+    """What exists on GitHub, with the ids the provider imports by; names folded as GitHub compares them."""
 
     environments: set[str] = field(default_factory=set)
     policies: dict[tuple[str, str, str], int] = field(default_factory=dict)
@@ -51,44 +44,19 @@ class LiveIds:
     protected_branches: set[str] = field(default_factory=set)
 
 
-def read_ids(github: GitHub, owner: str, name: str, classic_patterns: list[str]) -> LiveIds:
-    """The live ids of one repository; :class:`NotFound` when the repository is not there."""
-    repo = "/" + "/".join(quote(part, safe="") for part in ("repos", owner, name))
-    ids = LiveIds()
-    request = f"GET {repo}/environments"
-    for environment in parse_answers(
-        LiveEnvironment, github.paginate(f"{repo}/environments", "environments"), request
-    ):
-        ids.environments.add(environment.name)
-        env_path = f"{repo}/environments/{quote(environment.name, safe='')}"
-        if environment.has_custom_policies:
-            path = f"{env_path}/deployment-branch-policies"
-            for policy in parse_answers(
-                LiveDeploymentPolicy, github.paginate(path, "branch_policies"), f"GET {path}"
-            ):
-                ids.policies[(environment.name, policy.type or "branch", policy.name)] = policy.id
-        path = f"{env_path}/secrets"
-        for secret in parse_answers(LiveSecret, github.paginate(path, "secrets"), f"GET {path}"):
-            ids.environment_secrets.add((environment.name, secret.name))
-        path = f"{env_path}/variables"
-        items = github.paginate(path, "variables", per_page=VARIABLES_PER_PAGE)
-        for variable in parse_answers(LiveVariable, items, f"GET {path}"):
-            ids.environment_variables.add((environment.name, variable.name))
-    path = f"{repo}/actions/secrets"
-    ids.secrets = {s.name for s in parse_answers(LiveSecret, github.paginate(path, "secrets"), f"GET {path}")}
-    path = f"{repo}/actions/variables"
-    items = github.paginate(path, "variables", per_page=VARIABLES_PER_PAGE)
-    ids.variables = {v.name for v in parse_answers(LiveVariable, items, f"GET {path}")}
-    path = f"{repo}/rulesets"
-    for ruleset in parse_answers(LiveRulesetSummary, github.paginate(path), f"GET {path}"):
-        if not ruleset.inherited:
-            ids.rulesets[ruleset.name] = ruleset.id
-    for pattern in classic_patterns:
-        try:
-            github.get(f"{repo}/branches/{quote(pattern, safe='')}/protection")
-        except NotFound:
-            continue
-        ids.protected_branches.add(pattern)
+def live_ids(live: LiveRepository) -> LiveIds:
+    """The ids the provider imports by, from what the audit's reader read of the repository."""
+    ids = LiveIds(rulesets=dict(live.ruleset_ids))
+    for name, answer in live.environments.items():
+        env = name.casefold()
+        ids.environments.add(env)
+        for policy in answer.policies:
+            ids.policies[(env, policy.type or "branch", policy.name)] = policy.id
+        ids.environment_secrets |= {(env, secret.casefold()) for secret in answer.secrets}
+        ids.environment_variables |= {(env, variable.casefold()) for variable in answer.variables}
+    ids.secrets = {secret.casefold() for secret in live.actions.secrets}
+    ids.variables = {variable.casefold() for variable in live.actions.variables}
+    ids.protected_branches = {branch for branch, raw in live.classic.items() if raw is not None}
     return ids
 
 
@@ -100,26 +68,26 @@ def import_id(declaration: Declaration, ids: LiveIds, repo: str) -> str | None:
     inputs = declaration.inputs
     kind = declaration.type.rsplit(":", 1)[-1]
     environment = str(inputs.get("environment", ""))
-    env = escape_environment(environment)
+    env, folded = escape_environment(environment), environment.casefold()
     if kind == "RepositoryEnvironment":
-        return f"{repo}:{env}" if environment in ids.environments else None
+        return f"{repo}:{env}" if folded in ids.environments else None
     if kind == "RepositoryEnvironmentDeploymentPolicy":
         ref = "tag" if inputs.get("tagPattern") else "branch"
         pattern = str(inputs.get("tagPattern") or inputs.get("branchPattern"))
-        policy = ids.policies.get((environment, ref, pattern))
+        policy = ids.policies.get((folded, ref, pattern))
         return None if policy is None else f"{repo}:{env}:{policy}"
     if kind == "ActionsEnvironmentSecret":
         name = str(inputs["secretName"])
-        return f"{repo}:{env}:{name}" if (environment, name) in ids.environment_secrets else None
+        return f"{repo}:{env}:{name}" if (folded, name.casefold()) in ids.environment_secrets else None
     if kind == "ActionsEnvironmentVariable":
         name = str(inputs["variableName"])
-        return f"{repo}:{env}:{name}" if (environment, name) in ids.environment_variables else None
+        return f"{repo}:{env}:{name}" if (folded, name.casefold()) in ids.environment_variables else None
     if kind == "ActionsSecret":
         name = str(inputs["secretName"])
-        return f"{repo}:{name}" if name in ids.secrets else None
+        return f"{repo}:{name}" if name.casefold() in ids.secrets else None
     if kind == "ActionsVariable":
         name = str(inputs["variableName"])
-        return f"{repo}:{name}" if name in ids.variables else None
+        return f"{repo}:{name}" if name.casefold() in ids.variables else None
     if kind == "RepositoryRuleset":
         ruleset = ids.rulesets.get(str(inputs["name"]))
         return None if ruleset is None else f"{repo}:{ruleset}"

@@ -1,21 +1,24 @@
 """Policy versus live repository: findings with the dotted policy paths of SPEC §7.
 
-A live value this token cannot see (:data:`~repoconf.concepts.live.UNVERIFIED`) is never drift and never
-compliance: its path goes to ``unverified``.
+Every comparison is a concept's settings table (:mod:`repoconf.concepts.table`): each row's declared view
+against the view read from GitHub's answer, so the audit compares everything the program declares, fixed
+parts included. A live value this token cannot see (:data:`~repoconf.concepts.live.UNVERIFIED`) is never
+drift and never compliance: its path goes to ``unverified``. Names GitHub compares case-insensitively
+(environments, secrets, variables, reviewers) are compared that way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from repoconf.concepts.branches import branch_rule_view, classic_branches, ruleset_shape
+from repoconf.concepts import branches, environments, release_tags, secrets_variables
+from repoconf.concepts.branches import BranchDeclaration, classic_branches
 from repoconf.concepts.content import check_content
-from repoconf.concepts.environments import environment_view
 from repoconf.concepts.live import Unverified, plain
-from repoconf.concepts.release_tags import creation_view, release_tags_view
-from repoconf.concepts.secrets_variables import secret_names, variable_values
+from repoconf.concepts.table import Compare, Row, declared_view, live_view
 from repoconf.live.read import LiveRepository
 from repoconf.policy.model import ProtectionEngine, RepositorySettings
 
@@ -60,88 +63,106 @@ class Comparison:
         """Record a finding."""
         self.findings.append(Finding(kind, path, expected, actual))
 
-    def names(self, prefix: str, expected: set[str], actual: set[str]) -> None:
-        """Secret names: presence only (values cannot be read)."""
-        for name in sorted(expected - actual):
-            self.add(Kind.MISSING, f"{prefix}.{name}", "present", None)
-        for name in sorted(actual - expected):
-            self.add(Kind.EXTRA, f"{prefix}.{name}", None, "present")
+    def names(self, prefix: str, expected: Iterable[str], actual: Iterable[str]) -> None:
+        """Secret names, compared as GitHub compares them (case-insensitively): presence only."""
+        wanted = {name.casefold(): name for name in expected}
+        found = {name.casefold(): name for name in actual}
+        for key in sorted(wanted.keys() - found.keys()):
+            self.add(Kind.MISSING, f"{prefix}.{wanted[key]}", "present", None)
+        for key in sorted(found.keys() - wanted.keys()):
+            self.add(Kind.EXTRA, f"{prefix}.{found[key]}", None, "present")
 
     def values(self, prefix: str, expected: dict[str, str], actual: dict[str, str]) -> None:
-        """Variables: names and values."""
-        for name in sorted(expected.keys() | actual.keys()):
-            if name not in actual:
-                self.add(Kind.MISSING, f"{prefix}.{name}", expected[name], None)
-            elif name not in expected:
-                self.add(Kind.EXTRA, f"{prefix}.{name}", None, actual[name])
-            elif expected[name] != actual[name]:
-                self.add(Kind.CHANGED, f"{prefix}.{name}", expected[name], actual[name])
+        """Variables: names (case-insensitively) and values (exactly)."""
+        wanted = {name.casefold(): name for name in expected}
+        found = {name.casefold(): name for name in actual}
+        for key in sorted(wanted.keys() | found.keys()):
+            if key not in found:
+                self.add(Kind.MISSING, f"{prefix}.{wanted[key]}", expected[wanted[key]], None)
+            elif key not in wanted:
+                self.add(Kind.EXTRA, f"{prefix}.{found[key]}", None, actual[found[key]])
+            elif expected[wanted[key]] != actual[found[key]]:
+                self.add(Kind.CHANGED, f"{prefix}.{wanted[key]}", expected[wanted[key]], actual[found[key]])
 
-    def fields(self, prefix: str, expected: dict[str, Any], actual: dict[str, Any]) -> None:
-        """Field by field; an unverifiable live field is recorded as such."""
-        for key, value in expected.items():
-            live = actual.get(key)
-            if isinstance(live, Unverified):
-                self.unverified.append(f"{prefix}.{key}")
-            elif live != value:
-                self.add(Kind.CHANGED, f"{prefix}.{key}", value, live)
+    def table(self, prefix: str, rows: Iterable[Row[Any, Any]], model: Any, raw: Any) -> None:
+        """Every row of a concept's table: declared against live, each by its own rule."""
+        rows = list(rows)
+        expected, actual = declared_view(rows, model), live_view(rows, raw)
+        for row in rows:
+            if row.within is not None and not (expected[row.within] and actual[row.within]):
+                continue  # the part it lives in is missing: that part is the one finding
+            path = f"{prefix}.{row.key}" if prefix else row.key
+            wanted, found = expected[row.key], actual[row.key]
+            if isinstance(found, Unverified):
+                self.unverified.append(path)
+            elif row.compare is Compare.NAMES:
+                self.names(path, wanted, found)
+            elif row.compare is Compare.NAMED_VALUES:
+                self.values(path, wanted, found)
+            elif not row.same(wanted, found):
+                self.add(Kind.CHANGED, path, wanted, found)
 
 
 def _environments(settings: RepositorySettings, live: LiveRepository, result: Comparison) -> None:
+    matched: set[str] = set()
     for name, env in settings.environments.items():
         path = f"environments.{name}"
-        live_env = live.environments.get(name)
-        if live_env is None:
-            result.add(Kind.MISSING, path, environment_view(env), None)
+        answer = live.environment(name)
+        if answer is None:
+            result.add(Kind.MISSING, path, declared_view(environments.TABLE, env), None)
             continue
-        result.fields(path, environment_view(env), live_env.view)
-        result.names(f"{path}.secrets", secret_names(env.secrets), live_env.secrets)
-        result.values(f"{path}.variables", variable_values(env.variables), live_env.variables)
-    for name in sorted(live.environments.keys() - settings.environments.keys()):
-        result.add(Kind.EXTRA, f"environments.{name}", None, live.environments[name].view)
+        matched.add(answer.item.name)
+        result.table(path, environments.TABLE, env, answer)
+    for name in sorted(live.environments.keys() - matched):
+        result.add(
+            Kind.EXTRA, f"environments.{name}", None, live_view(environments.TABLE, live.environments[name])
+        )
 
 
 def _branches(settings: RepositorySettings, live: LiveRepository, result: Comparison) -> None:
-    classic = settings.protection_engine is ProtectionEngine.CLASSIC
-    actual_rules = live.classic if classic else live.branch_rulesets
+    engine = settings.protection_engine
+    table = branches.table_for(engine)
+    classic = engine is ProtectionEngine.CLASSIC
     audited = set(classic_branches(settings)) if classic else set(settings.branches)
     for pattern, rule in settings.branches.items():
         if pattern not in audited:
             continue
         path = f"branches.{pattern}"
-        actual = actual_rules.get(pattern)
-        expected = branch_rule_view(rule)
-        if actual is None:
-            result.add(
-                Kind.MISSING, path, expected, BRANCH_NOT_FOUND if pattern in live.missing_branches else None
-            )
+        declaration = BranchDeclaration(pattern, rule)
+        raw: Any = live.classic.get(pattern) if classic else live.branch_rulesets.get(pattern)
+        if raw is None:
+            missing = BRANCH_NOT_FOUND if pattern in live.missing_branches else None
+            result.add(Kind.MISSING, path, declared_view(table, declaration), missing)
             continue
-        result.fields(path, expected, actual)
-        if not classic:
-            result.fields(path, ruleset_shape(pattern), actual)
+        result.table(path, table, declaration, raw)
     if not classic:
         for pattern in sorted(live.branch_rulesets.keys() - settings.branches.keys()):
-            result.add(Kind.EXTRA, f"branches.{pattern}", None, live.branch_rulesets[pattern])
+            view = live_view(branches.RULESET_TABLE, live.branch_rulesets[pattern])
+            result.add(Kind.EXTRA, f"branches.{pattern}", None, view)
 
 
 def _ruleset(
-    path: str, expected: dict[str, Any] | None, live: dict[str, Any] | None, result: Comparison
+    path: str,
+    table: tuple[Row[Any, Any], ...],
+    declared: Any,
+    raw: Any,
+    result: Comparison,
 ) -> None:
-    """One ruleset repoconf manages (or must not have): extra, missing, or compared field by field."""
-    if expected is None:
-        if live is not None:
-            result.add(Kind.EXTRA, path, None, live)
-    elif live is None:
-        result.add(Kind.MISSING, path, expected, None)
+    """One ruleset repoconf manages (or must not have): extra, missing, or compared row by row."""
+    if declared is None:
+        if raw is not None:
+            result.add(Kind.EXTRA, path, None, live_view(table, raw))
+    elif raw is None:
+        result.add(Kind.MISSING, path, declared_view(table, declared), None)
     else:
-        result.fields(path, expected, live)
+        result.table("release_tags", table, declared, raw)
 
 
 def _release_tags(settings: RepositorySettings, live: LiveRepository, result: Comparison) -> None:
     tags = settings.release_tags
-    _ruleset("release_tags", release_tags_view(tags) if tags else None, live.release_tags, result)
-    creation = creation_view(tags) if tags and tags.created_by else None
-    _ruleset("release_tags.created_by", creation, live.tag_creation, result)
+    _ruleset("release_tags", release_tags.PROTECTION_TABLE, tags, live.release_tags, result)
+    creators = tags if tags is not None and tags.created_by is not None else None
+    _ruleset("release_tags.created_by", release_tags.CREATION_TABLE, creators, live.tag_creation, result)
 
 
 def _content(settings: RepositorySettings, live: LiveRepository, result: Comparison) -> None:
@@ -167,8 +188,7 @@ def compare(settings: RepositorySettings, live: LiveRepository) -> Comparison:
         result.add(Kind.MISSING, "repository", live.name, None)
         return result
     _environments(settings, live, result)
-    result.names("secrets", secret_names(settings.secrets), live.secrets)
-    result.values("variables", variable_values(settings.variables), live.variables)
+    result.table("", secrets_variables.TABLE, settings, live.actions)
     _branches(settings, live, result)
     _release_tags(settings, live, result)
     _content(settings, live, result)

@@ -1,37 +1,32 @@
 """Release tags: the ``repoconf release tags`` ruleset and, with ``created_by``, ``repoconf release tag
 creation`` (both target ``tag``).
 
-Policy side: :class:`~repoconf.policy.model.ReleaseTags`. Live side: ``GET .../rulesets/{id}``
-(../shared/github-api/GET_repos_OWNER_REPO_rulesets_RULESET_ID.json). The first ruleset forbids the
-operations of ``protect_from`` to everyone: it has no bypass actors. The second forbids ``creation``
-and lists ``created_by``'s teams and roles as its only bypass actors, so they alone may push a
-production tag.
-
-Bypass actors are compared as ``team:<slug>`` and ``role:<name>``. GitHub returns them as numeric ids
-(``actor_id``), and only to callers with write access to the ruleset (absent: unverified).
+Policy side: :class:`~repoconf.policy.model.ReleaseTags`. Provider side: one ``github.RepositoryRuleset``
+per ruleset, inputs from :data:`PROTECTION_TABLE` and :data:`CREATION_TABLE`. Live side: ``GET
+.../rulesets/{id}`` (../shared/github-api/GET_repos_OWNER_REPO_rulesets_RULESET_ID.json). The first
+ruleset forbids the operations of ``protect_from`` to everyone: it has no bypass actors. The second forbids
+``creation`` and lists ``created_by``'s teams and roles as its only bypass actors, so they alone may push
+a production tag; ``except`` tags (release candidates) stay creatable by writers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from repoconf.concepts.branches import LiveRuleset, strip_ref
-from repoconf.concepts.live import UNVERIFIED
-from repoconf.policy.model import ReleaseTags, RepositoryRole, TagOperation
-
-ReleaseTagsView = dict[str, Any]
+from repoconf.concepts.branches import RulesetAnswer, strip_ref
+from repoconf.concepts.bypass import BypassView, actors_input
+from repoconf.concepts.table import (
+    Option,
+    Row,
+    Unrepresentable,
+    addition_weakens,
+    off_weakens,
+    removal_weakens,
+)
+from repoconf.policy.model import ReleaseTags, TagOperation
 
 TAG_RULES = {operation.rule: str(operation) for operation in TagOperation}
 """Ruleset rule type → the policy's operation name (``non_fast_forward`` → ``force_push``)."""
-
-ROLE_IDS = {RepositoryRole.MAINTAIN: 2, RepositoryRole.WRITE: 4, RepositoryRole.ADMIN: 5}
-"""GitHub's base repository roles as ``RepositoryRole`` bypass actor ids (the provider's documentation,
-integrations/terraform-provider-github website/docs/r/repository_ruleset.html.markdown, "bypass_actors":
-maintain 2, write 4, admin 5)."""
-
-TeamNames = Callable[[int], str | None]
-"""A team's slug by id, or None when it cannot be known (a token that cannot list the owner's teams)."""
 
 
 def tag_creators(tags: ReleaseTags) -> list[str]:
@@ -42,61 +37,158 @@ def tag_creators(tags: ReleaseTags) -> list[str]:
     return sorted([f"team:{slug}" for slug in creators.teams] + [f"role:{role}" for role in creators.roles])
 
 
-def _policy_view(tags: ReleaseTags, protect_from: list[str], bypassed_by: list[str]) -> ReleaseTagsView:
-    """A release-tag ruleset on the policy's pattern and exceptions, in the shape of the live view."""
-    return {
-        "pattern": tags.pattern,
-        "except": sorted(tags.except_),
-        "protect_from": protect_from,
-        "enforcement": "active",
-        "bypassed_by": bypassed_by,
-    }
+def _live_pattern(answer: RulesetAnswer) -> Any:
+    includes = strip_ref("refs/tags/", answer.ruleset.ref_name().include)
+    return includes[0] if len(includes) == 1 else includes
 
 
-def release_tags_view(tags: ReleaseTags) -> ReleaseTagsView:
-    """Policy → view: pattern, exclusions, forbidden operations, and no one bypasses them."""
-    return _policy_view(tags, sorted(str(operation) for operation in tags.protect_from), [])
+def _live_except(answer: RulesetAnswer) -> list[str]:
+    return strip_ref("refs/tags/", answer.ruleset.ref_name().exclude)
 
 
-def creation_view(tags: ReleaseTags) -> ReleaseTagsView:
-    """Policy → view of the tag-creation ruleset (only with ``created_by``)."""
-    return _policy_view(tags, ["creation"], tag_creators(tags))
+def _live_rules(answer: RulesetAnswer) -> list[str]:
+    """The ruleset's rules in the policy's words (``force_push``); a rule the policy has no word for keeps
+    GitHub's name, so it shows as drift.
+    """
+    return sorted(TAG_RULES.get(rule, rule) for rule in answer.ruleset.rule_parameters())
 
 
-def _actor(actor: dict[str, Any], team_names: TeamNames) -> str | None:
-    """One bypass actor as a name; None when its team cannot be named."""
-    kind, actor_id = actor.get("actor_type"), actor.get("actor_id")
-    if kind == "Team" and isinstance(actor_id, int):
-        slug = team_names(actor_id)
-        return None if slug is None else f"team:{slug}"
-    if kind == "RepositoryRole":
-        role = next((r for r, i in ROLE_IDS.items() if i == actor_id), None)
-        return f"role:{role}" if role else f"role:#{actor_id}"
-    if kind == "OrganizationAdmin":
-        return "organization-admin"
-    if kind == "Integration":
-        return f"app:#{actor_id}"
-    return str(kind).lower()
+def _restore_creators(view: BypassView) -> Any:
+    found: dict[str, list[str]] = {}
+    for actor in view if isinstance(view, list) else []:
+        kind, _, name = actor.partition(":")
+        if kind not in ("team", "role") or name.startswith("#") or " " in name:
+            continue  # an app, an org admin or a mode the policy cannot say: the audit reports it
+        found.setdefault(f"{kind}s", []).append(name)
+    return found
 
 
-def bypassed_by(raw: LiveRuleset, team_names: TeamNames) -> Any:
-    """Live bypass actors as names, sorted; unverified when GitHub hides them or a team has no name."""
-    if raw.bypass_actors is None:
-        return UNVERIFIED
-    names = [_actor(actor, team_names) for actor in raw.bypass_actors]
-    if any(name is None for name in names):
-        return UNVERIFIED
-    return sorted(name for name in names if name is not None)
+def _restore_operations(view: list[str]) -> Any:
+    known = [name for name in view if name in TAG_RULES.values()]
+    unknown = [name for name in view if name not in TAG_RULES.values()]
+    if unknown:
+        return Unrepresentable(
+            known,
+            f"protect_from: the ruleset also has rule(s) the policy cannot say ({', '.join(unknown)}); "
+            "recreate them by hand or drop them",
+        )
+    return known
 
 
-def tag_ruleset_view(raw: LiveRuleset, team_names: TeamNames) -> ReleaseTagsView:
-    """Live → view: either release-tag ruleset in policy terms."""
-    ref_name = raw.ref_name()
-    includes = strip_ref("refs/tags/", ref_name.include)
-    return {
-        "pattern": includes[0] if len(includes) == 1 else includes,
-        "except": strip_ref("refs/tags/", ref_name.exclude),
-        "protect_from": sorted(TAG_RULES[rule] for rule in raw.rule_parameters() if rule in TAG_RULES),
-        "enforcement": raw.enforcement,
-        "bypassed_by": bypassed_by(raw, team_names),
-    }
+def _encode_rules(view: list[str], resolve: Any) -> dict[str, bool]:
+    return {TagOperation(operation).rule: True for operation in view}
+
+
+def _update_parameter(answer: RulesetAnswer) -> Any:
+    parameters = answer.ruleset.rule_parameters().get("update")
+    return None if parameters is None else bool(parameters.get("update_allows_fetch_and_merge", False))
+
+
+INCLUDES = "conditions.ref_name.includes"
+EXCLUDES = "conditions.ref_name.excludes"
+
+
+def _encode_include(view: str, resolve: Any) -> list[str]:
+    return [f"refs/tags/{view}"]
+
+
+def _encode_exclude(view: list[str], resolve: Any) -> list[str]:
+    return [f"refs/tags/{pattern}" for pattern in view]
+
+
+PROTECTION_TABLE: tuple[Row[ReleaseTags, RulesetAnswer], ...] = (
+    Row(
+        "pattern",
+        lambda tags: tags.pattern,
+        _live_pattern,
+        provider=INCLUDES,
+        encode=_encode_include,
+        field="pattern",
+    ),
+    Row(
+        "except",
+        lambda tags: sorted(tags.except_),
+        _live_except,
+        field="except",
+        provider=EXCLUDES,
+        encode=_encode_exclude,
+        judge=addition_weakens("tags matching {} are no longer protected"),
+    ),
+    Row(
+        "protect_from",
+        lambda tags: sorted(str(operation) for operation in tags.protect_from),
+        _live_rules,
+        provider="rules",
+        encode=_encode_rules,
+        field="protect_from",
+        judge=removal_weakens("release tags may now be subject to: {}"),
+        restore=_restore_operations,
+    ),
+    Row(
+        "bypass_actors",
+        lambda tags: [],
+        lambda answer: answer.actors,
+        provider="bypass_actors",
+        encode=lambda view, resolve: actors_input(view, resolve),
+    ),
+    Row("target", lambda tags: "tag", lambda a: a.ruleset.target, provider="target"),
+    Row("enforcement", lambda tags: "active", lambda a: a.ruleset.enforcement, provider="enforcement"),
+    Row(
+        "update_allows_fetch_and_merge",
+        lambda tags: False if TagOperation.UPDATE in tags.protect_from else None,
+        _update_parameter,
+    ),
+)
+"""The ``repoconf release tags`` ruleset: ``protect_from`` forbidden to everyone on matching tags."""
+
+CREATION_TABLE: tuple[Row[ReleaseTags, RulesetAnswer], ...] = (
+    Row(
+        "created_by",
+        tag_creators,
+        lambda answer: answer.actors,
+        provider="bypass_actors",
+        encode=lambda view, resolve: actors_input(view, resolve),
+        field="created_by",
+        judge=addition_weakens("{} may now create release tags"),
+        restore=_restore_creators,
+        strictest={"teams": [], "roles": []},
+        hidden_by="write access to the repository's rulesets (fine-grained token: Administration: write)",
+    ),
+    Row(
+        "creation.pattern",
+        lambda tags: tags.pattern,
+        _live_pattern,
+        provider=INCLUDES,
+        encode=_encode_include,
+    ),
+    Row(
+        "creation.except",
+        lambda tags: sorted(tags.except_),
+        _live_except,
+        provider=EXCLUDES,
+        encode=_encode_exclude,
+    ),
+    Row(
+        "creation.rules",
+        lambda tags: ["creation"],
+        _live_rules,
+        provider="rules",
+        encode=_encode_rules,
+    ),
+    Row("creation.target", lambda tags: "tag", lambda a: a.ruleset.target, provider="target"),
+    Row(
+        "creation.enforcement", lambda tags: "active", lambda a: a.ruleset.enforcement, provider="enforcement"
+    ),
+)
+"""The ``repoconf release tag creation`` ruleset: only ``created_by`` may create matching tags."""
+
+OPTIONS = (
+    Option(
+        "protect",
+        "Pulumi's `protect` on the release-tag rulesets",
+        off_weakens("`pulumi destroy` or a removal from the policy may now delete it"),
+    ),
+)
+
+VALUE_FIELDS = {"TagCreators": ("teams", "roles")}
+"""Fields of value models the rows above map as a whole (checked by the completeness test)."""

@@ -1,175 +1,252 @@
-"""`repoconf import`: a policy YAML describing one live repository as it is.
+"""`repoconf import`: a live repository described as a policy entry, from the concepts' tables.
 
-The policy has the owner and one repository, written out in full (no ``defaults``), so that auditing it
-against the same repository reports it compliant. Secret values cannot be read: each secret gets an
-``{env: NAME}`` source for the user to fill in. Rulesets repoconf did not create are listed in a comment
-(the audit only knows repoconf's own ruleset names); so are classic rules on other branches.
+Each concept's table says how a live view is written back (:func:`repoconf.concepts.table.restore_view`).
+The entry is written over a *base* — what the repository inherits: nothing for a stand-alone import, the
+target policy's ``defaults`` for ``import --into`` — so it holds only what differs (a field equal to the
+base is left out, one the base has and GitHub does not is written ``null``), and auditing the result
+against the same repository reports it compliant.
+
+It never writes a weaker gate than it can see: what the token cannot see (a ruleset's bypass actors
+without write access) is written as the strictest value with a note saying which permission shows it, and
+a live value the policy cannot express is written as the strictest value it can, with a note. Secrets
+become ``{external: true}``: their values already live on GitHub and repoconf must not hold or overwrite
+them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
-import yaml
-
-from repoconf.concepts.branches import RulesetView
-from repoconf.concepts.content import Content, missing_files
-from repoconf.concepts.live import Unverified
+from repoconf.concepts import branches, environments, release_tags, secrets_variables
+from repoconf.concepts.branches import BranchDeclaration
+from repoconf.concepts.content import missing_files
+from repoconf.concepts.table import Compare, Row, declared_view, live_view, restore_view
+from repoconf.describe.yaml_text import dump_yaml
 from repoconf.github.client import GitHub
 from repoconf.github.responses import parse_answer
 from repoconf.live.read import LiveRepository, LiveRepositoryInfo, read_repository
-from repoconf.policy.model import GUIDE_REQUIRED_FILES
-from repoconf.policy.versions import as_entries
+from repoconf.policy.model import (
+    GUIDE_REQUIRED_FILES,
+    BranchRule,
+    Environment,
+    ProtectionEngine,
+    RepositorySettings,
+)
 from repoconf.text import printable
 
-SCHEMA_COMMENT = "# yaml-language-server: $schema=./policy.schema.json"
+NOTHING = RepositorySettings()
+"""The base of a stand-alone import: a repository that inherits nothing."""
 
 
-def _environment(view: dict[str, Any], secrets: set[str], variables: dict[str, str]) -> dict[str, Any]:
+@dataclass
+class Described:
+    """A repository's policy entry, and the notes for the person adopting it."""
+
+    entry: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+
+def _policy_values(table: tuple[Row[Any, Any], ...], model: Any) -> dict[str, Any]:
+    """A model's fields as import would write them (the base a live view is compared with)."""
+    return {restored.field: restored.value for restored in restore_view(table, declared_view(table, model))}
+
+
+def _overlay(
+    table: tuple[Row[Any, Any], ...], live: Mapping[str, Any], base: Any, notes: list[str], where: str
+) -> dict[str, Any]:
+    """The fields of one concept instance that differ from ``base`` (a model, or None: nothing inherited)."""
+    inherited = _policy_values(table, base) if base is not None else {}
+    written: dict[str, Any] = {}
+    fields = {row.field: row for row in table if row.field is not None}
+    restored = {item.field: item for item in restore_view(table, live)}
+    for name, row in fields.items():
+        item = restored.get(name)
+        if item is not None and item.note:
+            notes.append(f"{where}.{item.note}")
+        value = item.value if item is not None else None
+        before = inherited.get(name)
+        if row.compare is not Compare.VALUE and isinstance(value, dict) and isinstance(before, dict):
+            merged = _overlay_names(value, before, row.compare)
+            if merged:
+                written[name] = merged
+        elif item is None:
+            if before is not None:
+                written[name] = None  # the base has it, GitHub does not: removed for this repository
+        elif value != before:
+            written[name] = value
+    return written
+
+
+def _overlay_names(live: dict[str, Any], base: dict[str, Any], compare: Compare) -> dict[str, Any]:
+    """Secrets (presence) or variables (values) over the inherited ones, name by name."""
+    folded = {name.casefold(): name for name in base}
+    written: dict[str, Any] = {}
+    for name, value in live.items():
+        inherited = folded.pop(name.casefold(), None)
+        if inherited is None or (compare is Compare.NAMED_VALUES and base[inherited] != value):
+            written[name] = value
+    for name in folded.values():
+        written[name] = None
+    return written
+
+
+def _environments(live: LiveRepository, base: RepositorySettings, notes: list[str]) -> dict[str, Any]:
+    written: dict[str, Any] = {}
+    inherited = {name.casefold(): name for name in base.environments}
+    for name, answer in live.environments.items():
+        view = live_view(environments.TABLE, answer)
+        known = inherited.pop(name.casefold(), None)
+        parent = base.environments[known] if known is not None else Environment()
+        entry = _overlay(environments.TABLE, view, parent, notes, f"environments.{name}")
+        if known is None or entry:
+            written[name] = entry
+    for name in inherited.values():
+        written[name] = None
+    return written
+
+
+def _branches(
+    live: LiveRepository, base: RepositorySettings, notes: list[str]
+) -> tuple[dict[str, Any], bool]:
+    classic = {branch: raw for branch, raw in live.classic.items() if raw is not None}
+    use_classic = bool(classic) and not live.branch_rulesets
+    table = branches.CLASSIC_TABLE if use_classic else branches.RULESET_TABLE
+    found: dict[str, Any] = classic if use_classic else dict(live.branch_rulesets)
+    written: dict[str, Any] = {}
+    inherited = dict(base.branches)
+    for pattern, raw in found.items():
+        view = live_view(table, raw)
+        parent = BranchDeclaration(pattern, inherited.pop(pattern, BranchRule()))
+        entry = _overlay(table, view, parent, notes, f"branches.{pattern}")
+        if pattern not in base.branches or entry:
+            written[pattern] = entry
+    for pattern in inherited:
+        written[pattern] = None
+    return written, use_classic
+
+
+def _release_tags(live: LiveRepository, base: RepositorySettings, notes: list[str]) -> Any:
+    if live.release_tags is None:
+        return None
+    view = live_view(release_tags.PROTECTION_TABLE, live.release_tags)
+    written = _overlay(release_tags.PROTECTION_TABLE, view, base.release_tags, notes, "release_tags")
+    inherited_creators = base.release_tags.created_by if base.release_tags else None
+    if live.tag_creation is not None:
+        creators = live_view(release_tags.CREATION_TABLE, live.tag_creation)
+        parent = base.release_tags if inherited_creators is not None else None
+        written.update(_overlay(release_tags.CREATION_TABLE, creators, parent, notes, "release_tags"))
+    elif inherited_creators is not None:
+        written["created_by"] = None
+    return written
+
+
+def _required_files(live: LiveRepository, base: RepositorySettings) -> list[str] | None:
+    """The release guide's entries the default branch satisfies (None: the content was not readable)."""
+    if live.content is None or not live.content.complete:
+        return None
+    absent = set(missing_files(GUIDE_REQUIRED_FILES, live.content))
+    return [path for path in GUIDE_REQUIRED_FILES if path not in absent]
+
+
+def describe_repository(live: LiveRepository, base: RepositorySettings = NOTHING) -> Described:
+    """The repository's policy entry over ``base`` (what it inherits), and notes for whoever adopts it."""
+    notes: list[str] = []
     entry: dict[str, Any] = {}
-    reviewers = {kind: names for kind, names in view["reviewers"].items() if names}
-    if reviewers:
-        entry["reviewers"] = reviewers
-    entry["wait_timer"] = view["wait_timer"]
-    entry["prevent_self_review"] = view["prevent_self_review"]
-    if not isinstance(view["can_admins_bypass"], Unverified):  # unknown: left to the policy's default
-        entry["can_admins_bypass"] = view["can_admins_bypass"]
-    refs = view["deployment_refs"]
-    if refs is not None:
-        entry["deployment_refs"] = {**refs, "tags": as_entries(refs["tags"])} if "tags" in refs else refs
-    if secrets:
-        entry["secrets"] = {name: {"env": name} for name in sorted(secrets)}
-    if variables:
-        entry["variables"] = dict(sorted(variables.items()))
-    return entry
-
-
-def _branch_rule(view: RulesetView) -> dict[str, Any]:
-    keys = (
-        "required_approvals",
-        "dismiss_stale_reviews",
-        "require_code_owner_reviews",
-        "required_status_checks",
-        "require_up_to_date",
-        "linear_history",
-        "enforce_admins",
+    found = _environments(live, base, notes)
+    if found:
+        entry["environments"] = found
+    entry.update(
+        _overlay(
+            secrets_variables.TABLE,
+            live_view(secrets_variables.TABLE, live.actions),
+            base,
+            notes,
+            "repository",
+        )
     )
-    rule = {key: view[key] for key in keys if not isinstance(view[key], Unverified)}
-    rule["required_status_checks"] = [
-        check["context"] if "app_id" not in check else check for check in view["required_status_checks"]
-    ]
-    return rule
-
-
-def _created_by(creation: dict[str, Any] | None) -> dict[str, list[str]]:
-    """The creation ruleset's team and role bypass actors as ``created_by`` (others are noted apart)."""
-    if creation is None or isinstance(creation["bypassed_by"], Unverified):
-        return {}
-    found: dict[str, list[str]] = {}
-    for actor in creation["bypassed_by"]:
-        kind, _, name = actor.partition(":")
-        if kind in ("team", "role") and not name.startswith("#"):
-            found.setdefault(f"{kind}s", []).append(name)
-    return found
-
-
-def _unverified(live: LiveRepository) -> list[str]:
-    found = [
-        f"environments.{name}.{key}"
-        for name, env in live.environments.items()
-        for key, value in env.view.items()
-        if isinstance(value, Unverified)
-    ]
-    rules = {**{b: v for b, v in live.classic.items() if v is not None}, **live.branch_rulesets}
-    for path, view in (("release_tags", live.release_tags), ("release_tags.created_by", live.tag_creation)):
-        if view is not None and isinstance(view["bypassed_by"], Unverified):
-            found.append(f"{path} (who may bypass it)")
-    if live.content is not None and not live.content.complete:
-        found.append("required_files (the default branch's tree was truncated or unreadable)")
-    found += [
-        f"branches.{pattern}.{key}"
-        for pattern, view in rules.items()
-        for key, value in view.items()
-        if isinstance(value, Unverified)
-    ]
-    return found
-
-
-def _absent_files(content: Content | None) -> list[str]:
-    if content is None or not content.complete:
-        return []
-    return missing_files(GUIDE_REQUIRED_FILES, content)
-
-
-def describe(owner: str, live: LiveRepository) -> dict[str, Any]:
-    """The policy document for one live repository."""
-    settings: dict[str, Any] = {
-        "environments": {
-            name: _environment(env.view, env.secrets, env.variables)
-            for name, env in live.environments.items()
-        },
-        "secrets": {name: {"env": name} for name in sorted(live.secrets)},
-        "variables": dict(sorted(live.variables.items())),
-    }
-    classic = {branch: view for branch, view in live.classic.items() if view is not None}
-    if classic and not live.branch_rulesets:
-        settings["protection_engine"] = "classic"
-        settings["branches"] = {branch: _branch_rule(view) for branch, view in classic.items()}
-    else:
-        settings["branches"] = {pattern: _branch_rule(view) for pattern, view in live.branch_rulesets.items()}
-    if live.content is not None:
-        # Written out even when empty: absent, the guide's list applies and the audit would ask for it.
-        absent = set(missing_files(GUIDE_REQUIRED_FILES, live.content))
-        settings["required_files"] = [path for path in GUIDE_REQUIRED_FILES if path not in absent]
-    if live.release_tags is not None:
-        tags = live.release_tags
-        settings["release_tags"] = {
-            "pattern": tags["pattern"],
-            "protect_from": tags["protect_from"],
-            "except": tags["except"],
-        }
-        creators = _created_by(live.tag_creation)
-        if creators:
-            settings["release_tags"]["created_by"] = creators
-    return {"version": 1, "owner": owner, "repositories": {live.name: settings}}
-
-
-def import_repository(github: GitHub, owner: str, name: str) -> str:
-    """Read the repository and return the policy YAML text, with explanatory comments."""
-    repository = parse_answer(
-        LiveRepositoryInfo, github.get(f"/repos/{owner}/{name}"), f"GET /repos/{owner}/{name}"
-    )
-    default_branch = repository.default_branch or "main"
-    live = read_repository(github, owner, name, [default_branch], content=True)
-    document = describe(owner, live)
-    notes = [
-        SCHEMA_COMMENT,
-        f"# Imported by `repoconf import {owner}/{name}`: the repository's settings as they are.",
-        "# Secret values cannot be read: each secret reads an environment variable of its own name at",
-        "# deploy time; change its source to {config: KEY} to keep it in the stack's secret config.",
-    ]
+    rules, classic = _branches(live, base, notes)
+    if classic and base.protection_engine is not ProtectionEngine.CLASSIC:
+        entry["protection_engine"] = "classic"
+    elif not classic and live.branch_rulesets and base.protection_engine is ProtectionEngine.CLASSIC:
+        entry["protection_engine"] = "ruleset"
+    if rules:
+        entry["branches"] = rules
+    tags = _release_tags(live, base, notes)
+    if tags is None and base.release_tags is not None:
+        entry["release_tags"] = None
+    elif tags:
+        entry["release_tags"] = tags
+    files = _required_files(live, base)
+    if files is not None and tuple(files) != (base.required_files or ()):
+        entry["required_files"] = files
     if live.unmanaged_rulesets:
         notes.append(
-            "# Rulesets of this repository not created by repoconf (not described here; recreate them as "
+            "Rulesets of this repository not created by repoconf (not described here; recreate them as "
             "`branches` or `release_tags`): " + ", ".join(sorted(live.unmanaged_rulesets))
         )
     if live.inherited_rulesets:
         notes.append(
-            "# Inherited from the organization or enterprise (they apply here but belong to it; left out): "
+            "Inherited from the organization or enterprise (they apply here but belong to it; left out): "
             + ", ".join(sorted(live.inherited_rulesets))
         )
-    absent = _absent_files(live.content)
-    if absent:
-        notes.append(
-            "# Of the release guide's required files, the default branch lacks (not required here; add "
-            "them to required_files once they exist): " + ", ".join(absent)
-        )
-    unverified = _unverified(live)
-    if unverified:
-        notes.append(
-            "# Not visible to this token, so left to the policy's defaults (check them by hand): "
-            + ", ".join(unverified)
-        )
-    notes = [printable(note) for note in notes]  # names from GitHub never break out of a comment line
-    body = yaml.safe_dump(document, sort_keys=False, default_flow_style=False, allow_unicode=True)
-    return "\n".join(notes) + "\n" + body
+    if live.content is not None and live.content.complete:
+        lacking = missing_files(GUIDE_REQUIRED_FILES, live.content)
+        if lacking:
+            notes.append(
+                "Of the release guide's required files, the default branch lacks (not required here; add "
+                "them to required_files once they exist): " + ", ".join(lacking)
+            )
+    elif live.content is not None:
+        notes.append("required_files: the default branch's tree was truncated or unreadable; none written")
+    return Described(entry, notes)
+
+
+def declared_settings(settings: RepositorySettings) -> dict[str, Any]:
+    """What a repository's settings declare on GitHub, as the tables see them (secret sources aside):
+    two policies that give the same value here configure a repository the same way (the round trip's
+    measure of "the same policy").
+    """
+    engine = branches.table_for(settings.protection_engine)
+    return {
+        "environments": {
+            name.casefold(): declared_view(environments.TABLE, env)
+            for name, env in settings.environments.items()
+        },
+        "actions": declared_view(secrets_variables.TABLE, settings),
+        "branches": {
+            pattern: declared_view(engine, BranchDeclaration(pattern, rule))
+            for pattern, rule in settings.branches.items()
+        },
+        "protection_engine": str(settings.protection_engine),
+        "release_tags": None
+        if settings.release_tags is None
+        else declared_view(release_tags.PROTECTION_TABLE, settings.release_tags),
+        "created_by": None
+        if settings.release_tags is None or settings.release_tags.created_by is None
+        else declared_view(release_tags.CREATION_TABLE, settings.release_tags),
+        "required_files": sorted(settings.required_files or ()),
+    }
+
+
+SCHEMA_COMMENT = "# yaml-language-server: $schema=./policy.schema.json"
+
+
+def import_repository(github: GitHub, owner: str, name: str) -> str:
+    """Read the repository and return a stand-alone policy's YAML text, notes as comments."""
+    path = f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}"
+    repository = parse_answer(LiveRepositoryInfo, github.get(path), f"GET {path}")
+    default_branch = repository.default_branch or "main"
+    live = read_repository(github, owner, name, [default_branch], content=True)
+    described = describe_repository(live)
+    header = [
+        SCHEMA_COMMENT,
+        f"# Imported by `repoconf import {owner}/{name}`: the repository's settings as they are.",
+        "# Secrets are {external: true}: their values live on GitHub already and repoconf never holds",
+        "# them; change a source to {config: KEY} to have the stack set the value instead.",
+    ]
+    notes = [printable(f"# {note}") for note in described.notes]  # GitHub's names stay on one line
+    document = {"version": 1, "owner": owner, "repositories": {live.name: described.entry}}
+    return "\n".join(header + notes) + "\n" + dump_yaml(document)

@@ -22,25 +22,19 @@ from repoconf.concepts.branches import (
     LiveClassicProtection,
     LiveRuleset,
     LiveRulesetSummary,
-    RulesetView,
-    branch_ruleset_view,
-    classic_view,
+    RulesetAnswer,
 )
+from repoconf.concepts.bypass import read_actors
 from repoconf.concepts.content import Content, LiveFileContent, LiveTree, workflow_paths
-from repoconf.concepts.environments import (
-    EnvironmentView,
-    LiveDeploymentPolicy,
-    LiveEnvironment,
-    live_environment_view,
-)
+from repoconf.concepts.environments import LiveDeploymentPolicy, LiveEnvironment, LiveEnvironmentAnswer
 from repoconf.concepts.live import LiveModel
-from repoconf.concepts.release_tags import ReleaseTagsView, tag_ruleset_view
 from repoconf.concepts.ruleset_titles import (
     RELEASE_TAG_CREATION_RULESET,
     RELEASE_TAG_RULESET,
     branch_pattern_of,
 )
 from repoconf.concepts.secrets_variables import (
+    LiveActions,
     LiveSecret,
     LiveVariable,
     live_secret_names,
@@ -68,39 +62,40 @@ PERMISSIONS = {
 
 
 @dataclass
-class LiveEnvironmentState:
-    """An environment as GitHub has it."""
-
-    name: str
-    view: EnvironmentView
-    secrets: set[str] = field(default_factory=set)
-    variables: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
 class LiveRepository:
-    """A repository's settings as GitHub has them; ``exists`` false when the repository is not there."""
+    """A repository's settings as GitHub answered them; ``exists`` false when the repository is not there.
+
+    The answers are kept as GitHub gave them (validated): the concepts' tables read the views from them
+    (the audit, import), and adopt reads the ids.
+    """
 
     name: str
     exists: bool = True
-    environments: dict[str, LiveEnvironmentState] = field(default_factory=dict)
-    secrets: set[str] = field(default_factory=set)
-    variables: dict[str, str] = field(default_factory=dict)
-    branch_rulesets: dict[str, RulesetView] = field(default_factory=dict)
+    environments: dict[str, LiveEnvironmentAnswer] = field(default_factory=dict)
+    actions: LiveActions = field(default_factory=LiveActions)
+    """Repository-scope secrets (names) and variables."""
+    branch_rulesets: dict[str, RulesetAnswer] = field(default_factory=dict)
     """By branch pattern: rulesets named ``repoconf branch <pattern>``."""
-    classic: dict[str, RulesetView | None] = field(default_factory=dict)
+    classic: dict[str, LiveClassicProtection | None] = field(default_factory=dict)
     """By branch: classic protection, None where the branch is not protected."""
     missing_branches: set[str] = field(default_factory=set)
     """Branches of classic rules that do not exist ("Branch not found")."""
-    release_tags: ReleaseTagsView | None = None
-    tag_creation: ReleaseTagsView | None = None
+    release_tags: RulesetAnswer | None = None
+    tag_creation: RulesetAnswer | None = None
     """The ``repoconf release tag creation`` ruleset (``release_tags.created_by``)."""
     unmanaged_rulesets: list[str] = field(default_factory=list)
     """Names of the repository's own rulesets repoconf did not create (reported by ``import``)."""
     inherited_rulesets: list[str] = field(default_factory=list)
     """Names of organization or enterprise rulesets that apply to the repository (not its own)."""
+    ruleset_ids: dict[str, int] = field(default_factory=dict)
+    """The repository's own rulesets' ids by name (what adopt imports them by)."""
     content: Content | None = None
     """The default branch's files and workflows, when they were asked for."""
+
+    def environment(self, name: str) -> LiveEnvironmentAnswer | None:
+        """An environment by name, as GitHub matches names: case-insensitively."""
+        folded = name.casefold()
+        return next((env for key, env in self.environments.items() if key.casefold() == folded), None)
 
 
 class LiveTeam(LiveModel):
@@ -241,31 +236,34 @@ def _read(
                 github.paginate(f"{env_path}/deployment-branch-policies", "branch_policies"),
                 f"GET {env_path}/deployment-branch-policies",
             )
-        live.environments[environment.name] = LiveEnvironmentState(
-            name=environment.name,
-            view=live_environment_view(environment, policies),
+        live.environments[environment.name] = LiveEnvironmentAnswer(
+            item=environment,
+            policies=policies,
             secrets=_secrets(github, f"{env_path}/secrets"),
             variables=_variables(github, f"{env_path}/variables"),
         )
-    live.secrets = _secrets(github, f"{repo}/actions/secrets")
-    live.variables = _variables(github, f"{repo}/actions/variables")
+    live.actions = LiveActions(
+        _secrets(github, f"{repo}/actions/secrets"), _variables(github, f"{repo}/actions/variables")
+    )
     summaries = parse_answers(LiveRulesetSummary, github.paginate(f"{repo}/rulesets"), f"GET {repo}/rulesets")
     for summary in summaries:
         if summary.inherited:
             live.inherited_rulesets.append(summary.name)
             continue
+        live.ruleset_ids[summary.name] = summary.id
         pattern = branch_pattern_of(summary.name)
         if pattern is None and summary.name not in (RELEASE_TAG_RULESET, RELEASE_TAG_CREATION_RULESET):
             live.unmanaged_rulesets.append(summary.name)
             continue
         ruleset_path = f"{repo}/rulesets/{summary.id}"
         ruleset = parse_answer(LiveRuleset, github.get(ruleset_path), f"GET {ruleset_path}")
+        answer = RulesetAnswer(ruleset, read_actors(ruleset.bypass_actors, teams.slug))
         if pattern is not None:
-            live.branch_rulesets[pattern] = branch_ruleset_view(ruleset)
+            live.branch_rulesets[pattern] = answer
         elif summary.name == RELEASE_TAG_RULESET:
-            live.release_tags = tag_ruleset_view(ruleset, teams.slug)
+            live.release_tags = answer
         else:
-            live.tag_creation = tag_ruleset_view(ruleset, teams.slug)
+            live.tag_creation = answer
     for branch in classic_branches:
         protection_path = f"{repo}/branches/{quote(branch, safe='')}/protection"
         try:
@@ -279,13 +277,11 @@ def _read(
             else:
                 raise
             continue
-        live.classic[branch] = classic_view(
-            parse_answer(LiveClassicProtection, raw, f"GET {protection_path}")
-        )
+        live.classic[branch] = parse_answer(LiveClassicProtection, raw, f"GET {protection_path}")
     return live
 
 
-def _secrets(github: GitHub, path: str) -> set[str]:
+def _secrets(github: GitHub, path: str) -> list[str]:
     return live_secret_names(parse_answers(LiveSecret, github.paginate(path, "secrets"), f"GET {path}"))
 
 

@@ -18,9 +18,11 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    ValidationError,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from repoconf.policy.identifiers import (
     ActionsName,
@@ -55,6 +57,14 @@ def _source_name(kind: str) -> Callable[[str], str]:
         return name
 
     return check
+
+
+def _located(title: str, where: tuple[str | int, ...], value: Any, message: str) -> ValidationError:
+    """A validation error of a whole model that points at the one value it is about (so the policy error
+    is located on that line, not on the model's first).
+    """
+    error = PydanticCustomError("policy", message)
+    return ValidationError.from_exception_data(title, [InitErrorDetails(type=error, loc=where, input=value)])
 
 
 class _Frozen(BaseModel):
@@ -400,6 +410,12 @@ class BranchRule(_Frozen):
     require_code_owner_reviews: bool = Field(
         default=False, strict=True, description="A code owner must approve."
     )
+    require_last_push_approval: bool = Field(
+        default=False,
+        strict=True,
+        description="Someone other than the person who pushed last must approve (the most recent push "
+        "needs another reviewer's approval).",
+    )
     required_status_checks: tuple[RequiredCheck, ...] = Field(
         default=(),
         description="Checks that must pass: a name, or `{context, app_id}` to pin the app.",
@@ -418,6 +434,19 @@ class BranchRule(_Frozen):
         strict=True,
         description="Pulumi `protect`: a policy edit can never delete this rule's ruleset or protection.",
     )
+
+    @model_validator(mode="after")
+    def _up_to_date_needs_checks(self) -> BranchRule:
+        if self.require_up_to_date and not self.required_status_checks:
+            raise _located(
+                "BranchRule",
+                ("require_up_to_date",),
+                True,
+                "`require_up_to_date` needs at least one required status check (GitHub's status-check "
+                "rule cannot exist without one, so it would never be applied): add "
+                "`required_status_checks` or remove `require_up_to_date`",
+            )
+        return self
 
     @field_validator("required_status_checks")
     @classmethod
@@ -460,7 +489,9 @@ class RepositoryRole(StrEnum):
 
 
 class TagCreators(_Frozen):
-    """Who may create production tags: the only bypass actors of the tag-creation ruleset."""
+    """Who may create production tags: the only bypass actors of the tag-creation ruleset. Empty lists
+    mean no one may (what `repoconf import` writes when the token cannot see who may: the strictest).
+    """
 
     teams: tuple[TeamSlug, ...] = Field(
         default=(), description="Slugs of teams (in the policy's owner) who may create production tags."
@@ -470,12 +501,7 @@ class TagCreators(_Frozen):
     )
 
     @model_validator(mode="after")
-    def _someone(self) -> TagCreators:
-        if not self.teams and not self.roles:
-            raise ValueError(
-                "name the teams or roles who may create production tags; to forbid creation to "
-                "everyone, add `creation` to `protect_from` instead"
-            )
+    def _once(self) -> TagCreators:
         for kind, names in (("team", self.teams), ("role", tuple(map(str, self.roles)))):
             folded = [name.casefold() for name in names]
             for name in names:
@@ -535,7 +561,7 @@ GUIDE_REQUIRED_FILES: tuple[str, ...] = (
     "CHANGELOG.md",
     "pyproject.toml",
 )
-"""The release guide's "Required Files": what a repository holds unless its policy says otherwise."""
+"""The release guide's "Required Files": what the shipped policy requires (`repoconf init` writes them)."""
 
 
 class RepositorySettings(_Frozen):
@@ -559,10 +585,10 @@ class RepositorySettings(_Frozen):
         description="`ruleset` (repository rulesets) or `classic` (branch protection).",
     )
     required_files: tuple[RequiredPath, ...] | None = Field(
-        default=GUIDE_REQUIRED_FILES,
+        default=None,
         description="What the default branch must hold: paths (`CHANGELOG.md`), globs "
-        "(`src/**/__init__.py`), directories ending in `/` (`tests/`). Absent: the release guide's "
-        "list; `[]` or null: no file is required.",
+        "(`src/**/__init__.py`), directories ending in `/` (`tests/`). Absent, `[]` or null: no file "
+        "is required (the shipped policy lists the release guide's).",
     )
     adopt: bool = Field(
         default=False,
@@ -570,6 +596,22 @@ class RepositorySettings(_Frozen):
         description="Import existing GitHub settings into the Pulumi stack instead of creating "
         "them (where GitHub's ids can be derived).",
     )
+
+    @model_validator(mode="after")
+    def _classic_checks_unpinned(self) -> RepositorySettings:
+        if self.protection_engine is ProtectionEngine.CLASSIC:
+            for pattern, rule in self.branches.items():
+                for index, (context, app_id) in enumerate(rule.check_contexts()):
+                    if app_id is not None:
+                        raise _located(
+                            "RepositorySettings",
+                            ("branches", pattern, "required_status_checks", index),
+                            context,
+                            f"check {context!r} pins app {app_id}, which classic branch protection cannot "
+                            "(the provider sets check names only): use `protection_engine: ruleset`, or "
+                            "write the check's name alone",
+                        )
+        return self
 
 
 def _api_url(text: str) -> str:

@@ -69,9 +69,9 @@ class Directory:
         if failures:
             raise ProgramError(failures)
 
-    def reviewer_ids(self, users: tuple[str, ...], teams: tuple[str, ...]) -> tuple[list[int], list[int]]:
-        """Ids of already resolved reviewers."""
-        return [self.ids.users[u] for u in users], [self.ids.teams[t] for t in teams]
+    def resolve(self, kind: str, name: str) -> int:
+        """The id of a user (``kind`` ``"users"``) or team (``"teams"``) resolved by :meth:`resolve_all`."""
+        return (self.ids.users if kind == "users" else self.ids.teams)[name]
 
 
 def _named(settings: RepositorySettings) -> Iterator[tuple[Path, str, str, str]]:

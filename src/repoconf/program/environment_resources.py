@@ -1,24 +1,22 @@
-"""An environment and what lives in it: deployment policies, secrets and variables."""
+"""An environment and what lives in it: deployment policies, secrets and variables.
+
+The environment's own inputs come from its settings table (:data:`repoconf.concepts.environments.TABLE`).
+Its deployment policies, secrets and variables are child resources, one per pattern or name: each is
+declared here by hand because a table row describes one input of one resource, not a resource per item.
+"""
 
 from __future__ import annotations
 
 import pulumi
 import pulumi_github as github
 
+from repoconf.concepts import environments
+from repoconf.concepts.table import provider_inputs
 from repoconf.policy.model import Environment, held_by_stack
 from repoconf.program import logical_names
 from repoconf.program.directory import Directory
 from repoconf.program.options import OptionPlanner
 from repoconf.program.secrets import ResolvedSecrets
-
-
-def _branch_policy(env: Environment) -> github.RepositoryEnvironmentDeploymentBranchPolicyArgs | None:
-    refs = env.deployment_refs
-    if refs is None:
-        return None
-    return github.RepositoryEnvironmentDeploymentBranchPolicyArgs(
-        protected_branches=bool(refs.protected), custom_branch_policies=not refs.protected
-    )
 
 
 def declare_environment(
@@ -31,20 +29,11 @@ def declare_environment(
 ) -> github.RepositoryEnvironment:
     """Declare one environment with its deployment policies, secrets and variables."""
     repository = planner.repository
-    reviewers = None
-    if env.reviewers is not None and env.reviewers.count:
-        users, teams = directory.reviewer_ids(env.reviewers.users, env.reviewers.teams)
-        reviewers = [github.RepositoryEnvironmentReviewerArgs(users=users, teams=teams)]
     environment = github.RepositoryEnvironment(
         logical_names.environment(repository, name),
         repository=repository,
         environment=name,
-        wait_timer=env.wait_timer,
-        reviewers=reviewers,
-        prevent_self_review=env.prevent_self_review,
-        # Explicit: the provider defaults to true, repoconf's policy default is false.
-        can_admins_bypass=env.can_admins_bypass,
-        deployment_branch_policy=_branch_policy(env),
+        **provider_inputs(environments.TABLE, env, directory.resolve),
         opts=planner.environment(parent, name, env),
     )
     child = planner.environment_child(environment, env)

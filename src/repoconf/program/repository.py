@@ -65,10 +65,9 @@ class Repository(pulumi.ComponentResource):
                 declare_classic_protection(self, pattern, rule, node_id, planner)
         else:
             for pattern, rule in settings.branches.items():
-                declare_branch_ruleset(self, pattern, rule, planner)
+                declare_branch_ruleset(self, pattern, rule, planner, directory)
         if settings.release_tags is not None:
-            declare_release_tags(self, settings.release_tags, planner)
-            creators = settings.release_tags.created_by
-            if creators is not None:
-                declare_release_tag_creation(self, settings.release_tags, creators, planner, directory)
+            declare_release_tags(self, settings.release_tags, planner, directory)
+            if settings.release_tags.created_by is not None:
+                declare_release_tag_creation(self, settings.release_tags, planner, directory)
         self.register_outputs({"environments": list(self.environments)})

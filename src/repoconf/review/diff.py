@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from repoconf.concepts import branches, environments, release_tags, secrets_variables
+from repoconf.concepts.branches import BranchDeclaration
 from repoconf.concepts.flow import flow
 from repoconf.concepts.release_tags import tag_creators
+from repoconf.concepts.table import Compare, Omit, Option, Row, judge_changes
 from repoconf.policy.checks import gated
 from repoconf.policy.model import (
-    BranchRule,
     DeploymentRefs,
     Environment,
     Policy,
@@ -130,11 +132,6 @@ class _Changes:
         self.add(path, old, new, why)
 
 
-def _reviewers(environment: Environment) -> tuple[list[str], list[str]]:
-    reviewers = environment.reviewers
-    return (list(reviewers.users), list(reviewers.teams)) if reviewers else ([], [])
-
-
 def _refs_view(refs: DeploymentRefs | None) -> Any:
     if refs is None:
         return "any ref"
@@ -156,6 +153,71 @@ def _samples(*refs: DeploymentRefs | None) -> list[str]:
     return list(dict.fromkeys([*SAMPLE_REFS, *literal]))
 
 
+def _shown(row: Row[Any, Any], view: Any) -> Any:
+    """A setting's value in policy terms, as the policy file writes it."""
+    if row.restore is None:
+        return view
+    restored = row.restore(view)
+    return None if isinstance(restored, Omit) else getattr(restored, "strictest", restored)
+
+
+def _table(
+    path: str,
+    table: tuple[Row[Any, Any], ...],
+    before: Any,
+    after: Any,
+    changes: _Changes,
+    name: str = "",
+) -> None:
+    """The settings of one concept instance, each judged by its table row."""
+    rows = {row.key: row for row in table}
+    for judged in judge_changes(table, before, after):
+        row = rows[judged.key]
+        where = f"{path}.{judged.key}" if path else judged.key
+        if row.compare is Compare.NAMES:
+            changes.names(where, judged.before, judged.after, None)
+        elif row.compare is Compare.NAMED_VALUES:
+            _variables(where, judged.before, judged.after, changes)
+        elif row.key == "deployment_refs":
+            continue  # judged with the repository's branch rules: see _deployment_refs
+        else:
+            why = judged.why.replace("{name}", name) if judged.why else None
+            changes.add(where, _shown(row, judged.before), _shown(row, judged.after), why)
+
+
+def _options(path: str, options: tuple[Option, ...], before: Any, after: Any, changes: _Changes) -> None:
+    """Pulumi options of one concept instance (``protect``), each judged by its declaration."""
+    for option in options:
+        old, new = getattr(before, option.field), getattr(after, option.field)
+        if old != new:
+            changes.add(f"{path}.{option.field}", old, new, option.judge(old, new) if option.judge else None)
+
+
+def _deployment_refs(
+    path: str,
+    name: str,
+    old_settings: RepositorySettings,
+    new_settings: RepositorySettings,
+    changes: _Changes,
+) -> None:
+    """Which refs may deploy: wider when a sample ref the old rules refused is now allowed (which
+    branches are protected depends on the repository's branch rules, so no row can judge it alone).
+    """
+    old, new = old_settings.environments[name], new_settings.environments[name]
+    if old.deployment_refs == new.deployment_refs:
+        return
+    newly = [
+        sample
+        for sample in _samples(old.deployment_refs, new.deployment_refs)
+        if explain(new_settings, new, Ref.parse(sample)).allowed
+        and not explain(old_settings, old, Ref.parse(sample)).allowed
+    ]
+    wider = ", ".join(newly) + f" can now deploy to {name}" if newly else None
+    changes.add(
+        f"{path}.deployment_refs", _refs_view(old.deployment_refs), _refs_view(new.deployment_refs), wider
+    )
+
+
 def _environment(
     path: str,
     name: str,
@@ -164,42 +226,9 @@ def _environment(
     changes: _Changes,
 ) -> None:
     old, new = old_settings.environments[name], new_settings.environments[name]
-    (old_users, old_teams), (new_users, new_teams) = _reviewers(old), _reviewers(new)
-    if (old_users or old_teams) and not (new_users or new_teams):
-        before = {"users": sorted(old_users), "teams": sorted(old_teams)}
-        changes.add(f"{path}.reviewers", before, None, "no reviewer is left: deployments need no approval")
-    else:
-        for kind, old_names, new_names in (("users", old_users, new_users), ("teams", old_teams, new_teams)):
-            changes.names(f"{path}.reviewers.{kind}", old_names, new_names, "reviewer(s) removed: {}")
-    if new.wait_timer != old.wait_timer:
-        lower = new.wait_timer < old.wait_timer
-        changes.add(
-            f"{path}.wait_timer",
-            old.wait_timer,
-            new.wait_timer,
-            f"the wait before {name} deploys is shorter" if lower else None,
-        )
-    for key, weak, why in (
-        ("prevent_self_review", False, "whoever starts a deployment may now approve it"),
-        ("can_admins_bypass", True, "administrators may now skip the reviewers and the wait"),
-        ("protect", False, "`pulumi destroy` or a removal from the policy may now delete it"),
-    ):
-        before, after = getattr(old, key), getattr(new, key)
-        if before != after:
-            changes.add(f"{path}.{key}", before, after, why if after is weak else None)
-    if old.deployment_refs != new.deployment_refs:
-        newly = [
-            sample
-            for sample in _samples(old.deployment_refs, new.deployment_refs)
-            if explain(new_settings, new, Ref.parse(sample)).allowed
-            and not explain(old_settings, old, Ref.parse(sample)).allowed
-        ]
-        wider = ", ".join(newly) + f" can now deploy to {name}" if newly else None
-        changes.add(
-            f"{path}.deployment_refs", _refs_view(old.deployment_refs), _refs_view(new.deployment_refs), wider
-        )
-    changes.names(f"{path}.secrets", old.secrets, new.secrets, None)
-    _variables(f"{path}.variables", old.variables, new.variables, changes)
+    _table(path, environments.TABLE, old, new, changes, name)
+    _options(path, environments.OPTIONS, old, new, changes)
+    _deployment_refs(path, name, old_settings, new_settings, changes)
 
 
 def _variables(path: str, old: dict[str, str], new: dict[str, str], changes: _Changes) -> None:
@@ -214,34 +243,6 @@ def _gated(environment: Environment) -> bool:
     return gated(environment) or environment.wait_timer > 0
 
 
-def _branch_rule(path: str, old: BranchRule, new: BranchRule, changes: _Changes) -> None:
-    if new.required_approvals != old.required_approvals:
-        fewer = new.required_approvals < old.required_approvals
-        changes.add(
-            f"{path}.required_approvals",
-            old.required_approvals,
-            new.required_approvals,
-            "fewer approvals are needed to merge" if fewer else None,
-        )
-    changes.names(
-        f"{path}.required_status_checks",
-        [context for context, _ in old.check_contexts()],
-        [context for context, _ in new.check_contexts()],
-        "required status check(s) removed: {}: pull requests may merge without them",
-    )
-    for key, why in (
-        ("dismiss_stale_reviews", "an approval survives new pushes"),
-        ("require_code_owner_reviews", "code owners no longer have to approve"),
-        ("require_up_to_date", "a pull request may merge without the latest base"),
-        ("linear_history", "merge commits are allowed"),
-        ("enforce_admins", "administrators may bypass the rule"),
-        ("protect", "`pulumi destroy` or a removal from the policy may now delete it"),
-    ):
-        before, after = getattr(old, key), getattr(new, key)
-        if before != after:
-            changes.add(f"{path}.{key}", before, after, why if not after else None)
-
-
 def _release_tags(old: ReleaseTags | None, new: ReleaseTags | None, changes: _Changes) -> None:
     if old == new:
         return
@@ -249,35 +250,19 @@ def _release_tags(old: ReleaseTags | None, new: ReleaseTags | None, changes: _Ch
         view = _tags_view(old), _tags_view(new)
         changes.add("release_tags", *view, "release tags lose their protection" if new is None else None)
         return
-    if old.pattern != new.pattern:
-        changes.add("release_tags.pattern", old.pattern, new.pattern)
-    changes.names(
-        "release_tags.protect_from",
-        [str(op) for op in old.protect_from],
-        [str(op) for op in new.protect_from],
-        "release tags may now be subject to: {}",
-    )
-    added = [pattern for pattern in new.except_ if pattern not in old.except_]
-    if sorted(old.except_) != sorted(new.except_):
-        why = f"tags matching {', '.join(added)} are no longer protected" if added else None
-        changes.add("release_tags.except", sorted(old.except_), sorted(new.except_), why)
-    _tag_creators(old, new, changes)
-    if old.protect != new.protect:
-        why = "`pulumi destroy` or a removal from the policy may now delete it" if not new.protect else None
-        changes.add("release_tags.protect", old.protect, new.protect, why)
-
-
-def _tag_creators(old: ReleaseTags, new: ReleaseTags, changes: _Changes) -> None:
-    """Who may create production tags: anyone gaining that right weakens the gate."""
-    before, after = tag_creators(old), tag_creators(new)
+    _table("release_tags", release_tags.PROTECTION_TABLE, old, new, changes)
+    _options("release_tags", release_tags.OPTIONS, old, new, changes)
     if old.created_by is not None and new.created_by is None:
         changes.add(
-            "release_tags.created_by", before, None, "anyone with write access may now push a release tag"
+            "release_tags.created_by",
+            tag_creators(old),
+            None,
+            "anyone with write access may now push a release tag",
         )
-    elif before != after:
-        added = [name for name in after if name not in before]
-        widened = f"{', '.join(added)} may now create release tags" if added and old.created_by else None
-        changes.add("release_tags.created_by", before if old.created_by else None, after, widened)
+    elif old.created_by is None and new.created_by is not None:
+        changes.add("release_tags.created_by", None, tag_creators(new))
+    else:
+        _table("release_tags", release_tags.CREATION_TABLE, old, new, changes)
 
 
 def _tags_view(tags: ReleaseTags | None) -> Any:
@@ -306,7 +291,7 @@ def diff_repository(old: RepositorySettings, new: RepositorySettings) -> list[Ch
             changes.add(path, None, "present")
         else:
             _environment(path, name, old, new, changes)
-    changes.names("secrets", old.secrets, new.secrets, None)
+    _table("", secrets_variables.TABLE, old, new, changes)
     for secret in sorted(new.secrets.keys() - old.secrets.keys()):
         gates = [name for name, env in new.environments.items() if secret in env.secrets and _gated(env)]
         if gates:
@@ -316,7 +301,6 @@ def diff_repository(old: RepositorySettings, new: RepositorySettings) -> list[Ch
                 "present",
                 f"every workflow may now read {secret} without the gate of {', '.join(gates)}",
             )
-    _variables("variables", old.variables, new.variables, changes)
     for pattern in sorted(old.branches.keys() | new.branches.keys()):
         path = f"branches.{pattern}"
         if pattern not in new.branches:
@@ -324,7 +308,11 @@ def diff_repository(old: RepositorySettings, new: RepositorySettings) -> list[Ch
         elif pattern not in old.branches:
             changes.add(path, None, "present")
         else:
-            _branch_rule(path, old.branches[pattern], new.branches[pattern], changes)
+            table = branches.table_for(new.protection_engine)
+            before = BranchDeclaration(pattern, old.branches[pattern])
+            after = BranchDeclaration(pattern, new.branches[pattern])
+            _table(path, table, before, after, changes)
+            _options(path, branches.OPTIONS, old.branches[pattern], new.branches[pattern], changes)
     _release_tags(old.release_tags, new.release_tags, changes)
     if old.protection_engine != new.protection_engine:
         changes.add("protection_engine", str(old.protection_engine), str(new.protection_engine))

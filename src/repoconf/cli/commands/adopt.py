@@ -10,7 +10,7 @@ import yaml
 
 from repoconf.cli.access import GitHubAccess, split_full_name
 from repoconf.errors import ExitCode, UsageError
-from repoconf.github.errors import GitHubError, NotFound
+from repoconf.github.errors import GitHubError
 from repoconf.policy.loader import load
 
 PROJECT_FILE = "Pulumi.yaml"
@@ -42,17 +42,17 @@ def adopt_command(
         raise UsageError(
             f"{name} is not in {policy}: add it first (`repoconf import {full_name}` prints its settings)"
         )
-    from repoconf.adopt.plan import plan, read_ids
+    from repoconf.adopt.plan import live_ids, plan
     from repoconf.concepts.branches import classic_branches
+    from repoconf.live.read import read_repository
     from repoconf.render.run import render
 
     declarations = render(loaded, {name}).declarations
     with access.open(configured_url=loaded.policy.github.api_url) as github:
-        try:
-            ids = read_ids(github, owner, name, classic_branches(loaded.policy.repositories[name]))
-        except NotFound:
-            raise GitHubError(f"repository {owner}/{name} not found (or the token cannot see it)") from None
-    adoption = plan(declarations, ids, name, stack, project or project_name(Path.cwd()))
+        live = read_repository(github, owner, name, classic_branches(loaded.policy.repositories[name]))
+    if not live.exists:
+        raise GitHubError(f"repository {owner}/{name} not found (or the token cannot see it)")
+    adoption = plan(declarations, live_ids(live), name, stack, project or project_name(Path.cwd()))
     text = json.dumps(adoption.document, indent=2) + "\n"
     if output is None:
         print(text, end="")

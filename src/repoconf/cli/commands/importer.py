@@ -10,11 +10,11 @@ from repoconf.github.errors import GitHubError, NotFound
 def import_repository_command(full_name: str, *, access: GitHubAccess) -> ExitCode:
     """Read the repository and print the policy."""
     owner, name = split_full_name(full_name, "OWNER/REPO")
-    from repoconf.describe.policy import import_repository as describe_repository
+    from repoconf.describe.policy import import_repository
 
     with access.open() as github:
         try:
-            text = describe_repository(github, owner, name)
+            text = import_repository(github, owner, name)
         except NotFound:
             raise GitHubError(f"repository {owner}/{name} not found (or the token cannot see it)") from None
     print(text, end="")
