@@ -414,3 +414,25 @@ def test_content_that_cannot_be_seen_is_unverified_not_drift(
         assert content_findings == []
         assert "required_files.CHANGELOG.md" in report.unverified
         assert "check_producers.Unit Tests" in report.unverified
+
+
+def test_names_github_compares_case_insensitively_are_compared_so(
+    github: GitHub, fake: FakeGitHub
+) -> None:
+    """GitHub lists secret and variable names upper-case and answers canonical logins: a policy spelling
+    them otherwise is compliant, not permanently drifted; a value still compares exactly."""
+    text = (
+        "version: 1\nowner: acme\nrepositories:\n  widgets:\n"
+        "    secrets: {codecov_token: {external: true}}\n    variables: {tier: gold}\n"
+        "    environments:\n      QA:\n        reviewers: {users: [OctoCat], teams: [QA-Leads]}\n"
+    )
+    policy = load_text(text, "p.yaml")
+    repo = fake.deploy("widgets", policy.policy.repositories["widgets"])
+    repo.secrets = {"CODECOV_TOKEN"}
+    repo.variables = {"TIER": "gold"}
+    environment = repo.environments.pop("QA")
+    environment.users, environment.teams = ["octocat"], ["qa-leads"]
+    repo.environments["qa"] = environment
+    assert findings(github, policy) == []
+    repo.variables = {"TIER": "Gold"}
+    assert findings(github, policy) == [Finding(Kind.CHANGED, "variables.tier", "gold", "Gold")]

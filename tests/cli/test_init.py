@@ -45,3 +45,18 @@ def test_init_into_an_unwritable_place_is_a_usage_error(
 def test_init_rejects_bad_names(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["init", str(tmp_path / "p.yaml"), "--owner=-bad"]) == 2
     assert not (tmp_path / "p.yaml").exists()
+
+
+def test_check_says_whether_a_file_is_what_init_writes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "policy.yaml"
+    assert main(["init", str(target)]) == 0
+    capsys.readouterr()
+    assert main(["init", "--check", str(target)]) == 0
+    assert "what `repoconf init` writes" in capsys.readouterr().out
+    target.write_text(target.read_text().replace("wait_timer: 30", "wait_timer: 5"))
+    assert main(["init", "--check", str(target)]) == 1
+    out = capsys.readouterr().out
+    assert "-      wait_timer: 30" in out and "+      wait_timer: 5" in out
+    assert main(["init", "--check", str(tmp_path / "none.yaml")]) == 2

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from repoconf.concepts import branches, environments, release_tags, secrets_variables
 from repoconf.policy.loader import load_text
 from repoconf.policy.model import Policy
 from repoconf.review.diff import VALUE_CHANGED, Status, diff_policies
@@ -42,6 +43,7 @@ BASE: dict[str, Any] = {
                     "required_approvals": 2,
                     "dismiss_stale_reviews": True,
                     "require_code_owner_reviews": True,
+                    "require_last_push_approval": True,
                     "required_status_checks": ["Unit Tests", "Quality Checks"],
                     "require_up_to_date": True,
                     "linear_history": True,
@@ -210,6 +212,12 @@ CASES: list[tuple[str, Edit, str, str | None]] = [
         "code owners no longer have to approve",
     ),
     (
+        "last pusher may approve",
+        lambda d: main_rule(d).update(require_last_push_approval=False),
+        "branches.main.require_last_push_approval",
+        "whoever pushed last may approve their own change",
+    ),
+    (
         "up to date dropped",
         lambda d: main_rule(d).update(require_up_to_date=False),
         "branches.main.require_up_to_date",
@@ -314,6 +322,26 @@ CASES: list[tuple[str, Edit, str, str | None]] = [
         "secrets.PYPI_TOKEN",
         "every workflow may now read PYPI_TOKEN without the gate of production-deploy",
     ),
+    (
+        "release pattern changed",
+        lambda d: tags(d).update(pattern="release-*"),
+        "release_tags.pattern",
+        None,
+    ),
+    ("secret removed", lambda d: widgets(d)["secrets"].clear(), "secrets", None),
+    (
+        "environment secret added",
+        lambda d: qa(d).update(secrets={"QA_PASSWORD": {"external": True}}),
+        "environments.qa.secrets",
+        None,
+    ),
+    (
+        "environment variable added",
+        lambda d: qa(d)["variables"].update(TIER="gold"),
+        "environments.qa.variables",
+        None,
+    ),
+    ("repository variable added", lambda d: widgets(d).update(variables={"TIER": "gold"}), "variables", None),
     ("required file added", lambda d: widgets(d)["required_files"].append("tests/"), "required_files", None),
     ("engine changed", lambda d: widgets(d).update(protection_engine="classic"), "protection_engine", None),
 ]
@@ -403,3 +431,17 @@ def test_markdown_draws_heads_flow_with_the_change_marked() -> None:
     assert "  style env1 stroke:" in flow
     unchanged = FORMATS["markdown"](diff_policies(policy(BASE), policy(BASE)))
     assert "```mermaid" not in unchanged
+
+
+def test_every_policy_setting_of_every_table_has_a_case() -> None:
+    """A row added to a table without a diff case here fails, naming the path to cover."""
+    wanted = {f"environments.qa.{row.key}" for row in environments.TABLE if row.field}
+    wanted |= {f"environments.qa.{option.field}" for option in environments.OPTIONS}
+    wanted |= {row.key for row in secrets_variables.TABLE if row.field}
+    wanted |= {f"branches.main.{row.key}" for row in branches.RULESET_TABLE if row.field}
+    wanted |= {f"branches.main.{option.field}" for option in branches.OPTIONS}
+    tables = (*release_tags.PROTECTION_TABLE, *release_tags.CREATION_TABLE)
+    wanted |= {f"release_tags.{row.key}" for row in tables if row.field}
+    wanted |= {f"release_tags.{option.field}" for option in release_tags.OPTIONS}
+    covered = {path for _, _, path, _ in CASES}
+    assert sorted(wanted - covered) == []

@@ -278,11 +278,14 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         "init",
         "write a starter config/policy.yaml (never overwrites)",
-        lambda a: init_command(a.path, owner=a.owner, repository=a.repo),
+        lambda a: init_command(a.path, owner=a.owner, repository=a.repo, check=a.check),
     )
     p.add_argument("path", nargs="?", default=Path(DEFAULT_POLICY), type=Path)
     p.add_argument("--owner", default="acme", help="organization or user owning the repositories")
     p.add_argument("--repo", default="widgets", help="the first repository")
+    p.add_argument(
+        "--check", action="store_true", help="exit 1 (with a diff) unless PATH is what init would write"
+    )
 
     _command(commands, "schema", "print the policy's JSON Schema", lambda a: schema_command())
     return parser

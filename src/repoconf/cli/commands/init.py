@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from pathlib import Path
 
@@ -14,12 +15,17 @@ from repoconf.policy.template import starter_policy
 SCHEMA_FILE = "policy.schema.json"
 
 
-def init_command(path: Path, *, owner: str = "acme", repository: str = "widgets") -> ExitCode:
-    """Write the starter policy (and its schema beside it), refusing to overwrite."""
+def init_command(
+    path: Path, *, owner: str = "acme", repository: str = "widgets", check: bool = False
+) -> ExitCode:
+    """Write the starter policy (and its schema beside it), refusing to overwrite; with ``check``, say
+    whether ``path`` is exactly what init would write (the shipped copy of the packaged template)."""
     if login_problem(owner) is not None:
         raise UsageError(f"--owner: {owner!r} is not a GitHub organization or user name")
     if repository_problem(repository) is not None:
         raise UsageError(f"--repo: {repository!r} is not a repository name: {repository_problem(repository)}")
+    if check:
+        return _check(path, starter_policy(owner, repository))
     if path.exists():
         raise UsageError(f"{path} already exists; repoconf init never overwrites a policy")
     text = starter_policy(owner, repository)
@@ -37,3 +43,20 @@ def init_command(path: Path, *, owner: str = "acme", repository: str = "widgets"
         raise UsageError(f"{path}: cannot write: {error.strerror or error}") from None
     print(f"wrote {path} (owner {owner}, repository {repository}); next: repoconf validate {path}")
     return ExitCode.OK
+
+
+def _check(path: Path, expected: str) -> ExitCode:
+    """Exit 0 when ``path`` holds ``expected``; else print a unified diff and exit 1."""
+    try:
+        actual = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{path}: cannot read: {getattr(error, 'strerror', None) or error}") from None
+    if actual == expected:
+        print(f"{path}: what `repoconf init` writes")
+        return ExitCode.OK
+    diff = difflib.unified_diff(
+        expected.splitlines(keepends=True), actual.splitlines(keepends=True), "repoconf init", str(path)
+    )
+    print("".join(diff), end="")
+    print(f"{path} differs from what `repoconf init` writes (the packaged template)")
+    return ExitCode.DRIFT

@@ -1,0 +1,68 @@
+"""`repoconf import` never writes a weaker gate than it can see, and its policy audits compliant."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from repoconf.audit.run import audit
+from repoconf.describe.policy import declared_settings, import_repository
+from repoconf.github.client import GitHub, RetryPolicy
+from repoconf.policy.loader import LoadedPolicy, load_text
+from repoconf.review.diff import diff_policies
+from standin.github import FakeGitHub
+
+READ_TOKEN = "ghp_read_only_token_for_import"
+
+
+@pytest.fixture
+def reader(fake: FakeGitHub) -> Iterator[GitHub]:
+    fake.read_token = READ_TOKEN
+    client = GitHub(fake.base, READ_TOKEN, timeout=1.0, retry=RetryPolicy(attempts=2, backoff=0.01))
+    yield client
+    client.close()
+
+
+def _weakenings(original: LoadedPolicy, imported: LoadedPolicy) -> list[str]:
+    """Changes from the original policy to the imported one that weaken a gate on GitHub. Pulumi's
+    `protect` is no GitHub setting (GitHub cannot show it), so its loss is not counted."""
+    result = diff_policies(original.policy, imported.policy)
+    return [
+        f"{change.path}: {change.why}"
+        for repository in result.repositories
+        for change in repository.changes
+        if change.weakens and not change.path.endswith(".protect")
+    ]
+
+
+@pytest.mark.parametrize("token", ["writer", "reader"])
+def test_import_is_never_weaker_and_audits_compliant(
+    token: str, policy: LoadedPolicy, github: GitHub, reader: GitHub
+) -> None:
+    client = github if token == "writer" else reader
+    text = import_repository(client, "acme", "widgets")
+    imported = load_text(text, "imported.yaml")
+    assert _weakenings(policy, imported) == []
+    report = audit(client, imported.policy)
+    assert report.compliant, report.as_json()
+    if token == "writer":  # everything visible: the imported policy declares exactly the same
+        assert declared_settings(imported.policy.repositories["widgets"]) == declared_settings(
+            policy.policy.repositories["widgets"]
+        )
+    else:  # bypass actors hidden: written as the strictest value, each with a note naming the permission
+        settings = imported.policy.repositories["widgets"]
+        assert settings.branches["main"].enforce_admins is True
+        assert settings.release_tags is not None
+        assert settings.release_tags.created_by is not None
+        assert (settings.release_tags.created_by.teams, settings.release_tags.created_by.roles) == ((), ())
+        assert "# release_tags.created_by: not visible to this token" in text
+
+
+def test_secrets_are_external_and_names_keep_githubs_spelling(github: GitHub) -> None:
+    imported = load_text(import_repository(github, "acme", "widgets"), "imported.yaml")
+    settings = imported.policy.repositories["widgets"]
+    assert {name: source.model_dump() for name, source in settings.secrets.items()} == {
+        "CODECOV_TOKEN": {"external": True},
+        "TEST_PYPI_TOKEN": {"external": True},
+    }
