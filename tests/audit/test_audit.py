@@ -416,9 +416,7 @@ def test_content_that_cannot_be_seen_is_unverified_not_drift(
         assert "check_producers.Unit Tests" in report.unverified
 
 
-def test_names_github_compares_case_insensitively_are_compared_so(
-    github: GitHub, fake: FakeGitHub
-) -> None:
+def test_names_github_compares_case_insensitively_are_compared_so(github: GitHub, fake: FakeGitHub) -> None:
     """GitHub lists secret and variable names upper-case and answers canonical logins: a policy spelling
     them otherwise is compliant, not permanently drifted; a value still compares exactly."""
     text = (

@@ -58,5 +58,6 @@ def test_check_says_whether_a_file_is_what_init_writes(
     target.write_text(target.read_text().replace("wait_timer: 30", "wait_timer: 5"))
     assert main(["init", "--check", str(target)]) == 1
     out = capsys.readouterr().out
-    assert "-      wait_timer: 30" in out and "+      wait_timer: 5" in out
+    assert "-      wait_timer: 30" in out
+    assert "+      wait_timer: 5" in out
     assert main(["init", "--check", str(tmp_path / "none.yaml")]) == 2

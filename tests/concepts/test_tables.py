@@ -4,7 +4,6 @@ row's provider input is an input of the resource the program declares."""
 from __future__ import annotations
 
 import inspect
-import types
 import typing
 from collections.abc import Iterator
 from typing import Any
@@ -75,12 +74,12 @@ def uncovered(models: list[type[BaseModel]]) -> list[str]:
                 continue
             if cls in SETTINGS:
                 where, rows, options = SETTINGS[cls]
-                covered = {row.field for row in rows} | {option.field for option in options}
-                if spelled not in covered:
+                listed = {row.field for row in rows} | {option.field for option in options}
+                if spelled not in listed:
                     problems.append(f"{cls.__name__}.{name}: add a row for it to {where}")
             elif cls is model.RepositorySettings:
-                covered = set(repository.STRUCTURE) | {option.field for option in repository.OPTIONS}
-                if name not in covered:
+                mapped = set(repository.STRUCTURE) | {option.field for option in repository.OPTIONS}
+                if name not in mapped:
                     problems.append(
                         f"RepositorySettings.{name}: map it in repoconf.concepts.repository.STRUCTURE "
                         "(or give it a concept table)"
@@ -100,8 +99,9 @@ def uncovered(models: list[type[BaseModel]]) -> list[str]:
 
 
 def test_every_policy_field_is_in_a_table() -> None:
-    models = reachable(PolicyDocument) + [model.Policy]
-    assert model.Environment in models and model.TagCreators in models
+    models: list[type[BaseModel]] = [*reachable(PolicyDocument), model.Policy]
+    assert model.Environment in models
+    assert model.TagCreators in models
     assert uncovered(models) == []
 
 
@@ -210,6 +210,6 @@ def test_the_path_check_can_fail() -> None:
 
 
 def test_unions_are_walked() -> None:
+    """The walk goes through `X | Y`, Annotated and containers: the secret sources and version sets."""
     assert model.VersionTags in reachable(PolicyDocument)
     assert model.ExternalSource in reachable(PolicyDocument)
-    assert types.UnionType  # the walk goes through `X | Y` annotations too

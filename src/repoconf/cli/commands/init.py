@@ -19,7 +19,8 @@ def init_command(
     path: Path, *, owner: str = "acme", repository: str = "widgets", check: bool = False
 ) -> ExitCode:
     """Write the starter policy (and its schema beside it), refusing to overwrite; with ``check``, say
-    whether ``path`` is exactly what init would write (the shipped copy of the packaged template)."""
+    whether ``path`` is exactly what init would write (the shipped copy of the packaged template).
+    """
     if login_problem(owner) is not None:
         raise UsageError(f"--owner: {owner!r} is not a GitHub organization or user name")
     if repository_problem(repository) is not None:
