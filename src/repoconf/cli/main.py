@@ -180,9 +180,16 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         "import",
         "print a policy YAML describing an existing repository",
-        lambda a: import_repository_command(a.repository, access=_access(a)),
+        lambda a: import_repository_command(a.repository, access=_access(a), into=a.into),
     )
     p.add_argument("repository", metavar="OWNER/REPO")
+    p.add_argument(
+        "--into",
+        type=Path,
+        metavar="POLICY",
+        help="add the repository to this policy file (comments and order kept; only what differs from "
+        "defaults is written)",
+    )
     _github_arguments(p)
 
     p = _command(

@@ -234,12 +234,19 @@ def declared_settings(settings: RepositorySettings) -> dict[str, Any]:
 SCHEMA_COMMENT = "# yaml-language-server: $schema=./policy.schema.json"
 
 
-def import_repository(github: GitHub, owner: str, name: str) -> str:
-    """Read the repository and return a stand-alone policy's YAML text, notes as comments."""
+def read_live(github: GitHub, owner: str, name: str) -> LiveRepository:
+    """Everything import describes: the repository's settings, classic protection of its default branch,
+    and its default branch's content; :class:`NotFound` when GitHub has no such repository.
+    """
     path = f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}"
     repository = parse_answer(LiveRepositoryInfo, github.get(path), f"GET {path}")
     default_branch = repository.default_branch or "main"
-    live = read_repository(github, owner, name, [default_branch], content=True)
+    return read_repository(github, owner, name, [default_branch], content=True)
+
+
+def import_repository(github: GitHub, owner: str, name: str) -> str:
+    """Read the repository and return a stand-alone policy's YAML text, notes as comments."""
+    live = read_live(github, owner, name)
     described = describe_repository(live)
     header = [
         SCHEMA_COMMENT,

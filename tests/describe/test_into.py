@@ -1,0 +1,94 @@
+"""`repoconf import --into`: the repository added to a policy file, comments and order kept, only what
+differs from defaults written, and the merged result declares what GitHub has."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import pytest
+
+from repoconf.cli.main import main
+from repoconf.describe.policy import declared_settings, read_live
+from repoconf.github.client import GitHub
+from repoconf.policy.loader import load
+from standin.github import FakeGitHub
+from tests.conftest import TEMPLATE, TOKEN
+
+
+@pytest.fixture
+def target(tmp_path: Path, fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    monkeypatch.setenv("GITHUB_API_URL", fake.base)
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(TEMPLATE.read_text())
+    return policy
+
+
+def _legacy(fake: FakeGitHub) -> None:
+    """A repository set up by hand: like the template, with a few differences."""
+    repo = fake.deploy("legacy", load(TEMPLATE).policy.repositories["widgets"])
+    repo.environments["qa"].wait_timer = 7
+    repo.environments.pop("staging")
+    repo.secrets.add("EXTRA_TOKEN")
+    repo.variables["TIER"] = "gold"
+
+
+def test_only_the_differences_are_added_and_nothing_else_changes(
+    capsys: pytest.CaptureFixture[str], fake: FakeGitHub, target: Path, github: GitHub
+) -> None:
+    _legacy(fake)
+    before = target.read_text()
+    assert main(["import", "acme/legacy", "--into", str(target)]) == 0
+    after = target.read_text()
+    changed = [
+        line
+        for line in difflib.ndiff(before.splitlines(), after.splitlines())
+        if line.startswith(("- ", "+ "))
+    ]
+    assert all(line.startswith("+ ") for line in changed), changed  # comments, order, quoting kept
+    assert [line[2:] for line in changed] == [
+        "  # Imported by `repoconf import --into` from GitHub; only what differs from defaults.",
+        "  legacy:",
+        "    environments:",
+        "      qa:",
+        "        wait_timer: 7",
+        "      staging: null",
+        "    secrets:",
+        "      EXTRA_TOKEN:",
+        "        external: true",
+        "    variables:",
+        "      TIER: gold",
+    ]
+    merged = load(target).policy.repositories["legacy"]
+    live = read_live(github, "acme", "legacy")
+    assert live.exists
+    assert declared_settings(merged)["environments"]["qa"]["wait_timer"] == 7
+    assert "staging" not in merged.environments
+    capsys.readouterr()
+    assert main(["audit", str(target), "--repo", "legacy"]) == 0, capsys.readouterr().out
+
+
+def test_a_repository_already_there_another_owner_or_an_invalid_policy_is_refused_untouched(
+    capsys: pytest.CaptureFixture[str], fake: FakeGitHub, target: Path
+) -> None:
+    before = target.read_text()
+    assert main(["import", "acme/widgets", "--into", str(target)]) == 2
+    assert "repository 'widgets' is already in the policy" in capsys.readouterr().err
+    assert main(["import", "other/legacy", "--into", str(target)]) == 2
+    assert "that policy manages acme's repositories, not other's" in capsys.readouterr().err
+    requests = len(fake.requests)
+    target.write_text(before.replace("wait_timer: 30", "wait_timer: -1"))
+    assert main(["import", "acme/legacy", "--into", str(target)]) == 2
+    assert "wait_timer" in capsys.readouterr().err
+    assert len(fake.requests) == requests  # refused before any request
+    assert target.read_text() == before.replace("wait_timer: 30", "wait_timer: -1")
+
+
+def test_a_missing_repository_leaves_the_file_as_it_was(
+    capsys: pytest.CaptureFixture[str], target: Path
+) -> None:
+    before = target.read_text()
+    assert main(["import", "acme/ghost", "--into", str(target)]) == 3
+    assert "repository acme/ghost not found" in capsys.readouterr().err
+    assert target.read_text() == before
