@@ -15,6 +15,7 @@ import pytest
 
 from repoconf.github.client import GitHub, RetryPolicy
 from repoconf.policy.loader import LoadedPolicy, load
+from repoconf.program.logical_names import planned
 from standin.github import FakeGitHub
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +33,13 @@ def _refuse_the_user_policy(event: str, args: tuple[object, ...]) -> None:
 
 
 sys.addaudithook(_refuse_the_user_policy)
+
+
+def shipped_resources(repositories: int = 1) -> int:
+    """What the program declares for the shipped policy: the provider, and per repository its component and
+    every resource :func:`repoconf.program.logical_names.planned` lists (derived, never counted by hand)."""
+    settings = load(TEMPLATE).policy.repositories["widgets"]
+    return 1 + repositories * (1 + len(planned("widgets", settings)))
 
 
 @pytest.fixture(autouse=True)

@@ -10,11 +10,10 @@ from repoconf.audit.compare import Finding, Kind
 from repoconf.audit.run import audit
 from repoconf.github.client import GitHub
 from repoconf.policy.loader import LoadedPolicy, load_text
-from repoconf.policy.versions import candidate_patterns, final_patterns
 from standin.github import FakeGitHub, team
 
-RELEASE_REFS = {"branches": ["main"], "tags": sorted(final_patterns("v") + candidate_patterns("v"))}
-"""production-release's deployment refs in the template: `main`, candidate and final versions."""
+RELEASE_REFS = {"branches": [], "tags": ["v*"]}
+"""production-release's deployment refs in the template: every v tag (approval only, no secret)."""
 
 
 def findings(github: GitHub, policy: LoadedPolicy) -> list[Finding]:
@@ -76,10 +75,10 @@ def test_environment_missing_and_extra(github: GitHub, policy: LoadedPolicy, fak
         (lambda e: setattr(e, "prevent_self_review", True), "prevent_self_review", False, True),
         (lambda e: setattr(e, "can_admins_bypass", True), "can_admins_bypass", False, True),
         (
-            lambda e: e.policies.remove(("v[0-9].[0-9].[0-9]", "tag")),
+            lambda e: e.policies.remove(("v*", "tag")),
             "deployment_refs",
             RELEASE_REFS,
-            {"branches": ["main"], "tags": [t for t in RELEASE_REFS["tags"] if t != "v[0-9].[0-9].[0-9]"]},
+            {"branches": [], "tags": []},
         ),
         (lambda e: setattr(e, "branch_policy", None), "deployment_refs", RELEASE_REFS, None),
         (

@@ -62,7 +62,7 @@ def test_every_declared_resource_that_exists_is_imported_under_the_programs_name
     assert entries["widgets/secret/CODECOV_TOKEN"]["id"] == "widgets:CODECOV_TOKEN"
     assert entries["widgets/branch/main"]["id"] == f"widgets:{ruleset_ids['repoconf branch main']}"
     assert entries["widgets/release-tags"]["id"] == f"widgets:{ruleset_ids['repoconf release tags']}"
-    policy_id = entries["widgets/qa/branch/main"]["id"]
+    policy_id = entries["widgets/qa/tag/v*"]["id"]
     assert policy_id.startswith("widgets:qa:")
     assert policy_id.rsplit(":", 1)[1].isdigit()
     assert "0 declared resource(s) do not exist on GitHub yet" in err

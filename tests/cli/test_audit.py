@@ -169,10 +169,10 @@ def test_import_round_trip(capsys: pytest.CaptureFixture[str], fake: FakeGitHub,
     # values already live on GitHub: repoconf must not hold (or overwrite) them
     assert policy.secrets["CODECOV_TOKEN"].model_dump() == {"external": True}
     assert policy.environments["production-deploy"].secrets["PYPI_TOKEN"].model_dump() == {"external": True}
-    # the 12 + 24 live tag patterns read back as the entries they expand from
+    # the 18 live final patterns read back as the entry they expand from, with its bounds
     refs = yaml.safe_load(imported.read_text())["repositories"]["widgets"]["environments"]
-    assert refs["qa"]["deployment_refs"]["tags"] == [{"versions": "candidate"}, {"versions": "final"}]
-    assert refs["production-deploy"]["deployment_refs"]["tags"] == [{"versions": "final"}]
+    assert refs["qa"]["deployment_refs"]["tags"] == ["v*"]
+    assert refs["production-deploy"]["deployment_refs"]["tags"] == [{"versions": "final", "major": [1, 2, 4]}]
     assert policy.release_tags is not None
     assert policy.release_tags.created_by is not None
     assert policy.release_tags.created_by.teams == ("release-managers",)

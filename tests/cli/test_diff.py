@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from repoconf.cli.main import main
+from tests.conftest import TEMPLATE
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -59,7 +60,13 @@ def test_an_invalid_side_is_located(capsys: pytest.CaptureFixture[str], reposito
     policy.write_text(policy.read_text().replace("wait_timer: 30", "wait_timer: soon"))
     code, _, err = run(capsys, "diff", "git:main:config/policy.yaml", str(policy))
     assert code == 2
-    assert err.startswith(f"{policy}:33:19: error: defaults.environments.production-release.wait_timer: ")
+    line = (
+        TEMPLATE.read_text()
+        .splitlines()
+        .index("      wait_timer: 30               # minutes between approval and release")
+        + 1
+    )
+    assert err.startswith(f"{policy}:{line}:19: error: defaults.environments.production-release.wait_timer: ")
 
 
 @pytest.mark.parametrize(

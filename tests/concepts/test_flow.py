@@ -51,7 +51,7 @@ def test_the_shipped_flow(template: Path) -> None:
     gated = {"qa", "production-release", "production-deploy"}
     assert {(source, target) for source, _, target in edges if target in gated} == {
         (kind, environment)
-        for kind in ("main", "RC tags", "final tags")
+        for kind in ("RC tags", "final tags")  # tag-triggered: no branch reaches a gated environment
         for environment in gated
         if (kind, environment) != ("RC tags", "production-deploy")  # finals only: no RC reaches PyPI
     }
@@ -64,14 +64,17 @@ def test_the_shipped_flow(template: Path) -> None:
     }
     assert all(arrow == "-->" for _, arrow, _ in edges)
     assert rest == []
-    assert deploys_from(settings, "production-deploy") == ["main", "final tags"]
-    assert deploys_from(settings, "qa") == ["main", "RC tags", "final tags"]
+    assert deploys_from(settings, "production-deploy") == ["final tags"]
+    assert deploys_from(settings, "qa") == ["RC tags", "final tags"]
 
 
 def test_changes_are_marked(template: Path, tmp_path: Path) -> None:
     before = load(template).policy.repositories["widgets"]
     changed = tmp_path / "p.yaml"
-    finals, other = "        tags: [{versions: final}]", '        tags: ["v*-rc*", "nightly"]'
+    finals, other = (
+        "          - {versions: final, major: [1, 2, 4]}",
+        '          - "v*-rc*"\n          - nightly',
+    )
     text = template.read_text().replace(finals, other)
     changed.write_text(text)
     after = load(changed).policy.repositories["widgets"]

@@ -70,6 +70,26 @@ def test_every_rule_fires_once_per_written_place(data: Path, monkeypatch: pytest
     )
 
 
+def test_a_gated_secret_behind_tags_broader_than_final_versions(tmp_path: Path) -> None:
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "version: 1\nowner: acme\nrepositories:\n  w:\n    environments:\n"
+        "      publish:\n        reviewers: {teams: [ops]}\n"
+        "        deployment_refs: {tags: [{versions: final}, 'v*', {versions: candidate}]}\n"
+        "        secrets: {PYPI: {external: true}}\n"
+        "      staging:\n        deployment_refs: {tags: [{versions: candidate}]}\n"
+        "        secrets: {TEST_PYPI: {external: true}}\n"
+    )
+    assert [d.format() for d in run_checks(load(policy))] == [
+        f"{policy}:8:53: warning: repositories.w.environments.publish.deployment_refs.tags[1]: environment "
+        "'publish' holds PYPI, but its tags entry 'v*' admits v1.2.3-rc1, which is no final version: use "
+        "`{versions: final}`",
+        f"{policy}:8:59: warning: repositories.w.environments.publish.deployment_refs.tags[2]: environment "
+        "'publish' holds PYPI, but its tags entry {versions: candidate} admits v1.2.3-rc1, which is no "
+        "final version: use `{versions: final}`",
+    ]
+
+
 def test_diagnostics_name_the_file(data: Path) -> None:
     diagnostics = run_checks(load(data / "checks.yaml"))
     assert all(d.location.file.endswith("checks.yaml") for d in diagnostics)

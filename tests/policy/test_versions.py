@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from repoconf.policy.fnmatch import fnmatch_pathname
 from repoconf.policy.model import MAX_DEPLOYMENT_POLICIES, DeploymentRefs, VersionTags
 from repoconf.policy.versions import (
+    Bounds,
     VersionKind,
     as_entries,
     candidate_patterns,
@@ -118,3 +119,61 @@ def test_collapse_inverts_the_expansion() -> None:
     partial = list(final_patterns("v"))[:-1]
     assert as_entries(partial) == partial
     assert as_entries(list(final_patterns(""))) == [{"versions": "final", "prefix": ""}]
+
+
+CALVER = Bounds(major=(1, 2, 4), minor=(1, 2), patch=(1, 2, 3))
+"""The shipped policy's final versions: SemVer-like and calendar versions."""
+CALVER_TAGS = [
+    ("v2024.8.30", FINAL),
+    ("v24.3.1", FINAL),
+    ("v1.2.3", FINAL),
+    ("v10.20.300", FINAL),
+    ("v2024.12.1", FINAL),
+    ("v2024.8.30-rc1", CANDIDATE),
+    ("v24.3.1-rc2", CANDIDATE),
+    ("v202.8.30", NEITHER),  # three digits: outside the bounds
+    ("v20240.1.1", NEITHER),
+    ("v2024.08.030.1", NEITHER),
+    ("v2024.8", NEITHER),
+    ("v2024.8.30.post1", NEITHER),
+    ("v2024.8.30rc1", NEITHER),
+]
+
+
+def _matched(patterns: tuple[str, ...], tags: list[str]) -> list[bool]:
+    """Whether any pattern matches each tag, by Ruby's File.fnmatch where ruby is installed (GitHub's
+    matcher), else by repoconf's."""
+    if shutil.which("ruby") is None:
+        return [any(fnmatch_pathname(p, tag) for p in patterns) for tag in tags]
+    script = (
+        "require 'json'; p, t = JSON.parse(STDIN.read); "
+        "t.each { |n| puts p.any? { |x| File.fnmatch(x, n, File::FNM_PATHNAME) } }"
+    )
+    answer = subprocess.run(
+        ["ruby", "-e", script], input=json.dumps([patterns, tags]), capture_output=True, text=True, check=True
+    )
+    return [line == "true" for line in answer.stdout.split()]
+
+
+@pytest.mark.parametrize("kind", [VersionKind.FINAL, VersionKind.CANDIDATE])
+def test_calendar_bounds_admit_calver_and_semver_and_never_the_other_kind(kind: VersionKind) -> None:
+    tags = [tag for tag, _ in CALVER_TAGS]
+    expected = [label == kind for _, label in CALVER_TAGS]
+    assert _matched(version_patterns(kind, "v", CALVER), tags) == expected
+    assert len(final_patterns("v", CALVER)) == 18
+
+
+def test_bounds_are_validated_and_written_back() -> None:
+    entry = VersionTags.model_validate({"versions": "final", "major": [4, 1, 2]})
+    assert entry.major == (1, 2, 4)
+    assert entry.describe() == "{versions: final, major: [1, 2, 4]}"
+    assert as_entries(list(entry.patterns())) == [{"versions": "final", "major": [1, 2, 4]}]
+    for bad, message in (
+        ({"major": []}, "at least 1 item"),
+        ({"major": [0]}, "greater than or equal to 1"),
+        ({"major": [9]}, "less than or equal to 8"),
+        ({"major": [1, 1]}, "each digit count once"),
+        ({"candidate": [3]}, "only for `versions: candidate`"),
+    ):
+        with pytest.raises(ValidationError, match=message):
+            VersionTags.model_validate({"versions": "final", **bad})

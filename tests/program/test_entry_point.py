@@ -19,12 +19,12 @@ import pytest
 from repoconf.program.stack import policy_path, project_root
 from repoconf.render.mocks import Declaration, RenderMocks
 from repoconf.render.run import run_under_mocks
-from tests.conftest import ROOT, TEMPLATE
+from tests.conftest import ROOT, TEMPLATE, shipped_resources
 
 # provider, repository component, 4 environments, 3 `main` branch policies, 12 + 24 tag patterns in qa and
 # in production-release and 12 in production-deploy, 2 repository secrets (PYPI_TOKEN is external: no
 # resource), the branch ruleset and 2 tag rulesets
-SHIPPED_RESOURCES = 1 + 1 + 4 + 3 + 36 + 36 + 12 + 2 + 1 + 2
+SHIPPED_RESOURCES = shipped_resources()
 
 
 @pytest.fixture
@@ -74,8 +74,14 @@ def test_entry_point_policy_error_is_a_clean_run_error(
     stack_config({"policy": "config/policy.yaml"})
     with pytest.raises(pulumi.RunError) as caught:
         run_entry()
+    line = (
+        TEMPLATE.read_text()
+        .splitlines()
+        .index("      wait_timer: 30               # minutes between approval and release")
+        + 1
+    )
     assert str(caught.value) == (
-        f"{policy}:33:19: error: defaults.environments.production-release.wait_timer: expected a whole "
+        f"{policy}:{line}:19: error: defaults.environments.production-release.wait_timer: expected a whole "
         "number (in repository 'widgets', which inherits it)"
     )
 

@@ -12,7 +12,8 @@ from bench.policies import policy_text
 from repoconf.policy.loader import load_text
 from repoconf.program.errors import ProgramError
 from repoconf.render.mocks import RenderMocks
-from repoconf.render.run import render
+from repoconf.render.run import SLICE_RESOURCES, render
+from tests.conftest import shipped_resources
 
 
 def test_each_name_looked_up_once_across_50_repositories() -> None:
@@ -76,13 +77,14 @@ def test_an_unknown_tag_creator_team_names_the_policy_line() -> None:
 
 
 def test_slices_follow_resources_and_leave_the_collector_as_it_was() -> None:
-    loaded = load_text(policy_text(30), "p.yaml")
+    per_repository = shipped_resources(2) - shipped_resources(1)
+    fits = SLICE_RESOURCES // per_repository  # repositories whose resources one slice holds
+    loaded = load_text(policy_text(fits + 5), "p.yaml")
     seen: list[tuple[int, int, str]] = []
     assert gc.isenabled()
     rendering = render(loaded, progress=lambda *step: seen.append(step))
-    # 97 resources per repository of the shipped policy: about 2,000 per slice is 20 repositories
-    assert [done for done, _, _ in seen] == [20, 30]
-    assert len(rendering.declarations) == 1 + 30 * 97
+    assert [done for done, _, _ in seen] == [fits, fits + 5]
+    assert len(rendering.declarations) == shipped_resources(fits + 5)
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
 

@@ -61,20 +61,25 @@ def test_environments_with_seed_reviewers_and_timers(default_rendering: Renderin
         assert inputs["canAdminsBypass"] is False  # explicit: the provider would default to true
 
 
-def test_gated_environments_allow_main_and_release_tags(default_rendering: Rendering) -> None:
+def test_gated_environments_allow_the_release_tags(default_rendering: Rendering) -> None:
     resources = by_name(default_rendering)
     for env in ("qa", "production-release", "production-deploy"):
         assert resources[f"widgets/{env}"].inputs["deploymentBranchPolicy"] == {
             "customBranchPolicies": True,
             "protectedBranches": False,
         }
-        branch = resources[f"widgets/{env}/branch/main"]
-        tag = resources[f"widgets/{env}/tag/v[0-9].[0-9].[0-9]"]
-        assert branch.inputs == {"branchPattern": "main", "environment": env, "repository": "widgets"}
-        assert tag.inputs == {"tagPattern": "v[0-9].[0-9].[0-9]", "environment": env, "repository": "widgets"}
-        for policy in (branch, tag):
-            assert policy.parent == f"widgets/{env}"
-            assert policy.depends_on == [f"widgets/{env}"]
+        assert not [name for name in resources if name.startswith(f"widgets/{env}/branch/")]
+    for env in ("qa", "production-release"):  # approval only: one pattern admits RC and production tags
+        tag = resources[f"widgets/{env}/tag/v*"]
+        assert tag.inputs == {"tagPattern": "v*", "environment": env, "repository": "widgets"}
+    final = resources["widgets/production-deploy/tag/v[0-9].[0-9].[0-9]"]
+    assert final.inputs == {
+        "tagPattern": "v[0-9].[0-9].[0-9]",
+        "environment": "production-deploy",
+        "repository": "widgets",
+    }
+    assert final.parent == "widgets/production-deploy"
+    assert final.depends_on == ["widgets/production-deploy"]
 
 
 def _tag_patterns(rendering: Rendering, env: str) -> list[str]:
@@ -85,14 +90,19 @@ def _tag_patterns(rendering: Rendering, env: str) -> list[str]:
     ]
 
 
-FINALS = ["v1.2.3", "v2.0.0", "v10.20.300"]
-CANDIDATES = ["v1.2.3-rc1", "v1.2.3-rc12"]
-NEITHER = ["v1.2", "v1.2.3.4", "v1.2.3-beta1", "v1.2.3rc1", "1.2.3"]
+FINALS = ["v1.2.3", "v2.0.0", "v10.20.300", "v24.3.1", "v2024.8.30"]
+CANDIDATES = ["v1.2.3-rc1", "v1.2.3-rc12", "v2024.8.30-rc1"]
+OTHER_V = ["v1.2", "v1.2.3.4", "v1.2.3-beta1", "v1.2.3rc1", "v202.8.30"]
+NEITHER = ["1.2.3", "release-1.2.3"]
 
 
 @pytest.mark.parametrize(
     ("env", "admitted"),
-    [("production-deploy", FINALS), ("production-release", FINALS + CANDIDATES), ("qa", FINALS + CANDIDATES)],
+    [
+        ("production-deploy", FINALS),  # the PyPI token: final versions only, SemVer-like and CalVer
+        ("production-release", FINALS + CANDIDATES + OTHER_V),  # approval only: every v tag
+        ("qa", FINALS + CANDIDATES + OTHER_V),
+    ],
 )
 def test_rendered_tag_patterns_admit_exactly_the_guides_tags(
     default_rendering: Rendering, env: str, admitted: list[str]
@@ -100,7 +110,7 @@ def test_rendered_tag_patterns_admit_exactly_the_guides_tags(
     """The patterns the program hands GitHub, matched independently: by Ruby's File.fnmatch where ruby
     is installed (GitHub's matcher), else by repoconf's table-checked one."""
     patterns = _tag_patterns(default_rendering, env)
-    tags = FINALS + CANDIDATES + NEITHER
+    tags = FINALS + CANDIDATES + OTHER_V + NEITHER
     if shutil.which("ruby"):
         script = (
             "require 'json'; p, t = JSON.parse(STDIN.read); "

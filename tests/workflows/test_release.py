@@ -102,7 +102,7 @@ def test_a_production_environment_that_admits_candidates_is_refused(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     policy = tmp_path / "policy.yaml"
-    finals, every = "        tags: [{versions: final}]", '        tags: ["v*"]'
+    finals, every = "          - {versions: final, major: [1, 2, 4]}", '          - "v*"'
     policy.write_text(TEMPLATE.read_text().replace(finals, every))
     code, out, err = generate(capsys, str(policy))
     assert code == 2

@@ -270,6 +270,6 @@ OPTIONS = (
 VALUE_FIELDS = {
     "Reviewers": ("users", "teams"),
     "DeploymentRefs": ("protected", "branches", "tags"),
-    "VersionTags": ("versions", "prefix"),
+    "VersionTags": ("versions", "prefix", "major", "minor", "patch", "candidate"),
 }
 """Fields of the value models a row of this table maps as a whole (checked by the completeness test)."""

@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterator
 
 from repoconf.policy.diagnostics import Diagnostic, Problem, Severity, merge_repeated
 from repoconf.policy.loader import LoadedPolicy
-from repoconf.policy.model import MAX_REVIEWERS, Environment, RepositorySettings
+from repoconf.policy.model import MAX_REVIEWERS, Environment, RepositorySettings, VersionTags
 from repoconf.policy.refs import Ref, RefKind, explain, ref_matches, sample_tag
+from repoconf.policy.versions import VersionKind
 
 Rule = Callable[[RepositorySettings], Iterator[Problem]]
 
@@ -137,12 +138,50 @@ def unprotective_branch_rules(settings: RepositorySettings) -> Iterator[Problem]
             )
 
 
+NOT_FINAL = ("-rc1", "rc1", "a1", "b1", ".dev1", ".post1", "-beta.1")
+"""Suffixes that turn a final version into one that is not (PEP 440 and SemVer pre-releases, dev and post
+releases): a pattern that still matches after one is added admits more than final versions."""
+
+
+def _not_final_example(entry: str | VersionTags) -> str | None:
+    """A tag the entry admits that is no final version, or None."""
+    if isinstance(entry, VersionTags):
+        return f"{entry.prefix}1.2.3-rc1" if entry.versions is VersionKind.CANDIDATE else None
+    sample = sample_tag(entry).replace("[0-9]", "1")
+    return next((sample + end for end in NOT_FINAL if ref_matches(entry, sample + end)), None)
+
+
+def secret_behind_broad_tags(settings: RepositorySettings) -> Iterator[Problem]:
+    """A reviewer-gated environment that holds a secret (the PyPI token) and lists tags other than final
+    versions: a release candidate, or any tag someone can push, reaches the secret.
+
+    An ungated one, like `staging` with a Test PyPI token, takes release candidates by design.
+    """
+    for name, environment in settings.environments.items():
+        refs = environment.deployment_refs
+        if not environment.secrets or not gated(environment) or refs is None:
+            continue
+        secrets = ", ".join(sorted(environment.secrets))
+        for index, entry in enumerate(refs.tags or ()):
+            example = _not_final_example(entry)
+            if example is not None:
+                written = entry.describe() if isinstance(entry, VersionTags) else repr(entry)
+                yield Problem(
+                    ("environments", name, "deployment_refs", "tags", index),
+                    f"environment {name!r} holds {secrets}, but its tags entry {written} admits {example}, "
+                    "which is no final version: use `{versions: final}`",
+                    Severity.WARNING,
+                    name,
+                )
+
+
 RULES: dict[str, Rule] = {
     "tags-vs-branch-only": tags_vs_branch_only,
     "secret-in-two-scopes": secret_in_two_scopes,
     "gated-secret-at-repository-scope": gated_secret_at_repository_scope,
     "reviewer-limit": reviewer_limits,
     "required-checks": unprotective_branch_rules,
+    "secret-behind-broad-tags": secret_behind_broad_tags,
 }
 
 

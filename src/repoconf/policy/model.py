@@ -34,7 +34,8 @@ from repoconf.policy.identifiers import (
     TeamSlug,
     looks_like_token,
 )
-from repoconf.policy.versions import BOUNDS, VersionKind, version_patterns
+from repoconf.policy.versions import BOUNDS, MAX_DIGITS, Bounds, VersionKind, version_patterns
+from repoconf.policy.versions import DEFAULT as DEFAULT_BOUNDS
 
 DEFAULT_API_URL = "https://api.github.com"
 MAX_REVIEWERS = 6
@@ -233,12 +234,25 @@ def _literal_prefix(text: str) -> str:
     return text
 
 
+def _digit_counts(values: tuple[int, ...]) -> tuple[int, ...]:
+    if len(set(values)) != len(values):
+        raise ValueError("each digit count once")
+    return tuple(sorted(values))
+
+
+DigitCounts = Annotated[
+    tuple[Annotated[int, Field(ge=1, le=MAX_DIGITS, strict=True)], ...],
+    Field(min_length=1, max_length=MAX_DIGITS),
+    AfterValidator(_digit_counts),
+]
+
+
 class VersionTags(_Frozen):
     """Release versions as fnmatch patterns GitHub can match: `{versions: final}`, `{versions: candidate}`."""
 
     versions: VersionKind = Field(
         description="`final` (v1.2.3) or `candidate` (v1.2.3-rc1): expands to one pattern per version "
-        f"shape with digit classes ({BOUNDS})."
+        f"shape with digit classes (by default {BOUNDS})."
     )
     prefix: Annotated[str, AfterValidator(_literal_prefix)] = Field(
         default="v",
@@ -246,15 +260,49 @@ class VersionTags(_Frozen):
         json_schema_extra={"pattern": PREFIX.pattern},
         description='Literal text before the version (`v` in v1.2.3; `""` for 1.2.3).',
     )
+    major: DigitCounts = Field(
+        default=DEFAULT_BOUNDS.major,
+        description="How many digits the major part may have (`[1, 2, 4]` adds calendar versions such as "
+        "v2024.8.30). Each count is one more pattern per shape: keep them tight.",
+    )
+    minor: DigitCounts = Field(
+        default=DEFAULT_BOUNDS.minor, description="How many digits the minor part may have."
+    )
+    patch: DigitCounts = Field(
+        default=DEFAULT_BOUNDS.patch, description="How many digits the patch part may have."
+    )
+    candidate: DigitCounts = Field(
+        default=DEFAULT_BOUNDS.candidate,
+        description="How many digits a candidate's number may have (`-rc1` … `-rc99` by default); only for "
+        "`versions: candidate`.",
+    )
+
+    @model_validator(mode="after")
+    def _candidate_bounds_for_candidates(self) -> VersionTags:
+        if self.versions is VersionKind.FINAL and self.candidate != DEFAULT_BOUNDS.candidate:
+            raise ValueError(
+                "`candidate` bounds a release candidate's number: only for `versions: candidate`"
+            )
+        return self
+
+    @property
+    def bounds(self) -> Bounds:
+        """The entry's digit bounds."""
+        return Bounds(self.major, self.minor, self.patch, self.candidate)
 
     def patterns(self) -> tuple[str, ...]:
         """The fnmatch patterns this entry stands for."""
-        return version_patterns(self.versions, self.prefix)
+        return version_patterns(self.versions, self.prefix, self.bounds)
 
     def describe(self) -> str:
         """The entry as written in the policy."""
         prefix = "" if self.prefix == "v" else f", prefix: {self.prefix!r}"
-        return f"{{versions: {self.versions}{prefix}}}"
+        bounds = "".join(
+            f", {part}: {list(getattr(self, part))}"
+            for part in ("major", "minor", "patch", "candidate")
+            if getattr(self, part) != getattr(DEFAULT_BOUNDS, part)
+        )
+        return f"{{versions: {self.versions}{prefix}{bounds}}}"
 
 
 def _tag_entry_kind(value: Any) -> str | None:
