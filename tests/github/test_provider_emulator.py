@@ -531,16 +531,13 @@ def _differences(old: Any, new: Any, path: str = "") -> Iterator[str]:
 
 
 KNOWN_DIFFERENCES: dict[str, set[str]] = {
-    # resource_github_branch_protection.go: `required_status_checks` has `strict` and `contexts` only
-    # and createBranchProtectionRule gets `requiredStatusCheckContexts`: a check's app id cannot reach
-    # GitHub through classic protection, which then accepts the context from any app (app_id null).
-    # deploy() stores the policy's app id.
     # githubv4 CreateBranchProtectionRuleInput: the provider never sends `lockAllowsFetchAndMerge`, so
-    # fork syncing stays off; deploy() keeps the example's `true`. The audit reads neither of the next.
+    # fork syncing stays off; deploy() keeps the example's `true`. The audit does not read it.
+    # (A check's app id cannot reach GitHub through classic protection either: the schema's
+    # `required_status_checks` has `strict` and `contexts` only. The policy now refuses an app pin under
+    # classic protection, so no policy here shows it.)
     "engines.yaml": {
-        "/branches/main/protection.body.allow_fork_syncing.enabled: deploy() true, provider false",
-        "/branches/main/protection.body.required_status_checks.checks[0].app_id: "
-        "deploy() 15368, provider null",
+        "/branches/main/protection.body.allow_fork_syncing.enabled: deploy() true, provider false"
     },
     "merge.yaml": {
         "/branches/main/protection.body.allow_fork_syncing.enabled: deploy() true, provider false"
@@ -603,11 +600,13 @@ def test_provider_state_against_deploy(policy: str) -> None:
         new.stop()
 
 
-@pytest.mark.parametrize("policy", ["template", "classic"])
+@pytest.mark.parametrize("policy", sorted(POLICIES))
 def test_audit_finds_provider_applied_state_compliant(policy: str) -> None:
     fake = _server()
     try:
         text = POLICIES[policy]
+        fake.users.update({"alice", "bob"})  # canonical spellings (the cases policy writes Alice, Ops)
+        fake.teams.add("ops")
         apply_policy(fake, text, f"{policy}.yaml")
         loaded = load_text(text, f"{policy}.yaml")
         for name, settings in loaded.policy.repositories.items():
@@ -618,7 +617,7 @@ def test_audit_finds_provider_applied_state_compliant(policy: str) -> None:
         finally:
             client.close()
         assert [(r.name, r.findings, r.unverified, r.error) for r in report.repositories] == [
-            ("widgets", [], [], None)
+            (name, [], [], None) for name in loaded.policy.repositories
         ]
     finally:
         fake.stop()
