@@ -29,6 +29,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -133,6 +134,11 @@ def team(owner: str, slug: str) -> dict[str, Any]:
     }
 
 
+Router = Callable[["FakeGitHub", str, str, dict[str, list[str]], bytes], "tuple[int, Any] | None"]
+"""A router: (stand-in, method, canonical path, query, raw body) → (status, body), or None when the
+request is not one it serves."""
+
+
 @dataclass
 class FakeEnvironment:
     """An environment's state."""
@@ -178,6 +184,18 @@ class FakeRepository:
     """Deployment id → its statuses, oldest first."""
     deployments_readable: bool = True
     """False: a workflow token without ``deployments: read`` (403 on the Deployments API)."""
+    protection_rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """GraphQL ``BranchProtectionRule`` objects by node id, as the provider creates them
+    (standin/graphql.py); each also writes its REST view into :attr:`classic`."""
+
+    def environment(self, name: str) -> tuple[str, FakeEnvironment] | None:
+        """The environment of this name and its stored spelling: GitHub's environment names are
+        case-insensitive (a PUT of ``Staging`` updates ``staging``).
+        """
+        for stored, env in self.environments.items():
+            if stored.casefold() == name.casefold():
+                return stored, env
+        return None
 
 
 @dataclass
@@ -217,6 +235,9 @@ class FakeGitHub:
         self.repositories: dict[str, FakeRepository] = {}
         self.teams: set[str] = set()
         """The owner's teams by slug (``GET /orgs/{org}/teams``): every team a deployed policy names."""
+        self.users: set[str] = set()
+        """Logins of the accounts ``GET /users/{login}`` knows (environment reviewers by id resolve to
+        these); canonical spelling, looked up case-insensitively as GitHub does."""
         self.teams_readable = True
         """False: a token without the organization's "Members: read" (403 on the teams listing)."""
         self.org_rulesets: list[dict[str, Any]] = []
@@ -594,6 +615,11 @@ class FakeGitHub:
         writer = authorization == f"Bearer {self.token}"
         query = parse_qs(raw_query)
         path = self._canonical(unquote(raw_path))
+        if path == "/graphql" and handler.command == "POST":
+            from standin import graphql  # builds on this module, so imported late
+
+            with self._lock:  # mutations change shared state
+                return graphql.answer(self, json.loads(raw_payload or b"{}"), writer)
         if handler.command != "GET" and not writer:
             return 403, {
                 "message": "Resource not accessible by personal access token",
@@ -603,9 +629,23 @@ class FakeGitHub:
         if re.fullmatch(r"/repos/[^/]+/[^/]+/issues(/.*)?", path):
             with self._lock:  # writes change shared state
                 return self._issues(handler.command, path, query, json.loads(raw_payload or b"{}"))
+        for router in self.routers():
+            with self._lock:  # writes change shared state
+                answer = router(self, handler.command, path, query, raw_payload)
+            if answer is not None:
+                return answer
         if handler.command != "GET":
             return 404, {"message": "Not Found", "documentation_url": API_DOCS, "status": "404"}
         return self._route(path, query, writer)
+
+    def routers(self) -> list[Router]:
+        """Routers tried before the built-in read routes, in order: each answers a request it serves
+        and None otherwise. Modules that build on this one (standin/writes.py: the endpoints the Pulumi
+        provider writes through) are imported here, late, to keep the import graph acyclic.
+        """
+        from standin import writes
+
+        return [writes.route]
 
     def _canonical(self, path: str) -> str:
         """``/repositories/{id}/...`` (the form GitHub's Link URLs use) as ``/repos/{owner}/{name}/...``."""
@@ -659,7 +699,7 @@ class FakeGitHub:
     def _send(
         self, handler: BaseHTTPRequestHandler, status: int, body: Any, headers: dict[str, str] | None = None
     ) -> None:
-        payload = json.dumps(body).encode()
+        payload = b"" if status == 204 else json.dumps(body).encode()  # a 204 has no body
         # Conditional requests, as GitHub answers them: a matching If-None-Match gets 304, no body.
         if (
             status == 200
@@ -751,9 +791,10 @@ class FakeGitHub:
             r"/environments/([^/]+)/(deployment-branch-policies|secrets|variables)", rest
         )
         if env_match:
-            env = repository.environments.get(env_match.group(1))
-            if env is None:
+            found = repository.environment(env_match.group(1))
+            if found is None:
                 return not_found
+            env = found[1]
             kind = env_match.group(2)
             if kind == "deployment-branch-policies":
                 return 200, (
