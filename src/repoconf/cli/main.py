@@ -22,12 +22,13 @@ from repoconf.cli.commands.diff import diff_command
 from repoconf.cli.commands.drift_issue import drift_issue_command
 from repoconf.cli.commands.importer import import_repository_command
 from repoconf.cli.commands.init import init_command
+from repoconf.cli.commands.new import check_command, new_command
 from repoconf.cli.commands.pr_comment import pr_comment_command
 from repoconf.cli.commands.render import render_command
 from repoconf.cli.commands.schema import schema_command
 from repoconf.cli.commands.validate import validate_command
 from repoconf.cli.commands.workflow import workflow_ci_command, workflow_release_command
-from repoconf.errors import ExitCode, RepoconfError
+from repoconf.errors import ExitCode, RepoconfError, UsageError
 from repoconf.ops.drift_issue import PulumiOutcome
 from repoconf.ops.pr_comment import DEFAULT_AUTHOR
 from repoconf.policy.loader import DEFAULT_POLICY
@@ -91,12 +92,40 @@ def _command(commands: Commands, name: str, help_text: str, handler: Handler) ->
     return parser
 
 
+def _version() -> str:
+    from importlib import metadata
+
+    return metadata.version("repoconf")
+
+
+def _new(args: argparse.Namespace) -> ExitCode:
+    if args.check:
+        given = ("owner", "repo", "project", "stack_owner", "requirement")
+        extra = [f"--{name.replace('_', '-')}" for name in given if getattr(args, name)]
+        if extra:
+            raise UsageError(f"new --check reads the repository; it takes no {', '.join(extra)}")
+        return check_command(args.directory, stack=args.stack)
+    missing = [f"--{name}" for name in ("owner", "repo") if not getattr(args, name)]
+    if missing:
+        raise UsageError(f"new: {' and '.join(missing)} required (or --check)")
+    return new_command(
+        args.directory,
+        owner=args.owner,
+        repository=args.repo,
+        project=args.project,
+        stack=args.stack or "staging",
+        stack_owner=args.stack_owner,
+        requirement=args.requirement,
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command."""
     parser = argparse.ArgumentParser(
         prog="repoconf", description="GitHub repository settings for a gated release process, as code."
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    parser.add_argument("--version", action="version", version=f"repoconf {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = _command(
@@ -292,6 +321,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repo", default="widgets", help="the first repository")
     p.add_argument(
         "--check", action="store_true", help="exit 1 (with a diff) unless PATH is what init would write"
+    )
+
+    p = _command(
+        commands,
+        "new",
+        "write a complete configuration repository (never overwrites); --check: what this version changes",
+        _new,
+    )
+    p.add_argument("directory", type=Path, metavar="DIR")
+    p.add_argument("--check", action="store_true", help="compare DIR with what this version writes")
+    p.add_argument("--owner", help="organization or user owning the repositories (required without --check)")
+    p.add_argument("--repo", help="the first repository (required without --check)")
+    p.add_argument("--project", help="the Pulumi project's name (default: DIR's name)")
+    p.add_argument(
+        "--stack", help="the first stack, the workflows' default (staging; --check: the one stack file)"
+    )
+    p.add_argument("--stack-owner", metavar="ORG", help="the first stack's owner override (a sandbox)")
+    p.add_argument(
+        "--requirement",
+        metavar="LINE",
+        help="requirements.txt's line installing this version (default repoconf==VERSION; or "
+        "'repoconf @ git+https://github.com/OWNER/repoconf@vVERSION')",
     )
 
     _command(commands, "schema", "print the policy's JSON Schema", lambda a: schema_command())
