@@ -44,6 +44,24 @@ def _policy_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _stack_policy_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "policy",
+        nargs="?",
+        help=f"policy file (the stack's with --stack, else {DEFAULT_POLICY}; - for stdin)",
+    )
+
+
+def _project_dir_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--project-dir",
+        type=Path,
+        default=Path(),
+        metavar="DIR",
+        help="where Pulumi.yaml and the stack settings are (the current directory)",
+    )
+
+
 def _repository_filter(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repo", action="append", metavar="NAME", help="only this repository (repeatable)")
 
@@ -194,15 +212,20 @@ def build_parser() -> argparse.ArgumentParser:
             repositories=a.repo,
             concurrency=a.concurrency,
             owner=a.owner,
+            stack=a.stack,
+            project_dir=a.project_dir,
         ),
     )
-    _policy_argument(p)
+    _stack_policy_argument(p)
     _repository_filter(p)
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     p.add_argument("--concurrency", type=int, default=8, help="repositories audited at once (8)")
+    p.add_argument("--owner", help="audit this organization instead of the policy's owner (see also --stack)")
     p.add_argument(
-        "--owner", help="audit this organization instead of the policy's owner (a stack's repoconf:owner)"
+        "--stack",
+        help="audit what this stack manages: Pulumi.STACK.yaml's owner and policy (see --project-dir)",
     )
+    _project_dir_argument(p)
     _github_arguments(p)
 
     p = _command(
@@ -226,13 +249,22 @@ def build_parser() -> argparse.ArgumentParser:
         "adopt",
         "write a `pulumi import --file` document that adopts an existing repository",
         lambda a: adopt_command(
-            a.repository, a.policy, stack=a.stack, project=a.project, output=a.output, access=_access(a)
+            a.repository,
+            a.policy,
+            stack=a.stack,
+            project_dir=a.project_dir,
+            output=a.output,
+            access=_access(a),
         ),
     )
     p.add_argument("repository", metavar="OWNER/REPO")
-    _policy_argument(p)
-    p.add_argument("--stack", default="staging", help="the stack to import into (staging)")
-    p.add_argument("--project", help="the Pulumi project's name (default: from ./Pulumi.yaml)")
+    _stack_policy_argument(p)
+    p.add_argument(
+        "--stack",
+        default="staging",
+        help="the stack to import into (staging): the repository must be its owner's and in its policy",
+    )
+    _project_dir_argument(p)
     p.add_argument("--output", "-o", type=Path, help="write the document here instead of stdout")
     _github_arguments(p)
 
@@ -244,7 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
             a.repository,
             audit_report=a.audit_report,
             audit_exit=a.audit_exit,
-            pulumi_outcome=PulumiOutcome(a.pulumi_outcome),
+            pulumi_outcome=None if a.pulumi_outcome is None else PulumiOutcome(a.pulumi_outcome),
             run_url=a.run_url,
             access=_access(a),
         ),
@@ -254,9 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--audit-exit", required=True, type=int, help="the audit's exit code")
     p.add_argument(
         "--pulumi-outcome",
-        required=True,
         choices=[outcome.value for outcome in PulumiOutcome],
-        help="outcome of the refresh preview",
+        help="outcome of a refresh-preview step, when the run has one (without: the audit is the verdict)",
     )
     p.add_argument("--run-url", required=True, help="link to the workflow run")
     _github_arguments(p)
