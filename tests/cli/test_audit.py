@@ -113,6 +113,37 @@ def test_bad_token_exit_3(
     assert "ghp_not_the_right_one_987" not in out + err
 
 
+def test_no_token_says_so(
+    capsys: pytest.CaptureFixture[str], fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.delenv("GH_TOKEN", raising=False)
+    code, _, err = run(capsys, "audit", str(TEMPLATE))
+    assert code == 3
+    assert "GET /repos/acme/widgets/environments: no token set" in err
+    assert "set GITHUB_TOKEN or GH_TOKEN" in err
+    assert "refused the token" not in err
+
+
+def test_a_403_names_the_permission_of_the_one_table(
+    capsys: pytest.CaptureFixture[str], fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from repoconf.github.permissions import needed
+
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    path = "/repos/acme/widgets/environments/qa/variables"
+    fake.fault(
+        re.escape(path),
+        status=403,
+        body={"message": "Resource not accessible by personal access token"},
+        times=99,
+    )
+    code, out, _ = run(capsys, "audit", str(TEMPLATE))
+    assert code == 3
+    assert needed("GET", path) == '"Environments: read"'  # environment variables: not "Variables"
+    assert 'a fine-grained token needs "Environments: read" on this repository' in out
+
+
 def test_unreachable_exit_3(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     code, _, err = run(capsys, "audit", str(TEMPLATE), "--api-url", "http://127.0.0.1:9", "--retries", "2")
