@@ -313,6 +313,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
 )
 
 _READS = tuple(e.operation for e in ENDPOINTS if e.method == "GET" and "/issues" not in e.path)
+_CONTENT = ("/git/trees/", "/contents/")
+"""The managed repository's files: the audit reads them, the provider never does."""
 _WRITES = tuple(
     e.operation
     for e in ENDPOINTS
@@ -340,7 +342,7 @@ IDENTITIES: dict[str, Identity] = {
         "REPOCONF_GITHUB_TOKEN",
         "the apply job of deploy.yml (`pulumi up --plan`): the provider writes each resource and reads it "
         "back, and looks up teams",
-        _READS + _WRITES,
+        tuple(op for op in _READS if not any(part in op for part in _CONTENT)) + _WRITES,
     ),
 }
 """The workflows' own ``GITHUB_TOKEN`` (the drift issue, the pull-request comment) and the release
