@@ -16,7 +16,7 @@ from repoconf.policy.loader import load
 from repoconf.policy.model import ProtectionEngine
 from repoconf.progress import terminal_progress
 from standin.github import FakeGitHub
-from tests.conftest import TEMPLATE
+from tests.conftest import ROOT, TEMPLATE
 
 TOKEN = "ghp_cli_secret_token_abcdef123456"
 
@@ -400,3 +400,24 @@ def test_owner_audits_the_organization_a_stack_manages(
     code, _, err = run(capsys, "audit", str(TEMPLATE), "--owner=-bad")
     assert code == 2
     assert "--owner: '-bad' is not a GitHub organization or user name" in err
+
+
+def test_audit_of_a_stack_reads_its_owner_and_policy(
+    capsys: pytest.CaptureFixture[str], fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    (tmp_path / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
+    stack = tmp_path / "Pulumi.sandbox.yaml"
+    stack.write_text(f"config:\n  repoconf:policy: {TEMPLATE}\n")
+    assert run(capsys, "audit", "--stack", "sandbox", "--project-dir", str(tmp_path))[0] == 0
+    # the stack's owner override: the sandbox organization is audited, where widgets does not exist
+    stack.write_text(f"config:\n  repoconf:policy: {TEMPLATE}\n  repoconf:owner: acme-sandbox\n")
+    code, out, _ = run(capsys, "audit", "--stack", "sandbox", "--project-dir", str(tmp_path))
+    assert code == 1
+    assert "repository" in out
+    assert any("/repos/acme-sandbox/widgets" in path for path, _ in fake.requests)
+    code, _, err = run(
+        capsys, "audit", "--stack", "sandbox", "--owner", "acme", "--project-dir", str(tmp_path)
+    )
+    assert code == 2
+    assert "--owner and --stack" in err
