@@ -1,4 +1,4 @@
-"""Pulumi stack entry point (``Pulumi.yaml``: ``main: infra/``): the program lives in ``repoconf``."""
+"""Pulumi stack entry point (``Pulumi.yaml``: ``main: infra/``): the program is the installed repoconf."""
 
 from repoconf.program.stack import run
 

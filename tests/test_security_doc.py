@@ -141,15 +141,18 @@ def test_only_the_production_deploy_job_reads_pypi_token(capsys: pytest.CaptureF
 
 
 def test_the_configuration_repository_runs_where_the_doc_says() -> None:
-    def job(name: str) -> dict[str, object]:
+    def environments(name: str) -> dict[str, object]:
         jobs = yaml.safe_load((WORKFLOWS / name).read_text())["jobs"]
-        (only,) = jobs.values()
-        assert isinstance(only, dict)
-        return only
+        return {key: job.get("environment") for key, job in jobs.items()}
 
-    assert "environment" not in job("preview.yml")
-    assert job("deploy.yml")["environment"] == "repoconf-deploy"
-    assert job("drift.yml")["environment"] == "repoconf-drift"
+    assert environments("preview.yml") == {"preview": None}
+    assert environments("deploy.yml") == {"plan": "repoconf-plan", "apply": "repoconf-deploy"}
+    assert environments("drift.yml") == {"drift": "repoconf-drift"}
+    # the write token only behind the approval; the plan reads GitHub with the read-only token
+    apply = yaml.safe_load((WORKFLOWS / "deploy.yml").read_text())["jobs"]["apply"]
+    plan = yaml.safe_load((WORKFLOWS / "deploy.yml").read_text())["jobs"]["plan"]
+    assert "REPOCONF_GITHUB_TOKEN" in secret_refs(yaml.safe_dump(apply))
+    assert "REPOCONF_GITHUB_TOKEN" not in secret_refs(yaml.safe_dump(plan))
 
 
 def test_the_configuration_repository_policy_in_the_doc_is_valid() -> None:
@@ -158,7 +161,7 @@ def test_the_configuration_repository_policy_in_the_doc_is_valid() -> None:
     assert block is not None
     loaded = load_text(block.group(1), "security.md")
     settings = loaded.policy.repositories["repoconf"]
-    for name in ("repoconf-deploy", "repoconf-drift"):
+    for name in ("repoconf-deploy", "repoconf-plan", "repoconf-drift"):
         refs = settings.environments[name].deployment_refs
         assert refs is not None
         assert refs.branches == ("main",)

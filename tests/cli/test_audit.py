@@ -16,7 +16,7 @@ from repoconf.policy.loader import load
 from repoconf.policy.model import ProtectionEngine
 from repoconf.progress import terminal_progress
 from standin.github import FakeGitHub
-from tests.conftest import TEMPLATE
+from tests.conftest import ROOT, TEMPLATE
 
 TOKEN = "ghp_cli_secret_token_abcdef123456"
 
@@ -111,6 +111,37 @@ def test_bad_token_exit_3(
         "credentials): set GITHUB_TOKEN or GH_TOKEN to a valid token\n"
     )
     assert "ghp_not_the_right_one_987" not in out + err
+
+
+def test_no_token_says_so(
+    capsys: pytest.CaptureFixture[str], fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.delenv("GH_TOKEN", raising=False)
+    code, _, err = run(capsys, "audit", str(TEMPLATE))
+    assert code == 3
+    assert "GET /repos/acme/widgets/environments: no token set" in err
+    assert "set GITHUB_TOKEN or GH_TOKEN" in err
+    assert "refused the token" not in err
+
+
+def test_a_403_names_the_permission_of_the_one_table(
+    capsys: pytest.CaptureFixture[str], fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from repoconf.github.permissions import needed
+
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    path = "/repos/acme/widgets/environments/qa/variables"
+    fake.fault(
+        re.escape(path),
+        status=403,
+        body={"message": "Resource not accessible by personal access token"},
+        times=99,
+    )
+    code, out, _ = run(capsys, "audit", str(TEMPLATE))
+    assert code == 3
+    assert needed("GET", path) == '"Environments: read"'  # environment variables: not "Variables"
+    assert 'a fine-grained token needs "Environments: read" on this repository' in out
 
 
 def test_unreachable_exit_3(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -369,3 +400,24 @@ def test_owner_audits_the_organization_a_stack_manages(
     code, _, err = run(capsys, "audit", str(TEMPLATE), "--owner=-bad")
     assert code == 2
     assert "--owner: '-bad' is not a GitHub organization or user name" in err
+
+
+def test_audit_of_a_stack_reads_its_owner_and_policy(
+    capsys: pytest.CaptureFixture[str], fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    (tmp_path / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
+    stack = tmp_path / "Pulumi.sandbox.yaml"
+    stack.write_text(f"config:\n  repoconf:policy: {TEMPLATE}\n")
+    assert run(capsys, "audit", "--stack", "sandbox", "--project-dir", str(tmp_path))[0] == 0
+    # the stack's owner override: the sandbox organization is audited, where widgets does not exist
+    stack.write_text(f"config:\n  repoconf:policy: {TEMPLATE}\n  repoconf:owner: acme-sandbox\n")
+    code, out, _ = run(capsys, "audit", "--stack", "sandbox", "--project-dir", str(tmp_path))
+    assert code == 1
+    assert "repository" in out
+    assert any("/repos/acme-sandbox/widgets" in path for path, _ in fake.requests)
+    code, _, err = run(
+        capsys, "audit", "--stack", "sandbox", "--owner", "acme", "--project-dir", str(tmp_path)
+    )
+    assert code == 2
+    assert "--owner and --stack" in err

@@ -192,8 +192,10 @@ def test_deployment_policies_are_posted_after_their_environment(
     DeploymentBranchPolicyRequest {name, type}, type "tag" when there is no branch pattern."""
     _, provider = applied
     posts = _sent(provider, "POST", "/environments/qa/deployment-branch-policies")
-    assert posts[0].body == {"name": "main", "type": "branch"}
-    assert {post.body["type"] for post in posts[1:]} == {"tag"}
+    assert [post.body for post in posts] == [{"name": "v*", "type": "tag"}]
+    finals = _sent(provider, "POST", "/environments/production-deploy/deployment-branch-policies")
+    assert len(finals) == 18
+    assert {post.body["type"] for post in finals} == {"tag"}
     environment = provider.sent.index(_sent(provider, "PUT", "/environments/qa")[0])
     assert all(provider.sent.index(post) > environment for post in posts)
 
@@ -407,7 +409,7 @@ def test_github_semantics_of_the_writes(applied: tuple[FakeGitHub, AppliedPolicy
     staging = "/repos/acme/widgets/environments/staging/deployment-branch-policies"
     assert _write(fake, "POST", staging, {"name": "main"}).status_code == 404  # no custom policies
     qa = "/repos/acme/widgets/environments/qa/deployment-branch-policies"
-    assert _write(fake, "POST", qa, {"name": "main", "type": "branch"}).status_code == 303  # exists
+    assert _write(fake, "POST", qa, {"name": "v*", "type": "tag"}).status_code == 303  # exists
     wrong_key = {"encrypted_value": base64.b64encode(bytes(60)).decode(), "key_id": "1"}
     assert _write(fake, "PUT", "/repos/acme/widgets/actions/secrets/X", wrong_key).status_code == 422
     null_actors = {"name": "n", "enforcement": "active", "bypass_actors": None}

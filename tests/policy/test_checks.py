@@ -34,7 +34,7 @@ def test_every_rule_fires_once_per_written_place(data: Path, monkeypatch: pytest
     ]
     assert found["secret-in-two-scopes"] == [
         "checks.yaml:17:16: warning: defaults.environments.locked.secrets.OTHER: secret 'OTHER' "
-        "is also a repository secret with another source (stack config repoconf:other); inside "
+        "is also a repository secret with another source (stack config other); inside "
         "environment 'locked' the environment's value (environment variable OTHER) wins: "
         "use one source or rename one (in repositories 'one', 'two', which inherit it)",
     ]

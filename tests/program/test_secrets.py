@@ -34,7 +34,7 @@ def test_missing_values_fail_before_any_resource(
         f"{policy}:{line_of(template, 'TEST_PYPI_TOKEN: {config')}:22: error: "
         "defaults.secrets.TEST_PYPI_TOKEN: "
         "secret 'TEST_PYPI_TOKEN' of repository 'widgets' has no value: stack config "
-        "repoconf:testPypiToken is not set (pulumi config set --secret testPypiToken VALUE)",
+        "testPypiToken is not set (pulumi config set --secret testPypiToken VALUE)",
         f"{policy}:{line_of(template, 'CODECOV_TOKEN: {env')}:20: error: defaults.secrets.CODECOV_TOKEN: "
         "secret 'CODECOV_TOKEN' of repository 'widgets' has no value: environment variable CODECOV_TOKEN "
         "is not set (export CODECOV_TOKEN=VALUE before running pulumi)",
@@ -130,7 +130,7 @@ def test_a_plaintext_config_value_is_refused_and_never_printed(template: Path) -
     assert lines == [
         f"{template}:{line_of(template, 'TEST_PYPI_TOKEN: {config')}:22: error: "
         "defaults.secrets.TEST_PYPI_TOKEN: "
-        "secret 'TEST_PYPI_TOKEN' of repository 'widgets' reads stack config repoconf:testPypiToken, which "
+        "secret 'TEST_PYPI_TOKEN' of repository 'widgets' reads stack config testPypiToken, which "
         "is stored unencrypted in the stack's settings file: set it again with `pulumi config set "
         "--secret testPypiToken VALUE` (and rotate the value if that file was ever committed)"
     ]

@@ -22,12 +22,13 @@ from repoconf.cli.commands.diff import diff_command
 from repoconf.cli.commands.drift_issue import drift_issue_command
 from repoconf.cli.commands.importer import import_repository_command
 from repoconf.cli.commands.init import init_command
+from repoconf.cli.commands.new import check_command, new_command
 from repoconf.cli.commands.pr_comment import pr_comment_command
 from repoconf.cli.commands.render import render_command
 from repoconf.cli.commands.schema import schema_command
 from repoconf.cli.commands.validate import validate_command
 from repoconf.cli.commands.workflow import workflow_ci_command, workflow_release_command
-from repoconf.errors import ExitCode, RepoconfError
+from repoconf.errors import ExitCode, RepoconfError, UsageError
 from repoconf.ops.drift_issue import PulumiOutcome
 from repoconf.ops.pr_comment import DEFAULT_AUTHOR
 from repoconf.policy.loader import DEFAULT_POLICY
@@ -40,6 +41,24 @@ if TYPE_CHECKING:  # argparse's sub-parser action is generic only to type checke
 def _policy_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "policy", nargs="?", default=DEFAULT_POLICY, help=f"policy file ({DEFAULT_POLICY}; - for stdin)"
+    )
+
+
+def _stack_policy_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "policy",
+        nargs="?",
+        help=f"policy file (the stack's with --stack, else {DEFAULT_POLICY}; - for stdin)",
+    )
+
+
+def _project_dir_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--project-dir",
+        type=Path,
+        default=Path(),
+        metavar="DIR",
+        help="where Pulumi.yaml and the stack settings are (the current directory)",
     )
 
 
@@ -91,12 +110,40 @@ def _command(commands: Commands, name: str, help_text: str, handler: Handler) ->
     return parser
 
 
+def _version() -> str:
+    from importlib import metadata
+
+    return metadata.version("repoconf")
+
+
+def _new(args: argparse.Namespace) -> ExitCode:
+    if args.check:
+        given = ("owner", "repo", "project", "stack_owner", "requirement")
+        extra = [f"--{name.replace('_', '-')}" for name in given if getattr(args, name)]
+        if extra:
+            raise UsageError(f"new --check reads the repository; it takes no {', '.join(extra)}")
+        return check_command(args.directory, stack=args.stack)
+    missing = [f"--{name}" for name in ("owner", "repo") if not getattr(args, name)]
+    if missing:
+        raise UsageError(f"new: {' and '.join(missing)} required (or --check)")
+    return new_command(
+        args.directory,
+        owner=args.owner,
+        repository=args.repo,
+        project=args.project,
+        stack=args.stack or "staging",
+        stack_owner=args.stack_owner,
+        requirement=args.requirement,
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command."""
     parser = argparse.ArgumentParser(
         prog="repoconf", description="GitHub repository settings for a gated release process, as code."
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    parser.add_argument("--version", action="version", version=f"repoconf {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = _command(
@@ -165,15 +212,20 @@ def build_parser() -> argparse.ArgumentParser:
             repositories=a.repo,
             concurrency=a.concurrency,
             owner=a.owner,
+            stack=a.stack,
+            project_dir=a.project_dir,
         ),
     )
-    _policy_argument(p)
+    _stack_policy_argument(p)
     _repository_filter(p)
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     p.add_argument("--concurrency", type=int, default=8, help="repositories audited at once (8)")
+    p.add_argument("--owner", help="audit this organization instead of the policy's owner (see also --stack)")
     p.add_argument(
-        "--owner", help="audit this organization instead of the policy's owner (a stack's repoconf:owner)"
+        "--stack",
+        help="audit what this stack manages: Pulumi.STACK.yaml's owner and policy (see --project-dir)",
     )
+    _project_dir_argument(p)
     _github_arguments(p)
 
     p = _command(
@@ -197,13 +249,22 @@ def build_parser() -> argparse.ArgumentParser:
         "adopt",
         "write a `pulumi import --file` document that adopts an existing repository",
         lambda a: adopt_command(
-            a.repository, a.policy, stack=a.stack, project=a.project, output=a.output, access=_access(a)
+            a.repository,
+            a.policy,
+            stack=a.stack,
+            project_dir=a.project_dir,
+            output=a.output,
+            access=_access(a),
         ),
     )
     p.add_argument("repository", metavar="OWNER/REPO")
-    _policy_argument(p)
-    p.add_argument("--stack", default="staging", help="the stack to import into (staging)")
-    p.add_argument("--project", help="the Pulumi project's name (default: from ./Pulumi.yaml)")
+    _stack_policy_argument(p)
+    p.add_argument(
+        "--stack",
+        default="staging",
+        help="the stack to import into (staging): the repository must be its owner's and in its policy",
+    )
+    _project_dir_argument(p)
     p.add_argument("--output", "-o", type=Path, help="write the document here instead of stdout")
     _github_arguments(p)
 
@@ -215,7 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
             a.repository,
             audit_report=a.audit_report,
             audit_exit=a.audit_exit,
-            pulumi_outcome=PulumiOutcome(a.pulumi_outcome),
+            pulumi_outcome=None if a.pulumi_outcome is None else PulumiOutcome(a.pulumi_outcome),
             run_url=a.run_url,
             access=_access(a),
         ),
@@ -225,9 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--audit-exit", required=True, type=int, help="the audit's exit code")
     p.add_argument(
         "--pulumi-outcome",
-        required=True,
         choices=[outcome.value for outcome in PulumiOutcome],
-        help="outcome of the refresh preview",
+        help="outcome of a refresh-preview step, when the run has one (without: the audit is the verdict)",
     )
     p.add_argument("--run-url", required=True, help="link to the workflow run")
     _github_arguments(p)
@@ -292,6 +352,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repo", default="widgets", help="the first repository")
     p.add_argument(
         "--check", action="store_true", help="exit 1 (with a diff) unless PATH is what init would write"
+    )
+
+    p = _command(
+        commands,
+        "new",
+        "write a complete configuration repository (never overwrites); --check: what this version changes",
+        _new,
+    )
+    p.add_argument("directory", type=Path, metavar="DIR")
+    p.add_argument("--check", action="store_true", help="compare DIR with what this version writes")
+    p.add_argument("--owner", help="organization or user owning the repositories (required without --check)")
+    p.add_argument("--repo", help="the first repository (required without --check)")
+    p.add_argument("--project", help="the Pulumi project's name (default: DIR's name)")
+    p.add_argument(
+        "--stack", help="the first stack, the workflows' default (staging; --check: the one stack file)"
+    )
+    p.add_argument("--stack-owner", metavar="ORG", help="the first stack's owner override (a sandbox)")
+    p.add_argument(
+        "--requirement",
+        metavar="LINE",
+        help="requirements.txt's line installing this version (default repoconf==VERSION; or "
+        "'repoconf @ git+https://github.com/OWNER/repoconf@vVERSION')",
     )
 
     _command(commands, "schema", "print the policy's JSON Schema", lambda a: schema_command())

@@ -365,6 +365,11 @@ class GitHub:
                     self._check_origin(url, "redirect")
                     redirects += 1
                     continue
+                if answer.status == 401 and not self.token:
+                    raise Unauthorized(
+                        f"{method} {url.path}: no token set (GitHub answered 401 "
+                        f"{answer.message() or 'Requires authentication'}): set GITHUB_TOKEN or GH_TOKEN"
+                    )
                 if answer.status == 401:
                     raise Unauthorized(
                         f"{method} {url.path}: GitHub refused the token "

@@ -42,23 +42,13 @@ from repoconf.concepts.secrets_variables import (
 )
 from repoconf.github.client import GitHub
 from repoconf.github.errors import Forbidden, GitHubError, HTTPStatusError, NotFound, UnusableResponse
+from repoconf.github.permissions import needed
 from repoconf.github.responses import parse_answer, parse_answers
 
 VARIABLES_PER_PAGE = 30
 """GitHub's maximum ``per_page`` for variables listings (``variables-per-page``: max 30)."""
 
 PLAN_LIMIT_MARKERS = ("upgrade to github pro", "make this repository public")
-
-# What a fine-grained token needs to read each kind of endpoint (GitHub's REST reference, "Fine-grained
-# access tokens for ..."); a classic token needs the `repo` scope for private repositories.
-PERMISSIONS = {
-    "environments": '"Actions: read"',
-    "deployment-branch-policies": '"Actions: read"',
-    "secrets": '"Secrets: read"',
-    "variables": '"Variables: read"',
-    "rulesets": '"Metadata: read"',
-    "protection": '"Administration: read"',
-}
 
 
 @dataclass
@@ -149,10 +139,7 @@ def _explain_forbidden(error: Forbidden) -> GitHubError:
             f"{error.method} {error.path}: rulesets on a private repository need GitHub Pro, Team or "
             f"Enterprise (GitHub said: {error.message}): make the repository public or upgrade its plan"
         )
-    kind = error.path.rstrip("/").rsplit("/", 1)[-1]
-    permission = PERMISSIONS.get(kind)
-    if permission is None and "/rulesets/" in error.path:
-        permission = PERMISSIONS["rulesets"]
+    permission = needed(error.method, error.path)  # the one table: repoconf.github.permissions
     needs = f"a fine-grained token needs {permission} on this repository, a classic token the repo scope"
     return GitHubError(
         f"{error.method} {error.path}: HTTP 403 ({error.message or 'Forbidden'}): "

@@ -81,7 +81,8 @@ class DriftRun:
 
     audit_exit: int
     audit_report: str
-    pulumi_outcome: PulumiOutcome
+    pulumi_outcome: PulumiOutcome | None
+    """None: the run has no refresh-preview and the audit alone is the verdict (the shipped drift.yml)."""
     run_url: str
 
     @property
@@ -91,8 +92,8 @@ class DriftRun:
 
     @property
     def clean(self) -> bool:
-        """Both checks ran and found nothing: only such a run may close the issue."""
-        return self.audit_exit == 0 and self.pulumi_outcome is PulumiOutcome.SUCCESS
+        """Every check of the run ran and found nothing: only such a run may close the issue."""
+        return self.audit_exit == 0 and self.pulumi_outcome in (PulumiOutcome.SUCCESS, None)
 
     def body(self) -> str:
         """The issue's body: the latest run's findings, cut to GitHub's limit with a link to the run."""
@@ -100,17 +101,12 @@ class DriftRun:
             PulumiOutcome.SUCCESS: "no changes",
             PulumiOutcome.FAILURE: "**changes or errors** (see the run)",
             PulumiOutcome.SKIPPED: "skipped",
+            None: None,
         }[self.pulumi_outcome]
         audit = {0: "compliant", 1: "drift"}.get(self.audit_exit, f"could not check (exit {self.audit_exit})")
+        checks = [] if pulumi is None else [f"- `pulumi preview --refresh --expect-no-changes`: {pulumi}"]
         head = "\n".join(
-            [
-                f"Latest drift run: {self.run_url}",
-                "",
-                f"- `pulumi preview --refresh --expect-no-changes`: {pulumi}",
-                f"- `repoconf audit`: {audit}",
-                "",
-                "",
-            ]
+            [f"Latest drift run: {self.run_url}", "", *checks, f"- `repoconf audit`: {audit}", "", ""]
         )
         tail = "\n\n_This issue is kept up to date by the drift workflow and closed by the first clean run._"
         report = self.audit_report.strip()

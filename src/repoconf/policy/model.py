@@ -73,18 +73,18 @@ class _Frozen(BaseModel):
 
 
 class ConfigSource(_Frozen):
-    """A secret read from the Pulumi stack's secret config ``repoconf:KEY``."""
+    """A secret read from the Pulumi stack's secret config ``KEY`` (in the project's namespace)."""
 
     config: Annotated[str, AfterValidator(_source_name("config key"))] = Field(
         min_length=1,
         pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$",
-        description="Stack config key (without the `repoconf:` namespace) set with "
+        description="Stack config key, in the Pulumi project's own namespace (written without it), set with "
         "`pulumi config set --secret KEY VALUE`.",
     )
 
     def describe(self) -> str:
         """Human description of where the value comes from."""
-        return f"stack config repoconf:{self.config}"
+        return f"stack config {self.config}"
 
 
 class EnvSource(_Frozen):

@@ -1,6 +1,7 @@
 """Secret values: where they come from, checked before anything is declared.
 
-A ``{config: KEY}`` source reads the stack's secret config ``repoconf:KEY``; an ``{env: VAR}`` source
+A ``{config: KEY}`` source reads the stack's secret config ``KEY`` in the project's namespace
+(:mod:`repoconf.project`); an ``{env: VAR}`` source
 reads the environment. Both become Pulumi secret outputs, so the engine encrypts them in state and masks
 them in logs. An ``{external: true}`` secret is never read: the program declares nothing for it. A
 source without a value fails the whole run up front, naming secret, repository and source, so nothing
@@ -24,8 +25,6 @@ from repoconf.program.errors import ProgramError
 SecretKey = tuple[str, str | None, str]
 """(repository, environment or None for a repository secret, secret name)."""
 
-CONFIG_NAMESPACE = "repoconf"
-
 
 class SecretValues(Protocol):
     """Reads a secret source; None when the source has no value."""
@@ -43,7 +42,7 @@ class StackSecrets:
     """Deploy-time values: the stack's secret config and the process environment."""
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
-        self._config = pulumi.Config(CONFIG_NAMESPACE)
+        self._config = pulumi.Config()  # the project's namespace: repoconf.project
         self._environ = os.environ if environ is None else environ
 
     def read(self, source: ConfigSource | EnvSource) -> pulumi.Output[str] | None:

@@ -3,8 +3,12 @@
 ``infra/__main__.py`` (what ``Pulumi.yaml``'s ``main: infra/`` runs) only calls :func:`run`. For a
 directory ``main``, the engine makes that directory the working directory and runs ``.`` there
 (pulumi/pulumi ``pkg/engine/project.go``, ``getPwdMain``: "if maininfo.IsDir() { pwd = main; main = "." }"),
-so a relative ``repoconf:policy`` is resolved against the project root (where ``Pulumi.yaml`` is), never
+so a relative ``policy`` is resolved against the project root (where ``Pulumi.yaml`` is), never
 against the working directory.
+
+The stack config keys live in the project's own namespace, whatever the project is called: ``Pulumi.yaml``
+declares them bare and ``pulumi.Config()`` reads the project's namespace (:mod:`repoconf.project` says
+why Pulumi requires it).
 """
 
 from __future__ import annotations
@@ -17,8 +21,7 @@ from repoconf.errors import DiagnosticError, RepoconfError
 from repoconf.policy.loader import DEFAULT_POLICY, load
 from repoconf.program.compose import ProviderSettings, declare, export_summary
 from repoconf.program.secrets import StackSecrets
-
-PROJECT_FILE = "Pulumi.yaml"
+from repoconf.project import OWNER, POLICY, PROJECT_FILE
 
 
 def project_root(start: Path | None = None) -> Path:
@@ -38,20 +41,20 @@ def project_root(start: Path | None = None) -> Path:
 
 
 def policy_path(configured: str | None, root: Path) -> Path:
-    """The policy file the stack uses: ``repoconf:policy`` (default ``config/policy.yaml``) under ``root``."""
+    """The policy file the stack uses: ``policy`` (default ``config/policy.yaml``) under ``root``."""
     path = Path(configured or DEFAULT_POLICY)
     return path if path.is_absolute() else root / path
 
 
 def run() -> None:
     """Run the program for the current stack; located one-line errors end it, never a traceback."""
-    config = pulumi.Config("repoconf")
+    config = pulumi.Config()  # the project's namespace
     try:
-        loaded = load(policy_path(config.get("policy"), project_root()))
+        loaded = load(policy_path(config.get(POLICY.name), project_root()))
         declared = declare(
             loaded,
             StackSecrets(),
-            owner=config.get("owner"),
+            owner=config.get(OWNER.name),
             provider_settings=ProviderSettings.from_config(pulumi.Config("github")),
         )
     except DiagnosticError as error:

@@ -51,8 +51,11 @@ def _order(declaration: Declaration) -> tuple[bool, str]:
     return (not declaration.type.startswith("pulumi:providers:"), declaration.name)
 
 
-def run_under_mocks(program: Callable[[], object], mocks: RenderMocks) -> list[Declaration]:
-    """Run a Pulumi program under ``mocks``; return what it declared, sorted by logical name.
+def run_under_mocks(
+    program: Callable[[], object], mocks: RenderMocks, project: str = PROJECT
+) -> list[Declaration]:
+    """Run a Pulumi program under ``mocks`` as project ``project``; return what it declared, sorted by
+    logical name.
 
     No Pulumi CLI, engine, credentials or network is involved: Pulumi's own mock monitor answers.
     """
@@ -66,7 +69,7 @@ def run_under_mocks(program: Callable[[], object], mocks: RenderMocks) -> list[D
     asyncio.set_event_loop(loop)
     monitor = RecordingMonitor(mocks)
     try:
-        pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=STACK, preview=True, monitor=monitor)
+        pulumi.runtime.set_mocks(mocks, project=project, stack=STACK, preview=True, monitor=monitor)
         pulumi.runtime.test(program)()  # type: ignore[no-untyped-call]
     finally:
         loop.run_until_complete(loop.shutdown_default_executor())

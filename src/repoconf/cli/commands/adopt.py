@@ -6,41 +6,41 @@ import json
 import sys
 from pathlib import Path
 
-import yaml
-
 from repoconf.cli.access import GitHubAccess, split_full_name
+from repoconf.cli.stacks import stack_policy
 from repoconf.errors import ExitCode, UsageError
 from repoconf.github.errors import GitHubError
-from repoconf.policy.loader import load
-
-PROJECT_FILE = "Pulumi.yaml"
-
-
-def project_name(directory: Path) -> str:
-    """The Pulumi project's name from ``Pulumi.yaml`` in ``directory`` (``repoconf`` without one)."""
-    try:
-        project = yaml.safe_load((directory / PROJECT_FILE).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return "repoconf"
-    name = project.get("name") if isinstance(project, dict) else None
-    return str(name) if name else "repoconf"
 
 
 def adopt_command(
     full_name: str,
-    policy: str,
+    policy: str | None,
     *,
     stack: str,
-    project: str | None,
+    project_dir: Path,
     output: Path | None,
     access: GitHubAccess,
 ) -> ExitCode:
-    """Render the repository's declarations, read the live ids, write the import document."""
+    """Check that ``stack`` manages the repository (its owner, its policy), then render the repository's
+    declarations, read the live ids and write the import document. The checks come before any request.
+    """
     owner, name = split_full_name(full_name, "OWNER/REPO")
-    loaded = load(policy)
+    settings, loaded = stack_policy(project_dir, stack, policy)
+    managed = settings.owner or loaded.policy.owner
+    if owner.lower() != managed.lower():  # GitHub logins are case-insensitive
+        where = (
+            f"{settings.file}: {settings.project.name}:owner"
+            if settings.owner
+            else f"the owner of {loaded.source.file}"
+        )
+        raise UsageError(
+            f"stack {stack!r} manages {managed} ({where}), not {owner}: adopt {managed}/{name} with it, or "
+            f"pass --stack of the stack that manages {owner}"
+        )
     if name not in loaded.policy.repositories:
         raise UsageError(
-            f"{name} is not in {policy}: add it first (`repoconf import {full_name}` prints its settings)"
+            f"{name} is not in {loaded.source.file}, the policy of stack {stack!r}: add it first "
+            f"(`repoconf import {full_name}` prints its settings)"
         )
     from repoconf.adopt.plan import live_ids, plan
     from repoconf.concepts.branches import classic_branches
@@ -52,7 +52,7 @@ def adopt_command(
         live = read_repository(github, owner, name, classic_branches(loaded.policy.repositories[name]))
     if not live.exists:
         raise GitHubError(f"repository {owner}/{name} not found (or the token cannot see it)")
-    adoption = plan(declarations, live_ids(live), name, stack, project or project_name(Path.cwd()))
+    adoption = plan(declarations, live_ids(live), name, stack, settings.project.name)
     text = json.dumps(adoption.document, indent=2) + "\n"
     if output is None:
         print(text, end="")

@@ -14,7 +14,7 @@ def drift_issue_command(
     *,
     audit_report: Path,
     audit_exit: int,
-    pulumi_outcome: PulumiOutcome,
+    pulumi_outcome: PulumiOutcome | None,
     run_url: str,
     access: GitHubAccess,
 ) -> ExitCode:
