@@ -848,6 +848,30 @@ class FakeGitHub:
             return self._deployments(repository, rest, query)
         if rest == "/rulesets" or rest.startswith("/rulesets/"):
             return self._rulesets(repository, rest, query, writer)
+        if rest == "/branches":
+            # "List branches" (REST docs, repos/list-branches; no example is vendored): short-branch
+            # items, `protected=true` keeps the branches protected by classic protection or a ruleset.
+            wanted = query.get("protected", [""])[0]
+            items = []
+            for branch in sorted(repository.branches):
+                protected = branch in repository.classic or any(
+                    r.get("target") == "branch"
+                    and f"refs/heads/{branch}" in r["conditions"]["ref_name"]["include"]
+                    for r in repository.rulesets
+                    if r.get("conditions")
+                )
+                if wanted == "true" and not protected:
+                    continue
+                sha = _sha(f"{name}:{branch}")
+                items.append(
+                    {
+                        "name": branch,
+                        "commit": {"sha": sha, "url": f"{repo_url}/commits/{sha}"},
+                        "protected": protected,
+                        "protection_url": f"{repo_url}/branches/{branch}/protection",
+                    }
+                )
+            return 200, (None, items)
         protection_match = re.fullmatch(r"/branches/(.+)/protection", rest)
         if protection_match:
             branch = protection_match.group(1)

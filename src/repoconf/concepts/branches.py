@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import Field
 
-from repoconf.concepts.bypass import ADMIN_ROLE, BypassView, actors_input
+from repoconf.concepts.bypass import ADMIN_ROLE, BYPASS_HIDDEN_BY, BypassView, actors_input
 from repoconf.concepts.live import LiveModel
 from repoconf.concepts.table import (
     OMIT,
@@ -282,7 +282,7 @@ RULESET_TABLE: tuple[Row[BranchDeclaration, RulesetAnswer], ...] = (
         judge=_judge_bypass,
         restore=_restore_enforce_admins,
         strictest=True,
-        hidden_by="write access to the repository's rulesets (fine-grained token: Administration: write)",
+        hidden_by=BYPASS_HIDDEN_BY,
     ),
     # What repoconf declares the same for every branch rule.
     Row("target", lambda d: "branch", lambda a: a.ruleset.target, provider="target"),

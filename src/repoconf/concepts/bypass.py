@@ -21,6 +21,8 @@ from repoconf.policy.model import RepositoryRole
 ROLE_IDS = {RepositoryRole.MAINTAIN: 2, RepositoryRole.WRITE: 4, RepositoryRole.ADMIN: 5}
 ADMIN_ROLE = f"role:{RepositoryRole.ADMIN}"
 ALWAYS = "always"
+BYPASS_HIDDEN_BY = "write access to the repository's rulesets (fine-grained token: Administration: write)"
+"""What shows a ruleset's bypass actors (GitHub hides them from every other token)."""
 
 BypassView = list[str] | Unverified
 """Bypass actors by name, sorted; :data:`UNVERIFIED` when GitHub hides them from this token."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from repoconf.concepts.branches import RulesetAnswer, strip_ref
-from repoconf.concepts.bypass import BypassView, actors_input
+from repoconf.concepts.bypass import BYPASS_HIDDEN_BY, BypassView, actors_input
 from repoconf.concepts.table import (
     Option,
     Row,
@@ -79,9 +79,12 @@ def _encode_rules(view: list[str], resolve: Any) -> dict[str, bool]:
     return {TagOperation(operation).rule: True for operation in view}
 
 
-def _update_parameter(answer: RulesetAnswer) -> Any:
-    parameters = answer.ruleset.rule_parameters().get("update")
-    return None if parameters is None else bool(parameters.get("update_allows_fetch_and_merge", False))
+def _update_parameter(answer: RulesetAnswer) -> bool:
+    """Whether the ``update`` rule lets fetch-and-merge updates through (false while there is no such
+    rule: nothing to let through, so its absence is ``protect_from``'s one finding).
+    """
+    parameters = answer.ruleset.rule_parameters().get("update") or {}
+    return bool(parameters.get("update_allows_fetch_and_merge", False))
 
 
 INCLUDES = "conditions.ref_name.includes"
@@ -130,12 +133,13 @@ PROTECTION_TABLE: tuple[Row[ReleaseTags, RulesetAnswer], ...] = (
         lambda answer: answer.actors,
         provider="bypass_actors",
         encode=lambda view, resolve: actors_input(view, resolve),
+        hidden_by=BYPASS_HIDDEN_BY,
     ),
     Row("target", lambda tags: "tag", lambda a: a.ruleset.target, provider="target"),
     Row("enforcement", lambda tags: "active", lambda a: a.ruleset.enforcement, provider="enforcement"),
     Row(
         "update_allows_fetch_and_merge",
-        lambda tags: False if TagOperation.UPDATE in tags.protect_from else None,
+        lambda tags: False,
         _update_parameter,
     ),
 )
@@ -152,7 +156,7 @@ CREATION_TABLE: tuple[Row[ReleaseTags, RulesetAnswer], ...] = (
         judge=addition_weakens("{} may now create release tags"),
         restore=_restore_creators,
         strictest={"teams": [], "roles": []},
-        hidden_by="write access to the repository's rulesets (fine-grained token: Administration: write)",
+        hidden_by=BYPASS_HIDDEN_BY,
     ),
     Row(
         "creation.pattern",

@@ -23,10 +23,11 @@ from urllib.parse import quote
 from repoconf.concepts import branches, environments, release_tags, secrets_variables
 from repoconf.concepts.branches import BranchDeclaration
 from repoconf.concepts.content import missing_files
+from repoconf.concepts.live import LiveModel
 from repoconf.concepts.table import Compare, Row, declared_view, live_view, restore_view
 from repoconf.describe.yaml_text import dump_yaml
 from repoconf.github.client import GitHub
-from repoconf.github.responses import parse_answer
+from repoconf.github.responses import parse_answer, parse_answers
 from repoconf.live.read import LiveRepository, LiveRepositoryInfo, read_repository
 from repoconf.policy.model import (
     GUIDE_REQUIRED_FILES,
@@ -234,14 +235,24 @@ def declared_settings(settings: RepositorySettings) -> dict[str, Any]:
 SCHEMA_COMMENT = "# yaml-language-server: $schema=./policy.schema.json"
 
 
+class LiveBranch(LiveModel):
+    """An item of ``GET /repos/{owner}/{repo}/branches`` ("List branches")."""
+
+    name: str
+    protected: bool = False
+
+
 def read_live(github: GitHub, owner: str, name: str) -> LiveRepository:
-    """Everything import describes: the repository's settings, classic protection of its default branch,
-    and its default branch's content; :class:`NotFound` when GitHub has no such repository.
+    """Everything import describes: the repository's settings, the classic protection of each protected
+    branch (``GET .../branches?protected=true``: REST reads classic protection per branch, so a wildcard
+    rule shows as the branches it protects), and its default branch's content; :class:`NotFound` when
+    GitHub has no such repository.
     """
     path = f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}"
-    repository = parse_answer(LiveRepositoryInfo, github.get(path), f"GET {path}")
-    default_branch = repository.default_branch or "main"
-    return read_repository(github, owner, name, [default_branch], content=True)
+    parse_answer(LiveRepositoryInfo, github.get(path), f"GET {path}")
+    listing = github.paginate(f"{path}/branches", params={"protected": "true"})
+    protected = [branch.name for branch in parse_answers(LiveBranch, listing, f"GET {path}/branches")]
+    return read_repository(github, owner, name, protected, content=True)
 
 
 def import_repository(github: GitHub, owner: str, name: str) -> str:
