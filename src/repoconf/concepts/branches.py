@@ -359,11 +359,23 @@ class LiveClassicReviews(LiveModel):
     dismissal_restrictions: dict[str, Any] | None = None
 
 
+class LiveClassicCheck(LiveModel):
+    """An item of ``required_status_checks.checks``: a context and the app that must report it (null:
+    any).
+    """
+
+    context: str
+    app_id: int | None = None
+
+
 class LiveClassicStatusChecks(LiveModel):
-    """``required_status_checks`` of classic protection."""
+    """``required_status_checks`` of classic protection; ``checks`` (with apps) may be absent, as in
+    GitHub's example: then ``contexts``.
+    """
 
     strict: bool = False
     contexts: list[str] = Field(default_factory=list)
+    checks: list[LiveClassicCheck] | None = None
 
 
 class LiveClassicProtection(LiveModel):
@@ -394,7 +406,11 @@ def _review(name: str) -> Any:
 
 def _classic_checks(raw: LiveClassicProtection) -> list[dict[str, Any]]:
     status = raw.required_status_checks
-    return checks_view([(context, None) for context in status.contexts]) if status else []
+    if status is None:
+        return []
+    if status.checks is not None:  # an app pinned by hand shows here (the program pins none)
+        return checks_view([(check.context, check.app_id) for check in status.checks])
+    return checks_view([(context, None) for context in status.contexts])
 
 
 def _classic_strict(raw: LiveClassicProtection) -> Any:
