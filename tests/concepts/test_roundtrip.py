@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,6 +107,7 @@ class Applied:
             return audit(github, self.loaded.policy, workers=2)
 
 
+@contextmanager
 def apply(text: str) -> Iterator[Applied]:
     fake = FakeGitHub("acme", token=WRITE, read_token=READ)
     fake.start()
@@ -123,7 +125,8 @@ def apply(text: str) -> Iterator[Applied]:
 
 @pytest.fixture(scope="module", params=sorted(POLICIES))
 def applied(request: pytest.FixtureRequest) -> Iterator[Applied]:
-    yield from apply(POLICIES[request.param])
+    with apply(POLICIES[request.param]) as stand_in:
+        yield stand_in
 
 
 def _problems(report: AuditReport) -> list[str]:
@@ -205,7 +208,7 @@ def _drop_classic_check(status: dict[str, Any]) -> None:
 ADMIN = {"actor_id": 5, "actor_type": "RepositoryRole", "bypass_mode": "always"}
 MAIN, TAGS, CREATION = "repoconf branch main", "repoconf release tags", "repoconf release tag creation"
 
-Mutation = Callable[[FakeGitHub, FakeRepository], None]
+Mutation = Callable[[FakeGitHub, FakeRepository], object]
 
 # (policy, table key, row key) → (mutation, the finding's path)
 MUTATIONS: dict[tuple[str, str, str], tuple[Mutation, str]] = {
@@ -503,10 +506,8 @@ def test_every_row_of_every_table_has_a_mutation() -> None:
 
 @pytest.fixture(scope="module")
 def stand_ins() -> Iterator[dict[str, Applied]]:
-    generators = {name: apply(text) for name, text in POLICIES.items()}
-    yield {name: next(generator) for name, generator in generators.items()}
-    for generator in generators.values():
-        generator.close()
+    with ExitStack() as stack:
+        yield {name: stack.enter_context(apply(text)) for name, text in POLICIES.items()}
 
 
 @pytest.mark.parametrize(("policy", "table", "row"), sorted(MUTATIONS), ids=lambda value: str(value))
@@ -539,6 +540,7 @@ def test_one_setting_changed_is_exactly_that_finding(
 LOGINS = st.sampled_from(["octocat", "hubot", "monalisa"])
 SLUGS = st.sampled_from(["qa", "ops", "release-managers"])
 PATTERNS = st.sampled_from(["main", "release/*", "v*", "nightly-*"])
+TAG_ENTRIES: list[Any] = ["v*", {"versions": "final"}, {"versions": "candidate", "major": [1]}]
 
 
 @st.composite
@@ -559,7 +561,7 @@ def environment(draw: st.DrawFn) -> dict[str, Any]:
     elif refs == "custom":
         tags = draw(
             st.lists(
-                st.sampled_from(["v*", {"versions": "final"}, {"versions": "candidate", "major": [1]}]),
+                st.sampled_from(TAG_ENTRIES),
                 max_size=2,
                 unique_by=str,
             )
@@ -628,7 +630,7 @@ def policy_text(draw: st.DrawFn) -> str:
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=policy_text())
 def test_generated_policies_round_trip(text: str) -> None:
-    for stand_in in apply(text):
+    with apply(text) as stand_in:
         assert _problems(stand_in.audit()) == []
         with stand_in.client(WRITE) as github:
             imported = load_text(import_repository(github, "acme", "made"), "imported.yaml")
