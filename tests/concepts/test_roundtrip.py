@@ -579,7 +579,9 @@ def environment(draw: st.DrawFn) -> dict[str, Any]:
 
 @st.composite
 def branch_rule(draw: st.DrawFn, engine: str) -> dict[str, Any]:
-    checks = draw(st.lists(st.sampled_from(["Unit Tests", "Lint", "Build"]), max_size=2, unique=True))
+    checks: list[Any] = draw(
+        st.lists(st.sampled_from(["Unit Tests", "Lint", "Build"]), max_size=2, unique=True)
+    )
     if engine == "ruleset" and checks and draw(st.booleans()):
         checks = [{"context": checks[0], "app_id": 15368}, *checks[1:]]
     return {
