@@ -582,7 +582,8 @@ def branch_rule(draw: st.DrawFn, engine: str) -> dict[str, Any]:
     checks: list[Any] = draw(
         st.lists(st.sampled_from(["Unit Tests", "Lint", "Build"]), max_size=2, unique=True)
     )
-    if engine == "ruleset" and checks and draw(st.booleans()):
+    pinned = draw(st.booleans())
+    if engine == "ruleset" and checks and pinned:
         checks = [{"context": checks[0], "app_id": 15368}, *checks[1:]]
     return {
         "required_approvals": draw(st.integers(0, 6)),
