@@ -21,8 +21,9 @@ from typing import Any
 import httpx
 from pulumi.runtime.mocks import MockCallArgs
 
+from repoconf.concepts.access import reviewer_names
 from repoconf.policy.loader import load_text
-from repoconf.policy.model import ExternalSource
+from repoconf.policy.model import ExternalSource, RepositorySettings
 from repoconf.render.mocks import Declaration, RenderMocks
 from repoconf.render.run import render
 from standin.github import FakeGitHub, FakeRepository
@@ -115,6 +116,17 @@ def set_secret(fake: FakeGitHub, repository: str, name: str, environment: str | 
     key.raise_for_status()
     body = {"encrypted_value": Provider.sealed("set outside repoconf"), "key_id": key.json()["key_id"]}
     httpx.put(f"{base}{scope}/secrets/{name}", headers=headers, json=body).raise_for_status()
+
+
+def grant_reviewers(repository: FakeRepository, settings: RepositorySettings) -> None:
+    """The organization around a policy: every environment reviewer can read the repository (a team grant
+    or a collaborator made outside repoconf), unless the policy's own ``access`` grants it.
+    """
+    for _, kind, name in reviewer_names(settings):
+        if kind == "teams":
+            repository.teams.setdefault(name, "pull")
+        else:
+            repository.collaborators.setdefault(name, "read")
 
 
 def apply_policy(

@@ -178,6 +178,10 @@ class FakeRepository:
     """Branch → protection object, as "Get branch protection" returns it."""
     issues: list[dict[str, Any]] = field(default_factory=list)
     """Issue objects, as "Get an issue" returns them; comments under the key ``_comments``."""
+    teams: dict[str, str] = field(default_factory=dict)
+    """Teams with a permission on the repository: slug → ``pull`` … ``admin`` (standin/access.py)."""
+    collaborators: dict[str, str] = field(default_factory=dict)
+    """Users' permissions on the repository: login → ``admin``, ``write`` or ``read``."""
     deployments: list[dict[str, Any]] = field(default_factory=list)
     """Deployment objects, oldest first, as "List deployments" returns them (it lists newest first)."""
     deployment_statuses: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
@@ -321,6 +325,24 @@ class FakeGitHub:
         for env in settings.environments.values():
             self.teams.update(env.reviewers.teams if env.reviewers else ())
         repository.files = self.files_for(settings)
+        # the organization as it stands around the policy: reviewers can read the repository, release-tag
+        # creators can push to it, and the policy's own grants are in place
+        for env in settings.environments.values():
+            for slug in env.reviewers.teams if env.reviewers else ():
+                repository.teams.setdefault(slug, "pull")
+            for login in env.reviewers.users if env.reviewers else ():
+                repository.collaborators.setdefault(login, "write")
+        for slug in (
+            settings.release_tags.created_by.teams
+            if settings.release_tags and settings.release_tags.created_by
+            else ()
+        ):
+            repository.teams.setdefault(slug, "push")
+        if settings.access is not None:
+            repository.teams.update(
+                {slug: str(permission) for slug, permission in settings.access.teams.items()}
+            )
+            self.teams.update(settings.access.teams)
         self.repositories[name] = repository
         return repository
 
@@ -643,9 +665,9 @@ class FakeGitHub:
         and None otherwise. Modules that build on this one (standin/writes.py: the endpoints the Pulumi
         provider writes through) are imported here, late, to keep the import graph acyclic.
         """
-        from standin import writes
+        from standin import access, writes
 
-        return [writes.route]
+        return [writes.route, access.route]
 
     def _canonical(self, path: str) -> str:
         """``/repositories/{id}/...`` (the form GitHub's Link URLs use) as ``/repos/{owner}/{name}/...``."""

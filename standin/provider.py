@@ -861,7 +861,46 @@ class Kind:
     exists: Callable[[Provider, dict[str, Any], str], bool]
 
 
+TEAM_REPOSITORY: Block = {  # resource_github_team_repository.go, resourceGithubTeamRepository
+    "team_id": STRING,
+    "repository": STRING,
+    "permission": Attr("string", default="pull"),
+}
+
+
+def _team_repository_path(provider: Provider, d: dict[str, Any]) -> str:
+    """go-github v88 ``Teams.AddTeamRepoByID`` / ``IsTeamRepoByID``:
+    ``organizations/{org_id}/team/{team_id}/repos/{owner}/{repo}``; the org id is what config.go's
+    ``Organizations.Get`` read when the provider started.
+    """
+    organization = provider.request("GET", f"/orgs/{quote(provider.owner, safe='')}")
+    team_id = int(d["team_id"])  # getTeamID: an integer is the team's id (util_team.go)
+    return f"/organizations/{organization['id']}/team/{team_id}/repos/{provider.owner}/{d['repository']}"
+
+
+def _create_team_repository(provider: Provider, d: dict[str, Any]) -> str:
+    """``resourceGithubTeamRepositoryCreate``: PUT ``{"permission": ...}``, then its Read (GET)."""
+    path = _team_repository_path(provider, d)
+    provider.request("PUT", path, {"permission": d["permission"]})
+    provider.request("GET", path, missing_ok=True)
+    return f"{int(d['team_id'])}:{d['repository']}"
+
+
+def _update_team_repository(provider: Provider, d: dict[str, Any], resource_id: str) -> str:
+    """``resourceGithubTeamRepositoryUpdate``: the same PUT with the new permission, then GET."""
+    _create_team_repository(provider, d)
+    return resource_id
+
+
+def _team_repository_exists(provider: Provider, d: dict[str, Any], resource_id: str) -> bool:
+    """``resourceGithubTeamRepositoryRead``: 404 removes it from state."""
+    return provider.request("GET", _team_repository_path(provider, d), missing_ok=True) is not None
+
+
 KINDS: dict[str, Kind] = {
+    "github:index/teamRepository:TeamRepository": Kind(
+        TEAM_REPOSITORY, _create_team_repository, _update_team_repository, _team_repository_exists
+    ),
     "github:index/repositoryEnvironment:RepositoryEnvironment": Kind(
         ENVIRONMENT, Provider.create_environment, Provider.update_environment, Provider.environment_exists
     ),

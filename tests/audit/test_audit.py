@@ -218,7 +218,15 @@ def test_who_may_create_or_bypass_release_tags_drifts(
 def test_bypass_teams_the_token_cannot_name_are_unverified(
     github: GitHub, policy: LoadedPolicy, fake: FakeGitHub
 ) -> None:
+    # a bypass team with access to the repository is named from the repository's teams listing...
     fake.teams_readable = False  # no "Members: read" on the organization
+    report = audit(github, policy.policy)
+    assert report.compliant
+    assert report.repositories[0].unverified == []
+    # ...one without it only from the owner's teams, which this token cannot list: unverified, not drift
+    fake.teams.add("interns")
+    creation = _tag_ruleset(fake, "repoconf release tag creation")
+    creation["bypass_actors"].append({"actor_id": team("acme", "interns")["id"], "actor_type": "Team"})
     report = audit(github, policy.policy)
     assert report.compliant
     assert report.repositories[0].unverified == ["release_tags.created_by"]

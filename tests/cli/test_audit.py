@@ -221,6 +221,7 @@ def test_import_round_trip_hand_made_repository(
     )
     repo = fake.deploy("legacy", hand_made)
     repo.environments["qa"].users = ["octocat"]
+    repo.collaborators["octocat"] = "write"
     repo.environments["qa"].can_admins_bypass = True
     repo.environments["qa"].variables["URL"] = "https://qa.example"
     repo.rulesets.append(

@@ -20,14 +20,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from repoconf.audit.run import AuditReport, audit
-from repoconf.concepts import branches, environments, release_tags, secrets_variables
+from repoconf.concepts import access, branches, environments, release_tags, secrets_variables
 from repoconf.concepts.table import Row
 from repoconf.describe.policy import declared_settings, import_repository
 from repoconf.github.client import GitHub, RetryPolicy
 from repoconf.policy.loader import LoadedPolicy, load_text
 from repoconf.policy.template import template_text
 from repoconf.review.diff import diff_policies
-from standin.apply import apply_policy
+from standin.apply import apply_policy, grant_reviewers
 from standin.github import FakeGitHub, FakeRepository
 
 WRITE, READ = "ghp_round_trip_writer_token_0001", "ghp_round_trip_reader_token_0002"
@@ -74,6 +74,8 @@ defaults:
         tags: [{versions: candidate, major: [1, 4], candidate: [1]}, "nightly-*"]
       secrets: {DEPLOY_KEY: {config: deployKey}, SIGNING: {external: true}}
       variables: {REGION: eu-west-1}
+  access:
+    teams: {ops: maintain, docs: triage}
   branches:
     main:
       required_approvals: 0
@@ -118,6 +120,7 @@ def apply(text: str) -> Iterator[Applied]:
             # what the repository's default branch holds is no setting: a workflow reporting each check
             fake.repositories[name].files = FakeGitHub.files_for(repository_settings)
             fake.repositories[name].branches |= set(repository_settings.branches)  # they exist
+            grant_reviewers(fake.repositories[name], repository_settings)
         yield Applied(fake, loaded, next(iter(loaded.policy.repositories)))
     finally:
         fake.stop()
@@ -143,14 +146,21 @@ def test_applied_by_the_provider_the_audit_is_compliant(applied: Applied) -> Non
     assert all(path.endswith(("enforce_admins", "bypass_actors", "created_by")) for path in hidden), hidden
 
 
+def live_declarations(applied: Applied, name: str) -> dict[str, Any]:
+    """What the policy declares, and the team grants the organization made around it (which import
+    describes too: they are the repository's, whoever made them)."""
+    declared = declared_settings(applied.loaded.policy.repositories[name])
+    declared["access"] = {**applied.fake.repositories[name].teams, **declared["access"]}
+    return declared
+
+
 @pytest.mark.parametrize("token", [WRITE, READ])
 def test_import_declares_the_same_and_is_never_weaker(applied: Applied, token: str) -> None:
     name = applied.repository
     with applied.client(token) as github:
         imported = load_text(import_repository(github, "acme", name), "imported.yaml")
-    original = applied.loaded.policy.repositories[name]
     if token == WRITE:  # everything visible: the same declarations (secret sources aside)
-        assert declared_settings(imported.policy.repositories[name]) == declared_settings(original)
+        assert declared_settings(imported.policy.repositories[name]) == live_declarations(applied, name)
     weaker = [
         f"{change.path}: {change.why}"
         for repository in diff_policies(applied.loaded.policy, imported.policy).repositories
@@ -449,6 +459,23 @@ MUTATIONS: dict[tuple[str, str, str], tuple[Mutation, str]] = {
         ),
         "release_tags.update_allows_fetch_and_merge",
     ),
+    # access.TABLE, and every reviewer able to approve
+    ("varied", "access", "permission"): (
+        lambda f, r: r.teams.update(ops="pull"),
+        "access.teams.ops.permission",
+    ),
+    ("varied", "access", "permission#revoked"): (
+        lambda f, r: r.teams.pop("docs"),
+        "access.teams.docs",
+    ),
+    ("shipped", "reviewers", "team without access"): (
+        lambda f, r: r.teams.pop("qa"),
+        "environments.qa.reviewers.qa",
+    ),
+    ("classic", "reviewers", "user without access"): (
+        lambda f, r: r.collaborators.update(octocat="none"),
+        "environments.qa.reviewers.octocat",
+    ),
     # release_tags.CREATION_TABLE
     ("shipped", "creation", "created_by"): (
         lambda f, r: _ruleset(r, CREATION)["bypass_actors"].append(_team_actor(f, "interns")),
@@ -483,6 +510,7 @@ TABLES: dict[str, tuple[Row[Any, Any], ...]] = {
     "classic": branches.CLASSIC_TABLE,
     "protection": release_tags.PROTECTION_TABLE,
     "creation": release_tags.CREATION_TABLE,
+    "access": access.TABLE,
 }
 
 HIDDEN_FROM_READERS = {"enforce_admins", "bypass_actors", "created_by"}
@@ -524,7 +552,8 @@ def test_one_setting_changed_is_exactly_that_finding(
         found = [f.path for r in applied.audit().repositories for f in r.findings]
         assert found == [path]
         reader = applied.audit(READ).repositories[0]
-        hidden = next(r for r in TABLES[table] if r.key == row.partition("#")[0]).hidden_by
+        rows = TABLES.get(table, ())
+        hidden = next((r.hidden_by for r in rows if r.key == row.partition("#")[0]), None)
         if hidden is not None and row in HIDDEN_FROM_READERS:
             assert reader.findings == []
             assert path in reader.unverified
@@ -637,7 +666,5 @@ def test_generated_policies_round_trip(text: str) -> None:
         assert _problems(stand_in.audit()) == []
         with stand_in.client(WRITE) as github:
             imported = load_text(import_repository(github, "acme", "made"), "imported.yaml")
-        assert declared_settings(imported.policy.repositories["made"]) == declared_settings(
-            stand_in.loaded.policy.repositories["made"]
-        )
+        assert declared_settings(imported.policy.repositories["made"]) == live_declarations(stand_in, "made")
         assert _problems(stand_in.audit(READ)) == []

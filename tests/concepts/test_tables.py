@@ -13,7 +13,7 @@ import pulumi_github._inputs as inputs
 import pytest
 from pydantic import BaseModel
 
-from repoconf.concepts import branches, environments, release_tags, repository, secrets_variables
+from repoconf.concepts import access, branches, environments, release_tags, repository, secrets_variables
 from repoconf.concepts.table import Option, Row
 from repoconf.policy import model
 from repoconf.policy.model import PolicyDocument
@@ -37,7 +37,12 @@ SETTINGS: dict[type[BaseModel], tuple[str, list[Row[Any, Any]], tuple[Option, ..
 }
 """Each settings model, the table(s) that must list its fields, and its Pulumi options."""
 
-VALUE_FIELDS = {**environments.VALUE_FIELDS, **branches.VALUE_FIELDS, **release_tags.VALUE_FIELDS}
+VALUE_FIELDS = {
+    **environments.VALUE_FIELDS,
+    **branches.VALUE_FIELDS,
+    **release_tags.VALUE_FIELDS,
+    **access.VALUE_FIELDS,
+}
 
 
 def _models(annotation: Any) -> Iterator[type[BaseModel]]:
@@ -187,6 +192,7 @@ RESOURCES: list[tuple[str, tuple[Row[Any, Any], ...], Any]] = [
     ("branches.CLASSIC_TABLE", branches.CLASSIC_TABLE, github.BranchProtectionArgs),
     ("release_tags.PROTECTION_TABLE", release_tags.PROTECTION_TABLE, github.RepositoryRulesetArgs),
     ("release_tags.CREATION_TABLE", release_tags.CREATION_TABLE, github.RepositoryRulesetArgs),
+    ("access.TABLE", access.TABLE, github.TeamRepositoryArgs),
 ]
 
 

@@ -59,6 +59,12 @@ def test_only_the_differences_are_added_and_nothing_else_changes(
         "        external: true",
         "    variables:",
         "      TIER: gold",
+        "    access:",  # the teams with a permission on the repository, as GitHub lists them
+        "      teams:",
+        "        devops: pull",
+        "        qa: pull",
+        "        release-managers: pull",
+        "        senior-engineers: pull",
     ]
     merged = load(target).policy.repositories["legacy"]
     live = read_live(github, "acme", "legacy")

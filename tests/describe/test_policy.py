@@ -38,7 +38,7 @@ def _weakenings(original: LoadedPolicy, imported: LoadedPolicy) -> list[str]:
 
 @pytest.mark.parametrize("token", ["writer", "reader"])
 def test_import_is_never_weaker_and_audits_compliant(
-    token: str, policy: LoadedPolicy, github: GitHub, reader: GitHub
+    token: str, policy: LoadedPolicy, github: GitHub, reader: GitHub, fake: FakeGitHub
 ) -> None:
     client = github if token == "writer" else reader
     text = import_repository(client, "acme", "widgets")
@@ -46,10 +46,10 @@ def test_import_is_never_weaker_and_audits_compliant(
     assert _weakenings(policy, imported) == []
     report = audit(client, imported.policy)
     assert report.compliant, report.as_json()
-    if token == "writer":  # everything visible: the imported policy declares exactly the same
-        assert declared_settings(imported.policy.repositories["widgets"]) == declared_settings(
-            policy.policy.repositories["widgets"]
-        )
+    if token == "writer":  # everything visible: the same, and the teams' grants made around the policy
+        expected = declared_settings(policy.policy.repositories["widgets"])
+        expected["access"] = dict(fake.repositories["widgets"].teams)
+        assert declared_settings(imported.policy.repositories["widgets"]) == expected
     else:  # bypass actors hidden: written as the strictest value, each with a note naming the permission
         settings = imported.policy.repositories["widgets"]
         assert settings.branches["main"].enforce_admins is True

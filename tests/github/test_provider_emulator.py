@@ -24,7 +24,7 @@ from repoconf.concepts.branches import classic_branches
 from repoconf.github.client import GitHub, RetryPolicy
 from repoconf.policy.loader import load_text
 from repoconf.policy.template import template_text
-from standin.apply import AppliedPolicy, apply_policy, render_against
+from standin.apply import AppliedPolicy, apply_policy, grant_reviewers, render_against
 from standin.github import FakeGitHub, team, user
 from standin.provider import (
     CREATE_PROTECTION_MUTATION,
@@ -613,6 +613,7 @@ def test_audit_finds_provider_applied_state_compliant(policy: str) -> None:
         loaded = load_text(text, f"{policy}.yaml")
         for name, settings in loaded.policy.repositories.items():
             fake.repositories[name].files = FakeGitHub.files_for(settings)
+            grant_reviewers(fake.repositories[name], settings)  # the organization around the policy
         client = GitHub(fake.base, TOKEN, timeout=5.0, retry=RetryPolicy(attempts=1, backoff=0.0))
         try:
             report = audit(client, loaded.policy)

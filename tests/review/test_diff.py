@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from repoconf.concepts import branches, environments, release_tags, secrets_variables
+from repoconf.concepts import access, branches, environments, release_tags, secrets_variables
 from repoconf.policy.loader import load_text
 from repoconf.policy.model import Policy
 from repoconf.review.diff import VALUE_CHANGED, Status, diff_policies
@@ -60,6 +60,7 @@ BASE: dict[str, Any] = {
                 "protect": True,
             },
             "required_files": ["CHANGELOG.md"],
+            "access": {"teams": {"qa": "push", "devops": "pull"}},
         }
     },
 }
@@ -343,6 +344,30 @@ CASES: list[tuple[str, Edit, str, str | None]] = [
     ),
     ("repository variable added", lambda d: widgets(d).update(variables={"TIER": "gold"}), "variables", None),
     ("required file added", lambda d: widgets(d)["required_files"].append("tests/"), "required_files", None),
+    (
+        "team permission lowered",
+        lambda d: widgets(d)["access"]["teams"].update(qa="pull"),
+        "access.teams.qa.permission",
+        "the team's permission is lowered from push to pull",
+    ),
+    (
+        "team permission raised",
+        lambda d: widgets(d)["access"]["teams"].update(devops="maintain"),
+        "access.teams.devops.permission",
+        None,
+    ),
+    (
+        "team grant removed",
+        lambda d: widgets(d)["access"]["teams"].pop("devops"),
+        "access.teams.devops",
+        "team devops loses its permission on the repository (Pulumi removes the grant)",
+    ),
+    (
+        "team grant added",
+        lambda d: widgets(d)["access"]["teams"].update(ops="pull"),
+        "access.teams.ops",
+        None,
+    ),
     ("engine changed", lambda d: widgets(d).update(protection_engine="classic"), "protection_engine", None),
 ]
 
@@ -443,5 +468,6 @@ def test_every_policy_setting_of_every_table_has_a_case() -> None:
     tables = (*release_tags.PROTECTION_TABLE, *release_tags.CREATION_TABLE)
     wanted |= {f"release_tags.{row.key}" for row in tables if row.field}
     wanted |= {f"release_tags.{option.field}" for option in release_tags.OPTIONS}
+    wanted |= {f"access.teams.qa.{row.key}" for row in access.TABLE if row.field}
     covered = {path for _, _, path, _ in CASES}
     assert sorted(wanted - covered) == []

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from repoconf.concepts import branches, environments, release_tags, secrets_variables
+from repoconf.concepts import access, branches, environments, release_tags, secrets_variables
 from repoconf.concepts.branches import BranchDeclaration, classic_branches
 from repoconf.concepts.content import check_content
 from repoconf.concepts.live import Unverified, plain
@@ -165,6 +165,24 @@ def _release_tags(settings: RepositorySettings, live: LiveRepository, result: Co
     _ruleset("release_tags.created_by", release_tags.CREATION_TABLE, creators, live.tag_creation, result)
 
 
+def _access(settings: RepositorySettings, live: LiveRepository, result: Comparison) -> None:
+    """Each team grant the policy declares, and whether every environment reviewer can approve."""
+    teams = {slug.casefold(): team for slug, team in (live.teams or {}).items()}
+    for grant in access.grants(settings):
+        path = f"access.teams.{grant.slug}"
+        team = teams.get(grant.slug.casefold())
+        if live.teams is None:
+            result.unverified.append(path)
+        elif team is None:
+            result.add(Kind.MISSING, path, declared_view(access.TABLE, grant), None)
+        else:
+            result.table(path, access.TABLE, grant, team)
+    found, unverified = access.reviewers_without_access(settings, live.teams, live.users)
+    for reviewer in found:
+        result.add(Kind.MISSING, reviewer.path, f"read access to the repository: {reviewer.fix}", None)
+    result.unverified += unverified
+
+
 def _content(settings: RepositorySettings, live: LiveRepository, result: Comparison) -> None:
     if live.content is None:
         return
@@ -191,5 +209,6 @@ def compare(settings: RepositorySettings, live: LiveRepository) -> Comparison:
     result.table("", secrets_variables.TABLE, settings, live.actions)
     _branches(settings, live, result)
     _release_tags(settings, live, result)
+    _access(settings, live, result)
     _content(settings, live, result)
     return result

@@ -15,11 +15,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from repoconf.audit.compare import Finding, compare
-from repoconf.concepts.branches import classic_branches
-from repoconf.concepts.content import needs_content
 from repoconf.github.client import GitHub, RateLimitStatus
 from repoconf.github.errors import GitHubError
-from repoconf.live.read import TeamDirectory, read_repository
+from repoconf.live.read import TeamDirectory, plan_for, read_repository
 from repoconf.policy.model import Policy, RepositorySettings
 from repoconf.progress import Progress
 
@@ -94,9 +92,7 @@ def audit_repository(
 ) -> RepositoryReport:
     """Read and compare one repository; a :class:`GitHubError` about the run propagates."""
     try:
-        live = read_repository(
-            github, owner, name, classic_branches(settings), needs_content(settings), teams
-        )
+        live = read_repository(github, owner, name, plan_for(settings), teams)
     except GitHubError as error:
         if error.aborts_run:
             raise

@@ -17,6 +17,7 @@ STRUCTURE = {
     "variables": "repository variables: repoconf.concepts.secrets_variables.TABLE",
     "branches": "one branch rule per pattern: repoconf.concepts.branches.RULESET_TABLE or CLASSIC_TABLE",
     "release_tags": "repoconf.concepts.release_tags.PROTECTION_TABLE and CREATION_TABLE",
+    "access": "one team grant per team: repoconf.concepts.access.TABLE",
     "protection_engine": "which table (and resource) enforces the branch rules",
     "required_files": "what the default branch must hold: repoconf.concepts.content (no resource)",
 }

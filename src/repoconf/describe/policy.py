@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from repoconf.concepts import branches, environments, release_tags, secrets_variables
+from repoconf.concepts import access, branches, environments, release_tags, secrets_variables
 from repoconf.concepts.branches import BranchDeclaration
 from repoconf.concepts.content import missing_files
 from repoconf.concepts.live import LiveModel
@@ -28,7 +28,7 @@ from repoconf.concepts.table import Compare, Row, declared_view, live_view, rest
 from repoconf.describe.yaml_text import dump_yaml
 from repoconf.github.client import GitHub
 from repoconf.github.responses import parse_answer, parse_answers
-from repoconf.live.read import LiveRepository, LiveRepositoryInfo, read_repository
+from repoconf.live.read import LiveRepository, LiveRepositoryInfo, ReadPlan, read_repository
 from repoconf.policy.model import (
     GUIDE_REQUIRED_FILES,
     BranchRule,
@@ -144,6 +144,18 @@ def _release_tags(live: LiveRepository, base: RepositorySettings, notes: list[st
     return written
 
 
+def _access(live: LiveRepository, base: RepositorySettings) -> dict[str, Any] | None:
+    """The teams' permissions as GitHub shows them, over the grants the repository inherits (None: the
+    teams could not be listed).
+    """
+    if live.teams is None:
+        return None
+    restored = access.restore_access(live.teams).get("teams", {})
+    inherited = {grant.slug: str(grant.permission) for grant in access.grants(base)}
+    written = _overlay_names(restored, inherited, Compare.NAMED_VALUES)
+    return {"teams": written} if written else None
+
+
 def _required_files(live: LiveRepository, base: RepositorySettings) -> list[str] | None:
     """The release guide's entries the default branch satisfies (None: the content was not readable)."""
     if live.content is None or not live.content.complete:
@@ -180,6 +192,11 @@ def describe_repository(live: LiveRepository, base: RepositorySettings = NOTHING
         entry["release_tags"] = None
     elif tags:
         entry["release_tags"] = tags
+    grants = _access(live, base)
+    if grants is not None:
+        entry["access"] = grants
+    elif live.teams is None and base.access is None:
+        notes.append("access: the repository's teams could not be listed; no team grant written")
     files = _required_files(live, base)
     if files is not None and tuple(files) != (base.required_files or ()):
         entry["required_files"] = files
@@ -229,6 +246,7 @@ def declared_settings(settings: RepositorySettings) -> dict[str, Any]:
         if settings.release_tags is None or settings.release_tags.created_by is None
         else declared_view(release_tags.CREATION_TABLE, settings.release_tags),
         "required_files": sorted(settings.required_files or ()),
+        "access": {grant.slug.casefold(): str(grant.permission) for grant in access.grants(settings)},
     }
 
 
@@ -252,7 +270,7 @@ def read_live(github: GitHub, owner: str, name: str) -> LiveRepository:
     parse_answer(LiveRepositoryInfo, github.get(path), f"GET {path}")
     listing = github.paginate(f"{path}/branches", params={"protected": "true"})
     protected = [branch.name for branch in parse_answers(LiveBranch, listing, f"GET {path}/branches")]
-    return read_repository(github, owner, name, protected, content=True)
+    return read_repository(github, owner, name, ReadPlan(tuple(protected), content=True, teams=True))
 
 
 def import_repository(github: GitHub, owner: str, name: str) -> str:

@@ -18,14 +18,21 @@ import threading
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from repoconf.concepts.access import (
+    LiveCollaboratorPermission,
+    LiveRepositoryTeam,
+    needs_teams,
+    reviewer_names,
+)
 from repoconf.concepts.branches import (
     LiveClassicProtection,
     LiveRuleset,
     LiveRulesetSummary,
     RulesetAnswer,
+    classic_branches,
 )
 from repoconf.concepts.bypass import read_actors
-from repoconf.concepts.content import Content, LiveFileContent, LiveTree, workflow_paths
+from repoconf.concepts.content import Content, LiveFileContent, LiveTree, needs_content, workflow_paths
 from repoconf.concepts.environments import LiveDeploymentPolicy, LiveEnvironment, LiveEnvironmentAnswer
 from repoconf.concepts.live import LiveModel
 from repoconf.concepts.ruleset_titles import (
@@ -44,6 +51,7 @@ from repoconf.github.client import GitHub
 from repoconf.github.errors import Forbidden, GitHubError, HTTPStatusError, NotFound, UnusableResponse
 from repoconf.github.permissions import needed
 from repoconf.github.responses import parse_answer, parse_answers
+from repoconf.policy.model import RepositorySettings
 
 VARIABLES_PER_PAGE = 30
 """GitHub's maximum ``per_page`` for variables listings (``variables-per-page``: max 30)."""
@@ -77,6 +85,10 @@ class LiveRepository:
     """Names of the repository's own rulesets repoconf did not create (reported by ``import``)."""
     inherited_rulesets: list[str] = field(default_factory=list)
     """Names of organization or enterprise rulesets that apply to the repository (not its own)."""
+    teams: dict[str, LiveRepositoryTeam] | None = None
+    """The repository's teams by slug, when read (None: not read, or the token cannot list them)."""
+    users: dict[str, str | None] = field(default_factory=dict)
+    """Reviewer logins (folded) → their permission on the repository (None: unreadable)."""
     ruleset_ids: dict[str, int] = field(default_factory=dict)
     """The repository's own rulesets' ids by name (what adopt imports them by)."""
     content: Content | None = None
@@ -147,25 +159,51 @@ def _explain_forbidden(error: Forbidden) -> GitHubError:
     )
 
 
+@dataclass(frozen=True)
+class ReadPlan:
+    """What to read of a repository besides its settings (each costs requests only when asked for)."""
+
+    classic_branches: tuple[str, ...] = ()
+    """Branches whose classic protection to read (one request each)."""
+    content: bool = False
+    """The default branch's tree and workflow files (1 + W)."""
+    teams: bool = False
+    """The repository's teams and their permissions (one listing)."""
+    users: tuple[str, ...] = ()
+    """Users whose permission on the repository to read (one request each)."""
+
+
+def plan_for(settings: RepositorySettings) -> ReadPlan:
+    """What the audit reads of a repository the policy describes so."""
+    return ReadPlan(
+        classic_branches=tuple(classic_branches(settings)),
+        content=needs_content(settings),
+        teams=needs_teams(settings),
+        users=tuple(sorted({name for _, kind, name in reviewer_names(settings) if kind == "users"})),
+    )
+
+
 def read_repository(
     github: GitHub,
     owner: str,
     name: str,
-    classic_branches: list[str] | None = None,
-    content: bool = False,
+    plan: ReadPlan = ReadPlan(),
     teams: TeamDirectory | None = None,
 ) -> LiveRepository:
     """Everything the audit compares, for one repository; ``exists=False`` on a 404 of the repository.
-    ``content``: also read the default branch's files and workflows. ``teams``: the run's shared
-    directory (one is made for this call when absent).
+    ``plan``: what to read besides the settings. ``teams``: the run's shared directory of the owner's
+    teams (one is made for this call when absent).
 
     Raises :class:`GitHubError` (one line) when part of the repository cannot be read.
     """
     try:
-        live = _read(github, owner, name, classic_branches or [], teams or TeamDirectory(github, owner))
+        live = _read(github, owner, name, plan, teams or TeamDirectory(github, owner))
+        if live.exists:
+            for login in plan.users:
+                live.users[login.casefold()] = _user_permission(github, owner, name, login)
     except Forbidden as error:
         raise _explain_forbidden(error) from None
-    if content and live.exists:
+    if plan.content and live.exists:
         live.content = read_content(github, owner, name)
     return live
 
@@ -200,9 +238,7 @@ def read_content(github: GitHub, owner: str, name: str) -> Content:
     return Content.from_tree(tree, texts)
 
 
-def _read(
-    github: GitHub, owner: str, name: str, classic_branches: list[str], teams: TeamDirectory
-) -> LiveRepository:
+def _read(github: GitHub, owner: str, name: str, plan: ReadPlan, directory: TeamDirectory) -> LiveRepository:
     repo = _path("repos", owner, name)
     live = LiveRepository(name)
     request = f"GET {repo}/environments"
@@ -229,6 +265,16 @@ def _read(
             secrets=_secrets(github, f"{env_path}/secrets"),
             variables=_variables(github, f"{env_path}/variables"),
         )
+    team_names = directory.slug
+    if plan.teams:
+        live.teams = _teams(github, f"{repo}/teams")
+        if live.teams is not None:
+            by_id = {team.id: team.slug for team in live.teams.values()}
+
+            def team_names(team_id: int) -> str | None:
+                # a bypass team with access to the repository is named without the owner's teams listing
+                return by_id.get(team_id) or directory.slug(team_id)
+
     live.actions = LiveActions(
         _secrets(github, f"{repo}/actions/secrets"), _variables(github, f"{repo}/actions/variables")
     )
@@ -244,14 +290,14 @@ def _read(
             continue
         ruleset_path = f"{repo}/rulesets/{summary.id}"
         ruleset = parse_answer(LiveRuleset, github.get(ruleset_path), f"GET {ruleset_path}")
-        answer = RulesetAnswer(ruleset, read_actors(ruleset.bypass_actors, teams.slug))
+        answer = RulesetAnswer(ruleset, read_actors(ruleset.bypass_actors, team_names))
         if pattern is not None:
             live.branch_rulesets[pattern] = answer
         elif summary.name == RELEASE_TAG_RULESET:
             live.release_tags = answer
         else:
             live.tag_creation = answer
-    for branch in classic_branches:
+    for branch in plan.classic_branches:
         protection_path = f"{repo}/branches/{quote(branch, safe='')}/protection"
         try:
             raw = github.get(protection_path)
@@ -266,6 +312,26 @@ def _read(
             continue
         live.classic[branch] = parse_answer(LiveClassicProtection, raw, f"GET {protection_path}")
     return live
+
+
+def _teams(github: GitHub, path: str) -> dict[str, LiveRepositoryTeam] | None:
+    """The repository's teams by slug; None when this token cannot list them (403, or 404: a
+    user-owned repository has no teams).
+    """
+    try:
+        teams = parse_answers(LiveRepositoryTeam, github.paginate(path), f"GET {path}")
+    except (Forbidden, NotFound):
+        return None
+    return {team.slug: team for team in teams}
+
+
+def _user_permission(github: GitHub, owner: str, name: str, login: str) -> str | None:
+    """A user's permission on the repository (``none``: no access); None when it cannot be read."""
+    path = _path("repos", owner, name, "collaborators", login, "permission")
+    try:
+        return parse_answer(LiveCollaboratorPermission, github.get(path), f"GET {path}").permission
+    except (Forbidden, NotFound):
+        return None
 
 
 def _secrets(github: GitHub, path: str) -> list[str]:

@@ -536,6 +536,42 @@ class RepositoryRole(StrEnum):
     WRITE = "write"
 
 
+class TeamPermission(StrEnum):
+    """A team's permission on a repository, in the REST API's words (Read, Triage, Write, Maintain,
+    Admin in GitHub's interface).
+    """
+
+    PULL = "pull"
+    TRIAGE = "triage"
+    PUSH = "push"
+    MAINTAIN = "maintain"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        """Higher grants more (each permission includes the ones before it)."""
+        return list(TeamPermission).index(self)
+
+
+class Access(_Frozen):
+    """Who may use the repository: teams and the permission the policy grants each."""
+
+    teams: dict[TeamSlug, TeamPermission] = Field(
+        default_factory=dict,
+        description="Team slug → `pull`, `triage`, `push`, `maintain` or `admin` (GitHub's Read … Admin). "
+        "A reviewer team needs at least `pull` to approve deployments.",
+    )
+
+    @field_validator("teams")
+    @classmethod
+    def _teams_once(cls, value: dict[str, TeamPermission]) -> dict[str, TeamPermission]:
+        folded = [slug.casefold() for slug in value]
+        for slug in value:
+            if folded.count(slug.casefold()) > 1:
+                raise ValueError(f"team {slug!r} is listed twice (GitHub compares slugs case-insensitively)")
+        return value
+
+
 class TagCreators(_Frozen):
     """Who may create production tags: the only bypass actors of the tag-creation ruleset. Empty lists
     mean no one may (what `repoconf import` writes when the token cannot see who may: the strictest).
@@ -627,6 +663,11 @@ class RepositorySettings(_Frozen):
     )
     release_tags: ReleaseTags | None = Field(
         default=None, description="Release-tag ruleset; absent means no tag ruleset."
+    )
+    access: Access | None = Field(
+        default=None,
+        description="Teams granted a permission on the repository (one team-repository grant each); "
+        "absent: repoconf grants none (teams it does not list are left as they are).",
     )
     protection_engine: ProtectionEngine = Field(
         default=ProtectionEngine.RULESET,

@@ -85,6 +85,8 @@ def _named(settings: RepositorySettings) -> Iterator[tuple[Path, str, str, str]]
     creators = settings.release_tags.created_by if settings.release_tags else None
     for index, slug in enumerate(creators.teams if creators else ()):
         yield ("release_tags", "created_by", "teams", index), "teams", slug, "release_tags"
+    for slug in settings.access.teams if settings.access else ():
+        yield ("access", "teams", slug), "teams", slug, "access"
 
 
 def _first_line(error: Exception) -> str:

@@ -56,6 +56,11 @@ def release_tag_creation(repository: str) -> str:
     return f"{repository}/release-tag-creation"
 
 
+def team_access(repository: str, slug: str) -> str:
+    """``<repo>/access/team/<slug>``."""
+    return f"{repository}/access/team/{slug}"
+
+
 def planned(repository: str, settings: RepositorySettings) -> list[tuple[str, Path]]:
     """Every logical name the program will declare for a repository, with the policy path it comes from.
 
@@ -88,6 +93,10 @@ def planned(repository: str, settings: RepositorySettings) -> list[tuple[str, Pa
     found += [(repository_secret(repository, n), ("secrets", n)) for n in held_by_stack(settings.secrets)]
     found += [(repository_variable(repository, n), ("variables", n)) for n in settings.variables]
     found += [(branch_rule(repository, pattern), ("branches", pattern)) for pattern in settings.branches]
+    if settings.access is not None:
+        found += [
+            (team_access(repository, slug), ("access", "teams", slug)) for slug in settings.access.teams
+        ]
     if settings.release_tags is not None:
         found.append((release_tags(repository), ("release_tags",)))
         if settings.release_tags.created_by is not None:

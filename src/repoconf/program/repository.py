@@ -5,6 +5,8 @@ from __future__ import annotations
 import pulumi
 import pulumi_github as github
 
+from repoconf.concepts import access
+from repoconf.concepts.table import provider_inputs
 from repoconf.policy.model import ProtectionEngine, RepositorySettings, held_by_stack
 from repoconf.program import logical_names
 from repoconf.program.directory import Directory
@@ -70,4 +72,12 @@ class Repository(pulumi.ComponentResource):
             declare_release_tags(self, settings.release_tags, planner, directory)
             if settings.release_tags.created_by is not None:
                 declare_release_tag_creation(self, settings.release_tags, planner, directory)
+        for grant in access.grants(settings):
+            github.TeamRepository(
+                logical_names.team_access(name, grant.slug),
+                team_id=str(directory.resolve("teams", grant.slug)),
+                repository=name,
+                **provider_inputs(access.TABLE, grant),
+                opts=planner.repository_child(self),
+            )
         self.register_outputs({"environments": list(self.environments)})

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from repoconf.concepts import branches, environments, release_tags, secrets_variables
+from repoconf.concepts import access, branches, environments, release_tags, secrets_variables
 from repoconf.concepts.branches import BranchDeclaration
 from repoconf.concepts.flow import flow
 from repoconf.concepts.release_tags import tag_creators
@@ -265,6 +265,21 @@ def _release_tags(old: ReleaseTags | None, new: ReleaseTags | None, changes: _Ch
         _table("release_tags", release_tags.CREATION_TABLE, old, new, changes)
 
 
+def _access(old: RepositorySettings, new: RepositorySettings, changes: _Changes) -> None:
+    """Team grants: one removed or lowered weakens (a reviewer team may stop being asked)."""
+    before = {grant.slug: grant for grant in access.grants(old)}
+    after = {grant.slug: grant for grant in access.grants(new)}
+    for slug in sorted(before.keys() | after.keys()):
+        path = f"access.teams.{slug}"
+        if slug not in after:
+            why = f"team {slug} loses its permission on the repository (Pulumi removes the grant)"
+            changes.add(path, str(before[slug].permission), None, why)
+        elif slug not in before:
+            changes.add(path, None, str(after[slug].permission))
+        else:
+            _table(path, access.TABLE, before[slug], after[slug], changes)
+
+
 def _tags_view(tags: ReleaseTags | None) -> Any:
     if tags is None:
         return None
@@ -314,6 +329,7 @@ def diff_repository(old: RepositorySettings, new: RepositorySettings) -> list[Ch
             _table(path, table, before, after, changes)
             _options(path, branches.OPTIONS, old.branches[pattern], new.branches[pattern], changes)
     _release_tags(old.release_tags, new.release_tags, changes)
+    _access(old, new, changes)
     if old.protection_engine != new.protection_engine:
         changes.add("protection_engine", str(old.protection_engine), str(new.protection_engine))
     changes.names("required_files", old.required_files or (), new.required_files or (), None)

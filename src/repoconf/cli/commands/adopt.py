@@ -44,12 +44,13 @@ def adopt_command(
         )
     from repoconf.adopt.plan import live_ids, plan
     from repoconf.concepts.branches import classic_branches
-    from repoconf.live.read import read_repository
+    from repoconf.live.read import ReadPlan, read_repository
     from repoconf.render.run import render
 
     declarations = render(loaded, {name}).declarations
     with access.open(configured_url=loaded.policy.github.api_url) as github:
-        live = read_repository(github, owner, name, classic_branches(loaded.policy.repositories[name]))
+        wanted = ReadPlan(classic_branches=tuple(classic_branches(loaded.policy.repositories[name])))
+        live = read_repository(github, owner, name, wanted)
     if not live.exists:
         raise GitHubError(f"repository {owner}/{name} not found (or the token cannot see it)")
     adoption = plan(declarations, live_ids(live), name, stack, settings.project.name)
