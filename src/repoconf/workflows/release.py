@@ -265,7 +265,24 @@ def release_step(name: str, command: str) -> dict[str, Any]:
     }
 
 
-def release_document(settings: RepositorySettings, trigger: str, options: ReleaseOptions) -> dict[str, Any]:
+CI_WORKFLOW = ".github/workflows/ci.yaml"
+
+
+def checks_workflow(enterprise_server: bool) -> Any:
+    """The `ci` workflow this one calls: `$/` names this repository at the running commit (github.com,
+    runner 2.336+); GitHub Enterprise Server has no `$/`, where `./` means the same for a workflow
+    triggered in this repository.
+    """
+    if enterprise_server:
+        return Commented(
+            f"./{CI_WORKFLOW}", "zizmor: ignore[self-repository] GitHub Enterprise Server has no $/"
+        )
+    return f"$/{CI_WORKFLOW}"
+
+
+def release_document(
+    settings: RepositorySettings, trigger: str, options: ReleaseOptions, enterprise_server: bool = False
+) -> dict[str, Any]:
     """The workflow as data (the policy already checked)."""
     attest_needed = ["attest"] if options.provenance else []
     version_files = "\n".join(
@@ -274,7 +291,7 @@ def release_document(settings: RepositorySettings, trigger: str, options: Releas
     jobs: dict[str, Any] = {
         "checks": {
             "name": "Checks",
-            "uses": "$/.github/workflows/ci.yaml",  # this repository, at the commit that is running
+            "uses": checks_workflow(enterprise_server),
             "permissions": {"contents": "read"},
             "secrets": {"CODECOV_TOKEN": "${{ secrets.CODECOV_TOKEN }}"},
         },
@@ -539,4 +556,5 @@ def release_workflow(loaded: LoadedPolicy, repository: str, options: ReleaseOpti
         raise WorkflowError(
             [loaded.diagnose(repository, problem, "release-workflow") for problem in problems]
         )
-    return emit(release_document(settings, trigger, options), HEADER.format(repository=repository))
+    document = release_document(settings, trigger, options, enterprise_server=loaded.policy.github.custom)
+    return emit(document, HEADER.format(repository=repository))
