@@ -221,7 +221,13 @@ class Actions:
         if base not in self.commits or head not in self.commits:
             return 404, {"message": "Not Found", "documentation_url": github.API_DOCS, "status": "404"}
         base_chain, head_chain = self._ancestry(base), self._ancestry(head)
-        merge_base = next(sha for sha in head_chain if sha in base_chain)
+        merge_base = next((sha for sha in head_chain if sha in base_chain), None)
+        if merge_base is None:
+            return 404, {
+                "message": f"No common ancestor between {base} and {head}.",
+                "documentation_url": github.API_DOCS,
+                "status": "404",
+            }
         ahead_by, behind_by = head_chain.index(merge_base), base_chain.index(merge_base)
         status = (
             "identical"

@@ -98,12 +98,17 @@ def _read(response: Any, url: str) -> bytes:
         chunks.append(chunk)
 
 
+def remaining() -> float:
+    """Seconds left of the step's deadline."""
+    return STEP_SECONDS - (time.monotonic() - STARTED)
+
+
 def fetch(url: str, headers: dict[str, str]) -> Answer:
     """One GET within the request's and the step's deadlines; 3xx, 4xx and 5xx are answers too."""
-    remaining = STEP_SECONDS - (time.monotonic() - STARTED)
-    if remaining <= 0:
+    left = remaining()
+    if left <= 0:
         raise Unusable(f"GET {_where(url)}: the step's {STEP_SECONDS:.0f} s are over")
-    deadline = min(REQUEST_SECONDS, remaining)
+    deadline = min(REQUEST_SECONDS, left)
     if urllib.parse.urlsplit(url).scheme not in ("https", "http"):
         raise Unusable(f"GET {_where(url)}: not an http(s) URL")
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 - http(s) checked above

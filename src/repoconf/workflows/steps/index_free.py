@@ -14,7 +14,7 @@ import time
 import urllib.parse
 from typing import NoReturn
 
-from repoconf.workflows.steps.careful_http import Unusable, fetch
+from repoconf.workflows.steps.careful_http import Unusable, fetch, remaining
 
 ATTEMPTS = 3
 
@@ -47,8 +47,9 @@ def main() -> None:
                     f"{project} {version} already exists on {index}: {index}/project/{project}/{version}/ — "
                     "bump the version (an index never accepts the same file twice)"
                 )
-            problem = f"HTTP {answer.status}"
-        if attempt + 1 < ATTEMPTS:
+            redirect = " redirect, not followed" if 300 <= answer.status < 400 else ""
+            problem = f"HTTP {answer.status}{redirect}"
+        if attempt + 1 < ATTEMPTS and remaining() > 2 * (attempt + 1):
             time.sleep(2 * (attempt + 1))
     fail(f"could not ask {index} whether {project} {version} exists ({problem}): retry the job")
 
