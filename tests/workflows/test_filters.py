@@ -111,10 +111,15 @@ def test_refusals_name_the_construct_and_where(pattern: str, message: str) -> No
 
 def test_the_independent_matcher_can_tell_them_apart() -> None:
     # Why each refusal matters: the naive filter would match other refs than the pattern.
-    assert fnmatch_pathname("v?", "v1") and not filter_matches("v?", "v1") and filter_matches("v?", "v")
-    assert fnmatch_pathname("a/**/b", "a/b") and not filter_matches("a/**/b", "a/b")
-    assert not fnmatch_pathname("v+", "vv") and filter_matches("v+", "vv")
-    assert fnmatch_pathname("!v", "!v") and not filter_matches("!v", "!v")
+    assert fnmatch_pathname("v?", "v1")
+    assert not filter_matches("v?", "v1")
+    assert filter_matches("v?", "v")
+    assert fnmatch_pathname("a/**/b", "a/b")
+    assert not filter_matches("a/**/b", "a/b")
+    assert not fnmatch_pathname("v+", "vv")
+    assert filter_matches("v+", "vv")
+    assert fnmatch_pathname("!v", "!v")
+    assert not filter_matches("!v", "!v")
 
 
 REF_CHARACTERS = "ab1.-/+!"

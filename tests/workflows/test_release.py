@@ -145,7 +145,8 @@ def test_pins_agree_with_the_verified_table() -> None:
         if pin.action in unverifiable:
             continue
         row = next(line for line in text.splitlines() if f"| {pin.action} | {pin.tag}" in line)
-        assert f"`{pin.sha}`" in row and "mirror" in row, pin
+        assert f"`{pin.sha}`" in row, pin
+        assert "mirror" in row, pin
 
 
 def test_every_environment_accepts_its_tag(capsys: pytest.CaptureFixture[str]) -> None:

@@ -165,7 +165,7 @@ def arm(hostile: Server, elsewhere: Server, behaviour: Behaviour) -> None:
         def rewrite(name: str, value: str) -> None:
             original(name, value.replace("OTHER", elsewhere.base))
 
-        handler.send_header = rewrite  # type: ignore[method-assign]
+        handler.send_header = rewrite  # type: ignore[method-assign,assignment]
         behaviour(handler, server)
 
     hostile.behaviour = armed
@@ -243,6 +243,7 @@ def test_the_index_check_stops_the_release_on_an_unusable_answer(
     assert done.returncode == 1
     assert "Traceback" not in printed
     [line] = printed.splitlines()
-    assert line.startswith("::error::") and cause in line
+    assert line.startswith("::error::")
+    assert cause in line
     assert time.monotonic() - started < 20
     assert elsewhere.requests == []
