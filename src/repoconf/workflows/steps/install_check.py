@@ -34,6 +34,8 @@ ATTEMPTS = int(os.environ.get("ATTEMPTS", "10"))
 WAIT_SECONDS = float(os.environ.get("WAIT_SECONDS", "30"))
 STEP_SECONDS = float(os.environ.get("STEP_SECONDS", "900"))
 STARTED = time.monotonic()
+QUIET_PIP = {"PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1"}
+"""pip asks no index about its own updates: only the indexes named here are asked anything."""
 
 PROBE = """\
 import importlib, importlib.metadata as metadata, json, sys
@@ -69,6 +71,7 @@ def remaining() -> float:
 
 def run(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
     """A command within the step's deadline, its output captured."""
+    kwargs["env"] = {**kwargs.get("env", os.environ), **QUIET_PIP}
     return subprocess.run(  # noqa: S603 - fixed commands, the package name and version checked
         command,
         capture_output=True,
@@ -162,12 +165,25 @@ def main() -> None:
         summary.append(f"| installed from | this run's build (`{wheel.name}`; finals are not on Test PyPI) |")
     summary.append(f"| sha256 | `{sha256(wheel)}` |")
     venv = Path(tempfile.mkdtemp(prefix="qa-venv-"))
-    created = run([sys.executable, "-m", "venv", "--clear", str(venv)])
+    # no pip inside: this Python's pip installs into it (`pip --python`), so nothing but the package and
+    # its dependencies is in the environment
+    created = run([sys.executable, "-m", "venv", "--clear", "--without-pip", str(venv)])
     if created.returncode != 0:
         fail(f"python -m venv failed: {created.stderr.strip()[-200:]}", summary)
     python = venv / "bin" / "python"
     installed = run(
-        [str(python), "-m", "pip", "install", "--no-cache-dir", "--index-url", dependencies, str(wheel)]
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-cache-dir",
+            "--index-url",
+            dependencies,
+            str(wheel),
+        ]
     )
     if installed.returncode != 0:
         fail(f"pip install {wheel.name} failed: {installed.stderr.strip()[-300:]}", summary)
