@@ -17,7 +17,7 @@ import pytest
 from repoconf.policy.loader import load as load_policy
 from repoconf.policy.refs import Ref, RefKind, explain
 from repoconf.workflows.document import UnfaithfulYaml, emit
-from repoconf.workflows.pins import ACTIONS
+from repoconf.workflows.pins import ACTIONS, pin
 from tests.conftest import ROOT, TEMPLATE
 from tests.workflows.actionlint import actionlint
 from tests.workflows.runner import generate, load
@@ -122,7 +122,7 @@ def test_the_shape_of_the_default_workflow(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_every_action_is_pinned_by_sha_from_one_table(capsys: pytest.CaptureFixture[str]) -> None:
-    pinned = {pin.uses: pin.tag for pin in ACTIONS}
+    pinned = {pin(row).uses: pin(row).tag for row in ACTIONS}
     for kind in ("release", "ci"):
         _, out, _ = generate(capsys, kind, str(TEMPLATE))
         lines = [line.strip() for line in out.splitlines() if re.match(r"\s*(- )?uses: ", line)]
@@ -143,12 +143,13 @@ def test_pins_agree_with_the_verified_table() -> None:
         pytest.skip("the shared pin table is not beside this clone")
     text = table.read_text()
     unverifiable = {"pypa/gh-action-pypi-publish", "codecov/codecov-action"}  # documented in pins.py
-    for pin in ACTIONS:
-        if pin.action in unverifiable:
+    for row in ACTIONS:
+        pinned = pin(row)
+        if pinned.action in unverifiable:
             continue
-        row = next(line for line in text.splitlines() if f"| {pin.action} | {pin.tag}" in line)
-        assert f"`{pin.sha}`" in row, pin
-        assert "mirror" in row, pin
+        line = next(line for line in text.splitlines() if f"| {pinned.action} | {pinned.tag}" in line)
+        assert f"`{pinned.sha}`" in line, row
+        assert "mirror" in line, row
 
 
 def test_every_environment_accepts_its_tag(capsys: pytest.CaptureFixture[str]) -> None:
