@@ -42,6 +42,7 @@ from repoconf.concepts.ruleset_titles import (
     branch_ruleset_title,
 )
 from repoconf.policy.model import ProtectionEngine, RepositorySettings, TagOperation
+from standin import runs
 
 REFERENCE = Path(__file__).resolve().parent / "reference"
 STAMP = "2024-05-17T08:43:03Z"
@@ -868,6 +869,8 @@ class FakeGitHub:
             return self._content(name, repository, rest.removeprefix("/contents/"))
         if rest.startswith("/deployments"):
             return self._deployments(repository, rest, query)
+        if rest.startswith(runs.PREFIXES):  # Actions runs, reviews, compare, git refs and tags
+            return runs.answer(self, name, repository, rest, query)
         if rest == "/rulesets" or rest.startswith("/rulesets/"):
             return self._rulesets(repository, rest, query, writer)
         if rest == "/branches":

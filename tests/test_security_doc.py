@@ -132,7 +132,8 @@ def test_the_measurement_can_fail() -> None:
 
 
 def test_only_the_production_deploy_job_reads_pypi_token(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["workflow", "release", str(TEMPLATE)]) == 0
+    # With --token-upload (trusted publishing, the default, reads no token at all)
+    assert main(["workflow", "release", str(TEMPLATE), "--token-upload"]) == 0
     jobs = yaml.safe_load(capsys.readouterr().out)["jobs"]
     assert [name for name, job in jobs.items() if "PYPI_TOKEN" in secret_refs(yaml.safe_dump(job))] == [
         "production-deploy"

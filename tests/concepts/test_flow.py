@@ -47,7 +47,9 @@ def test_the_shipped_flow(template: Path) -> None:
         "<b>production-deploy</b><br/>reviewers: @senior-engineers, @devops<br/>no self-review<br/>"
         "secrets: PYPI_TOKEN"
     )
-    assert nodes["env2"] == "<b>production-release</b><br/>reviewers: @release-managers<br/>wait 30 min"
+    assert nodes["env2"] == (
+        "<b>production-release</b><br/>reviewers: @release-managers<br/>wait 30 min<br/>no self-review"
+    )
     gated = {"qa", "production-release", "production-deploy"}
     assert {(source, target) for source, _, target in edges if target in gated} == {
         (kind, environment)

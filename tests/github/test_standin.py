@@ -18,6 +18,7 @@ import pytest
 
 from repoconf.policy.loader import LoadedPolicy
 from repoconf.policy.model import ProtectionEngine
+from standin import runs
 from standin.github import REFERENCE, FakeGitHub
 from tests.conftest import ROOT, TOKEN
 
@@ -113,6 +114,13 @@ def rich(fake: FakeGitHub, policy: LoadedPolicy) -> FakeGitHub:
     fake.add_issue("widgets", "A bug", ["bug"])
     fake.add_issue("widgets", "A pull request", [], pull_request=True)
     fake.add_deployment("widgets", "v1.2.3-rc1", "production-release", ["in_progress", "success"])
+    actions = runs.actions(fake, "widgets")
+    first = actions.commit({"pyproject.toml": 'version = "1.2.3rc1"\n', "CHANGELOG.md": "## [1.2.3]\n"})
+    final = actions.commit({"pyproject.toml": 'version = "1.2.3"\n', "CHANGELOG.md": "## [1.2.3]\n"}, first)
+    actions.tag("v1.2.3-rc1", first)
+    actions.tag("v1.2.3", final, annotated=True)
+    run = actions.run("v1.2.3-rc1", first)
+    actions.review(run, "approved", ["qa", "production-release"], reviewer="qa-lead")
     return fake
 
 
@@ -176,6 +184,23 @@ CASES = [
         None,
         "GET_repos_OWNER_REPO_deployments_DEPLOYMENT_ID_statuses",
     ),
+    ("GET", "/repos/acme/widgets/actions/runs?event=push", None, "GET_repos_OWNER_REPO_actions_runs"),
+    (
+        "GET",
+        "/repos/acme/widgets/actions/workflows/release.yaml/runs?event=push&status=completed",
+        None,
+        "GET_repos_OWNER_REPO_actions_workflows_WORKFLOW_ID_runs",
+    ),
+    ("GET", "/repos/acme/widgets/actions/runs/30433642", None, "GET_repos_OWNER_REPO_actions_runs_RUN_ID"),
+    (
+        "GET",
+        "/repos/acme/widgets/actions/runs/30433642/approvals",
+        None,
+        "GET_repos_OWNER_REPO_actions_runs_RUN_ID_approvals",
+    ),
+    ("GET", "/repos/acme/widgets/compare/{first}...{final}", None, "GET_repos_OWNER_REPO_compare_BASEHEAD"),
+    ("GET", "/repos/acme/widgets/git/ref/tags/v1.2.3-rc1", None, "GET_repos_OWNER_REPO_git_ref_REF"),
+    ("GET", "/repos/acme/widgets/git/tags/{final_tag}", None, "GET_repos_OWNER_REPO_git_tags_TAG_SHA"),
     (
         "POST",
         "/repos/acme/widgets/issues",
@@ -201,6 +226,9 @@ CASES = [
 def test_answers_have_the_reference_shape(
     rich: FakeGitHub, method: str, path: str, body: Any, reference: str
 ) -> None:
+    actions = runs.actions(rich, "widgets")
+    first, final = list(actions.commits)
+    path = path.format(first=first, final=final, final_tag=actions.refs["tags/v1.2.3"])
     response = get(rich, method, path, body)
     assert response.status_code in (200, 201), response.text
     answer = response.json()
@@ -352,3 +380,54 @@ def test_comment_listing_and_edit_have_the_comment_shape(rich: FakeGitHub) -> No
     assert edited.json()["body"] == "second"
     assert shape_errors(reference, edited.json()) == []
     assert get(rich, "PATCH", "/repos/acme/widgets/issues/comments/1", {"body": "x"}).status_code == 404
+
+
+def test_runs_compare_and_refs_behave_as_github_documents(rich: FakeGitHub) -> None:
+    actions = runs.actions(rich, "widgets")
+    first, final = list(actions.commits)
+    other = actions.commit({"pyproject.toml": "x"}, first, message="elsewhere")
+    actions.run("v1.2.3-rc2", other, conclusion="cancelled")
+    actions.run("v1.2.3-rc3", other, path=".github/workflows/other.yaml")
+    listed = get(rich, "GET", "/repos/acme/widgets/actions/workflows/release.yaml/runs?status=success").json()
+    assert [run["head_branch"] for run in listed["workflow_runs"]] == ["v1.2.3-rc1"]  # newest first, filtered
+    assert listed["total_count"] == 1
+    everything = get(rich, "GET", "/repos/acme/widgets/actions/runs").json()["workflow_runs"]
+    assert [run["head_branch"] for run in everything] == ["v1.2.3-rc3", "v1.2.3-rc2", "v1.2.3-rc1"]
+    comparisons = {
+        (first, final): ("ahead", 1, 0, ["pyproject.toml"]),
+        (final, first): ("behind", 0, 1, ["pyproject.toml"]),
+        (first, first): ("identical", 0, 0, []),
+        (final, other): ("diverged", 1, 1, ["CHANGELOG.md", "pyproject.toml"]),
+    }
+    for (base, head), (status, ahead, behind, files) in comparisons.items():
+        found = get(rich, "GET", f"/repos/acme/widgets/compare/{base}...{head}").json()
+        assert (found["status"], found["ahead_by"], found["behind_by"]) == (status, ahead, behind)
+        assert [changed["filename"] for changed in found["files"]] == files
+    patch = get(rich, "GET", f"/repos/acme/widgets/compare/{first}...{final}").json()["files"][0]["patch"]
+    assert patch.splitlines() == ["@@ -1 +1 @@", '-version = "1.2.3rc1"', '+version = "1.2.3"']
+    ref = get(rich, "GET", "/repos/acme/widgets/git/ref/tags/v1.2.3").json()
+    assert ref["object"]["type"] == "tag"
+    tag = get(rich, "GET", f"/repos/acme/widgets/git/tags/{ref['object']['sha']}").json()
+    assert tag["object"] == {"type": "commit", "sha": final, "url": tag["object"]["url"]}
+    actions.tag("v1.2.3-rc1", other)  # moved
+    assert get(rich, "GET", "/repos/acme/widgets/git/ref/tags/v1.2.3-rc1").json()["object"]["sha"] == other
+    assert get(rich, "GET", "/repos/acme/widgets/git/ref/tags/v9").status_code == 404
+
+
+def test_a_private_repository_needs_the_tokens_permissions(rich: FakeGitHub) -> None:
+    actions = runs.actions(rich, "widgets")
+    first, final = list(actions.commits)
+    paths = {
+        "actions": "/repos/acme/widgets/actions/runs/30433642/approvals",
+        "contents": f"/repos/acme/widgets/compare/{first}...{final}",
+    }
+    actions.token_permissions = {}  # a job with `permissions: {}`
+    assert all(get(rich, "GET", path).status_code == 200 for path in paths.values())  # public: readable
+    rich.repositories["widgets"].private = True
+    for scope, path in paths.items():
+        refused = get(rich, "GET", path)
+        assert refused.status_code == 403
+        assert refused.json()["message"] == "Resource not accessible by integration"
+        actions.token_permissions = {scope: "read"}
+        assert get(rich, "GET", path).status_code == 200
+        actions.token_permissions = {}

@@ -59,7 +59,7 @@ def test_the_jobs_are_mains_required_checks(capsys: pytest.CaptureFixture[str], 
 def test_the_release_runs_the_same_checks(capsys: pytest.CaptureFixture[str]) -> None:
     _, release, _ = generate(capsys, "release", str(TEMPLATE))
     jobs = yaml.safe_load(release)["jobs"]
-    assert jobs["checks"]["uses"] == "./.github/workflows/ci.yaml"
+    assert jobs["checks"]["uses"] == "$/.github/workflows/ci.yaml"  # this repository, the running commit
     assert jobs["build"]["needs"] == "checks"
     assert "quality" not in jobs
 

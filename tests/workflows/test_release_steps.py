@@ -14,7 +14,6 @@ import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +21,10 @@ import pytest
 import yaml
 
 from repoconf.cli.main import main
+from repoconf.workflows.release import step_script
 from tests.conftest import TEMPLATE
-
-STEPS = resources.files("repoconf.workflows.steps")
+from tests.workflows.runner import run_step as run_workflow_step
+from tests.workflows.runner import step_env
 
 TREES: dict[str, dict[str, str]] = {
     "static": {"pyproject.toml": '[project]\nname = "Demo-Pkg"\nversion = "1.2.3"\n'},
@@ -52,6 +52,7 @@ TREES: dict[str, dict[str, str]] = {
     },
     "no version": {"pyproject.toml": '[project]\nname = "demo"\ndynamic = ["version"]\n'},
     "not PEP 440": {"pyproject.toml": '[project]\nname = "demo"\nversion = "one"\n'},
+    "not a name": {"pyproject.toml": '[project]\nname = "demo/../x"\nversion = "1.2.3"\n'},
 }
 
 
@@ -67,7 +68,7 @@ def tree(tmp_path: Path, name: str) -> Path:
 def run_step(name: str, cwd: Path, env: dict[str, str]) -> tuple[int, str, dict[str, str]]:
     output = cwd / "github-output.txt"
     output.write_text("")
-    script = STEPS.joinpath(f"{name}.py").read_text()
+    script = step_script(name)  # as inlined into the workflow
     done = subprocess.run(
         [sys.executable, "-"],
         input=script,
@@ -87,9 +88,23 @@ def run_step(name: str, cwd: Path, env: dict[str, str]) -> tuple[int, str, dict[
         (
             "static",
             "v1.2.3",
-            {"version": "1.2.3", "prerelease": "false", "final": "1.2.3", "project": "demo-pkg"},
+            {
+                "version": "1.2.3",
+                "prerelease": "false",
+                "final": "1.2.3",
+                "project": "demo-pkg",
+                "version_file": "",
+            },
         ),
-        ("setuptools attr", "v1.2.3", {"version": "1.2.3", "source": "__version__ in src/demo/__init__.py"}),
+        (
+            "setuptools attr",
+            "v1.2.3",
+            {
+                "version": "1.2.3",
+                "source": "__version__ in src/demo/__init__.py",
+                "version_file": "src/demo/__init__.py",
+            },
+        ),
         ("hatch path", "v1.2.3", {"version": "1.2.3", "source": "__version__ in src/demo/__about__.py"}),
         ("src package", "v1.2.3-rc2", {"version": "1.2.3rc2", "prerelease": "true", "final": "1.2.3"}),
         (
@@ -136,6 +151,7 @@ def test_tag_and_version_agree(tmp_path: Path, name: str, tag: str, outputs: dic
             "v1.2.3",
             "pyproject.toml [project] version is 'one', which is not a PEP 440 version",
         ),
+        ("not a name", "v1.2.3", "pyproject.toml [project] name 'demo/../x' is not a project name (PEP 508)"),
     ],
 )
 def test_a_mismatch_fails_at_once_in_one_line(tmp_path: Path, name: str, tag: str, error: str) -> None:
@@ -261,18 +277,12 @@ def test_the_generated_step_runs_as_the_runner_runs_it(
     prerelease: str | None,
 ) -> None:
     step = version_step(capsys)
+    assert step["shell"] == "python"
     (tmp_path / "pyproject.toml").write_text(f'[project]\nname = "demo"\nversion = "{version}"\n')
     output = tmp_path / "out.txt"
     output.write_text("")
-    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"  # `python` with packaging
-    done = subprocess.run(
-        ["bash", "-e", "-c", step["run"]],
-        cwd=tmp_path,
-        env={"PATH": path, "TAG": tag, "GITHUB_OUTPUT": str(output)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    env = step_env(step, {"${{ github.ref_name }}": tag}) | {"GITHUB_OUTPUT": str(output)}
+    done = run_workflow_step(step, tmp_path, env)
     assert done.returncode == code, done.stdout + done.stderr
     if prerelease is None:
         assert done.stdout.startswith(f"::error::tag {tag} is version 1.2.3rc2, but pyproject.toml")
@@ -284,7 +294,7 @@ def test_the_release_notes_reach_both_releases(capsys: pytest.CaptureFixture[str
     assert main(["workflow", "release", str(TEMPLATE)]) == 0
     text = capsys.readouterr().out
     assert "--generate-notes" not in text
-    assert text.count("--notes-file release-notes.md") == 2
+    assert text.count("--notes-file release-notes.md") == 2  # the draft pre-release and the draft release
     workflow = yaml.safe_load(text)
     names = [step.get("name", "") for step in workflow["jobs"]["build"]["steps"]]
     # every check runs in the build job, before the job that asks for approvals

@@ -27,7 +27,11 @@ from repoconf.cli.commands.pr_comment import pr_comment_command
 from repoconf.cli.commands.render import render_command
 from repoconf.cli.commands.schema import schema_command
 from repoconf.cli.commands.validate import validate_command
-from repoconf.cli.commands.workflow import workflow_ci_command, workflow_release_command
+from repoconf.cli.commands.workflow import (
+    workflow_ci_command,
+    workflow_dependabot_command,
+    workflow_release_command,
+)
 from repoconf.errors import ExitCode, RepoconfError, UsageError
 from repoconf.ops.drift_issue import PulumiOutcome
 from repoconf.ops.pr_comment import DEFAULT_AUTHOR
@@ -323,13 +327,52 @@ def build_parser() -> argparse.ArgumentParser:
         "release",
         "print .github/workflows/release.yaml for a repository of the policy",
         lambda a: workflow_release_command(
-            a.policy, repository=a.repo, trusted_publishing=a.trusted_publishing
+            a.policy,
+            repository=a.repo,
+            token_upload=a.upload == "token",
+            smoke_command=a.smoke_command,
+            version_files=tuple(a.version_file),
+            provenance=a.provenance,
         ),
     )
     _policy_argument(p)
     p.add_argument("--repo", metavar="NAME", help="the repository (needed when the policy has several)")
+    upload = p.add_mutually_exclusive_group()
+    upload.add_argument(
+        "--trusted-publishing",
+        dest="upload",
+        action="store_const",
+        const="trusted",
+        help="upload with PyPI trusted publishing and PEP 740 attestations, no token (the default)",
+    )
+    upload.add_argument(
+        "--token-upload",
+        dest="upload",
+        action="store_const",
+        const="token",
+        help="upload with the TEST_PYPI_TOKEN / PYPI_TOKEN secrets (indexes without trusted publishing)",
+    )
+    p.set_defaults(upload="trusted")
     p.add_argument(
-        "--trusted-publishing", action="store_true", help="publish with PyPI trusted publishing (no token)"
+        "--smoke-command",
+        default="",
+        metavar="CMD",
+        help="shell command run against the installed package before QA is asked (in the checkout, the "
+        "clean environment first on PATH)",
+    )
+    p.add_argument(
+        "--version-file",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a file a production tag may change after its approved candidate, besides pyproject.toml, "
+        "CHANGELOG.md and the version module (repeatable)",
+    )
+    p.add_argument(
+        "--no-provenance",
+        dest="provenance",
+        action="store_false",
+        help="do not attest the built files (private repositories on plans without artifact attestations)",
     )
 
     p = _command(
@@ -337,6 +380,15 @@ def build_parser() -> argparse.ArgumentParser:
         "ci",
         "print .github/workflows/ci.yaml: one job per required check of the repository's branch rules",
         lambda a: workflow_ci_command(a.policy, repository=a.repo),
+    )
+    _policy_argument(p)
+    p.add_argument("--repo", metavar="NAME", help="the repository (needed when the policy has several)")
+
+    p = _command(
+        kinds,
+        "dependabot",
+        "print .github/dependabot.yml: weekly pull requests updating the workflows' pinned actions",
+        lambda a: workflow_dependabot_command(a.policy, repository=a.repo),
     )
     _policy_argument(p)
     p.add_argument("--repo", metavar="NAME", help="the repository (needed when the policy has several)")

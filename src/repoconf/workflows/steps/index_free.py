@@ -3,15 +3,20 @@
 Reads PROJECT, VERSION and INDEX_URL (``https://test.pypi.org`` for candidates, ``https://pypi.org`` for
 finals) and asks the index's JSON API, ``GET {INDEX_URL}/pypi/{PROJECT}/{VERSION}/json``: 404 means the
 version is free; 200 fails with the existing release's URL (an index never accepts a file twice, so the
-upload would fail after the approvals and the wait).
+upload would fail after the approvals and the wait). Any other answer (an error, a redirect, a body too
+large, a deadline; :mod:`careful_http`) is retried twice, then fails the job with one ``::error::`` line:
+the release stops rather than guess.
 """
 
 import os
 import sys
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from typing import NoReturn
+
+from repoconf.workflows.steps.careful_http import Unusable, fetch, remaining
+
+ATTEMPTS = 3
 
 
 def fail(message: str) -> NoReturn:
@@ -26,24 +31,26 @@ def main() -> None:
     project, version = os.environ.get("PROJECT", ""), os.environ.get("VERSION", "")
     if not project or not version:
         fail("PROJECT and VERSION must be set (the version step's outputs)")
-    url = f"{index}/pypi/{project}/{version}/json"
+    url = f"{index}/pypi/{urllib.parse.quote(project)}/{urllib.parse.quote(version)}/json"
     problem = ""
-    for attempt in range(3):
+    for attempt in range(ATTEMPTS):
         try:
-            with urllib.request.urlopen(url, timeout=20) as answer:  # noqa: S310 - an https index URL
-                answer.read()
-            fail(
-                f"{project} {version} already exists on {index}: {index}/project/{project}/{version}/ — "
-                "bump the version (an index never accepts the same file twice)"
-            )
-        except urllib.error.HTTPError as error:
-            if error.code == 404:
+            answer = fetch(url, {"Accept": "application/json", "User-Agent": "repoconf-release-step"})
+        except Unusable as error:
+            problem = str(error)
+        else:
+            if answer.status == 404:
                 print(f"{project} {version} is not on {index} yet")
                 return
-            problem = f"HTTP {error.code}"
-        except (urllib.error.URLError, TimeoutError) as error:
-            problem = str(getattr(error, "reason", error))
-        time.sleep(2 * (attempt + 1))
+            if answer.status == 200:
+                fail(
+                    f"{project} {version} already exists on {index}: {index}/project/{project}/{version}/ — "
+                    "bump the version (an index never accepts the same file twice)"
+                )
+            redirect = " redirect, not followed" if 300 <= answer.status < 400 else ""
+            problem = f"HTTP {answer.status}{redirect}"
+        if attempt + 1 < ATTEMPTS and remaining() > 2 * (attempt + 1):
+            time.sleep(2 * (attempt + 1))
     fail(f"could not ask {index} whether {project} {version} exists ({problem}): retry the job")
 
 

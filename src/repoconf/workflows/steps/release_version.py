@@ -4,8 +4,10 @@ Reads TAG (``vX.Y.Z`` or ``vX.Y.Z-rcN``) and the package's version the way the b
 ``[project] version`` in pyproject.toml; a dynamic version from ``__version__`` in the package's
 ``__init__.py`` (setuptools ``attr:``, hatch ``path``, or ``src/<package>/__init__.py``); or a version
 setuptools-scm / hatch-vcs derive from the tag itself. Writes ``version`` (normalized, ``1.2.3rc1``),
-``final`` (``1.2.3``), ``prerelease`` (``true`` for ``rcN``), ``project`` and ``source`` (where the version
-was read) to GITHUB_OUTPUT; on a mismatch, one ``::error::`` line naming both, exit 1.
+``final`` (``1.2.3``), ``prerelease`` (``true`` for ``rcN``), ``project`` (the normalized name, which must
+be a PEP 508 name: the environments' URLs and the install check use it), ``source`` (where the version was
+read) and ``version_file`` (the file holding ``__version__``, or nothing) to GITHUB_OUTPUT; on a mismatch, one
+``::error::`` line naming both, exit 1.
 """
 
 import ast
@@ -23,6 +25,8 @@ except ImportError:  # pragma: no cover - the workflow installs it first
     sys.exit("::error::the release checks need `packaging`: python -m pip install packaging")
 
 TAG = re.compile(r"v(\d+)\.(\d+)\.(\d+)(?:-rc(\d+))?")
+NAME = re.compile(r"[A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9]", re.IGNORECASE)
+"""A project name (PEP 508, the core metadata ``Name``)."""
 SCM_BACKENDS = ("setuptools_scm", "setuptools-scm", "hatch-vcs", "hatch_vcs")
 
 
@@ -63,16 +67,18 @@ def version_in(path: Path) -> str | None:
 
 def package_version(
     root: Path, project: dict[str, Any], tool: dict[str, Any], requires: list[str]
-) -> tuple[str | None, str]:
-    """(version, where it was read) as the build will see it; None for a version derived from the tag."""
+) -> tuple[str | None, str, str]:
+    """(version, where it was read, the file holding ``__version__`` or "") as the build will see it;
+    None for a version derived from the tag.
+    """
     if "version" in project and "version" not in project.get("dynamic", []):
-        return str(project["version"]), "pyproject.toml [project] version"
+        return str(project["version"]), "pyproject.toml [project] version", ""
     if (
         any(backend in " ".join(requires) for backend in SCM_BACKENDS)
         or "setuptools_scm" in tool
         or (tool.get("hatch", {}).get("version", {}).get("source") == "vcs")
     ):
-        return None, "the tag itself (setuptools-scm / hatch-vcs)"
+        return None, "the tag itself (setuptools-scm / hatch-vcs)", ""
     attr = tool.get("setuptools", {}).get("dynamic", {}).get("version", {}).get("attr")
     candidates: list[Path] = []
     if attr:
@@ -91,7 +97,8 @@ def package_version(
     for path in candidates:
         found = version_in(path)
         if found is not None:
-            return found, f"__version__ in {path.relative_to(root)}"
+            relative = path.relative_to(root).as_posix()
+            return found, f"__version__ in {relative}", relative
     fail("cannot find the package's version: set [project] version, or __version__ in its __init__.py")
 
 
@@ -106,7 +113,12 @@ def main() -> None:
     project = pyproject.get("project", {})
     tool = pyproject.get("tool", {})
     requires = pyproject.get("build-system", {}).get("requires", [])
-    found, source = package_version(root, project, tool, requires)
+    name = str(project.get("name", ""))
+    if not NAME.fullmatch(name):
+        fail(
+            f"pyproject.toml [project] name {name!r} is not a project name (PEP 508): letters, digits, . _ -"
+        )
+    found, source, version_file = package_version(root, project, tool, requires)
     if found is not None:
         try:
             version = Version(found)
@@ -122,8 +134,9 @@ def main() -> None:
         "version": str(expected),
         "prerelease": "true" if expected.is_prerelease else "false",
         "final": expected.base_version,
-        "project": canonicalize_name(str(project.get("name", ""))),
+        "project": canonicalize_name(name),
         "source": source,
+        "version_file": version_file,
     }
     with open(os.environ["GITHUB_OUTPUT"], "a", encoding="utf-8") as output:
         output.writelines(f"{key}={value}\n" for key, value in outputs.items())
