@@ -11,6 +11,7 @@ from repoconf.policy.identifiers import login_problem, repository_problem
 from repoconf.policy.loader import load_text
 from repoconf.policy.schema import policy_schema
 from repoconf.policy.template import starter_policy
+from repoconf.text import printable
 
 SCHEMA_FILE = "policy.schema.json"
 
@@ -42,7 +43,7 @@ def init_command(
             handle.write(text)
     except OSError as error:
         raise UsageError(f"{path}: cannot write: {error.strerror or error}") from None
-    print(f"wrote {path} (owner {owner}, repository {repository}); next: repoconf validate {path}")
+    print(printable(f"wrote {path} (owner {owner}, repository {repository}); next: repoconf validate {path}"))
     return ExitCode.OK
 
 
