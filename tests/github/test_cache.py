@@ -364,3 +364,35 @@ def test_entries_are_authenticated_whole(tmp_path: Path) -> None:
         damaged[flipped] ^= 0x01
         cache._name("https://x/a").write_bytes(bytes(damaged))
         assert cache.lookup("https://x/a") is None
+
+
+def test_a_default_directory_linked_to_a_shared_one_is_refused(
+    capsys: pytest.CaptureFixture[str], fake: FakeGitHub, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    shared = cache_home / "shared"
+    shared.mkdir(mode=0o1777)
+    (shared / "someone-elses-file").write_text("x")
+    (cache_home / "repoconf").mkdir()
+    (cache_home / "repoconf" / "http").symlink_to(shared, target_is_directory=True)
+    mode = shared.stat().st_mode
+    code, err = _audit(capsys, fake)
+    assert code == 2
+    assert f"the default cache directory {cache_home / 'repoconf' / 'http'}: exists, is not empty" in err
+    assert shared.stat().st_mode == mode
+    assert sorted(p.name for p in shared.iterdir()) == ["someone-elses-file"]
+
+
+def test_without_a_home_the_cache_is_off_with_a_warning(
+    capsys: pytest.CaptureFixture[str], fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def nowhere(cls: type[Path]) -> Path:
+        raise RuntimeError("Could not determine home directory.")  # as pathlib says for an unknown user
+
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/not/allowed")  # the XDG spec wants an absolute path
+    monkeypatch.setattr(Path, "home", classmethod(nowhere))
+    code, err = _audit(capsys, fake, "--format", "json")
+    assert code == 0
+    assert "no home directory and no XDG_CACHE_HOME: the HTTP cache is off" in err
+    assert not Path("relative").exists()

@@ -130,9 +130,14 @@ class GitHubAccess:
         api_url = resolve_api_url(self.api_url, configured=configured_url)
         cache = None
         if self.use_cache:
-            explicit = self.cache_dir is not None
             directory = self.cache_dir if self.cache_dir is not None else default_directory()
-            cache = HttpCache.open(directory, token, explicit=explicit, warn=_warn)
+            if directory is None:
+                _warn(
+                    "repoconf: warning: no home directory and no XDG_CACHE_HOME: the HTTP cache is off "
+                    "(name one with --cache-dir)"
+                )
+            else:
+                cache = HttpCache.open(directory, token, explicit=self.cache_dir is not None, warn=_warn)
         return GitHub(
             api_url,
             token,

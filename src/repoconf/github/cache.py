@@ -20,8 +20,10 @@ token wrote it:
   made a drifted repository read as compliant.) File names are MACs of the URL too, so the directory does
   not say which URLs were read. Without a token there is no key: the cache is off.
 - The cache owns only what it creates. A directory it creates is 0700 and gets a marker file
-  (:data:`MARKER`); a directory named with ``--cache-dir`` that already exists must be empty or hold the
-  marker, and is used as it is, its mode never changed (``--cache-dir /tmp`` is refused, not chmod-ed).
+  (:data:`MARKER`); one that already exists (named with ``--cache-dir``, or the default one, which may be
+  a link somewhere else) must belong to the user and be empty, marked, or hold only what an older
+  repoconf wrote, and is used as it is, its mode never changed (``--cache-dir /tmp`` is refused, not
+  chmod-ed).
 - Entries are read only as regular files (``O_NOFOLLOW``, non-blocking: a FIFO or a symbolic link in place
   of an entry is ignored, never waited on) and only up to :data:`MAX_ENTRY_BYTES`.
 - Entries are written 0600 to a temporary file and renamed, so concurrent runs never see a partial entry.
@@ -39,6 +41,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import tempfile
 import threading
 from collections.abc import Callable
@@ -62,11 +65,18 @@ DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
 Warn = Callable[[str], None]
 
 
-def default_directory(environ: dict[str, str] | None = None) -> Path:
-    """``$XDG_CACHE_HOME/repoconf/http``, else ``~/.cache/repoconf/http``."""
+def default_directory(environ: dict[str, str] | None = None) -> Path | None:
+    """``$XDG_CACHE_HOME/repoconf/http``, else ``~/.cache/repoconf/http``; None when neither names a
+    place (no absolute ``XDG_CACHE_HOME``, which the XDG spec requires, and no home directory).
+    """
     environ = dict(os.environ) if environ is None else environ
-    base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "repoconf" / "http"
+    configured = environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(configured):
+        return Path(configured) / "repoconf" / "http"
+    try:
+        return Path.home() / ".cache" / "repoconf" / "http"
+    except RuntimeError:  # no HOME, and a user the password database does not know (a bare container)
+        return None
 
 
 def cache_key(token: str) -> bytes:
@@ -93,17 +103,25 @@ class Entry:
         return found
 
 
+OLDER_ENTRY = re.compile(r"[0-9a-f]{64}\.json|\.entry-.*")
+"""What repoconf before the marker (format 1) wrote in its cache directory."""
+
+
 def _is_ours(directory: Path) -> bool:
+    """Whether ``directory`` is repoconf's cache: it holds the marker, or only what an older repoconf
+    wrote there (format 1 had no marker).
+    """
     try:
-        return read_file(directory / MARKER, len(MARKER_TEXT), regular_only=True, follow_symlinks=False) == (
-            MARKER_TEXT
-        )
+        marker = read_file(directory / MARKER, len(MARKER_TEXT), regular_only=True, follow_symlinks=False)
+        return marker == MARKER_TEXT
     except Unreadable:
-        return False
+        pass
+    with os.scandir(directory) as entries:
+        return all(OLDER_ENTRY.fullmatch(entry.name) for entry in entries)
 
 
-def _refuse(directory: Path, why: str) -> UsageError:
-    return UsageError(f"--cache-dir {printable(str(directory))}: {why} (or pass --no-cache)")
+def _refuse(label: str, directory: Path, why: str) -> UsageError:
+    return UsageError(f"{label} {printable(str(directory))}: {why} (or pass --no-cache)")
 
 
 class HttpCache:
@@ -126,31 +144,32 @@ class HttpCache:
         cls, directory: Path, token: str | None, *, explicit: bool, warn: Warn | None = None
     ) -> HttpCache | None:
         """The cache in ``directory`` for ``token``, or None when there is nothing to key it with (no
-        token) or the disk is full. ``explicit``: the directory was named with ``--cache-dir``, so an
-        existing one must be empty or repoconf's. A directory that cannot be used is a usage error.
+        token) or the disk is full. An existing directory must be repoconf's (empty, marked, or holding
+        only an older repoconf's entries) and its user's; one that is not, or cannot be used, is a usage
+        error (``explicit``: it was named with ``--cache-dir``, which the message says).
         """
         if token is None:
             return None
+        label = "--cache-dir" if explicit else "the default cache directory"
         try:
-            created = _make_directory(directory)
-            if not created:
-                status = directory.stat()
-                if status.st_uid != os.geteuid():
-                    raise _refuse(directory, "belongs to another user")
-                if not _is_ours(directory) and explicit and any(directory.iterdir()):
+            if not _make_directory(directory):
+                if directory.stat().st_uid != os.geteuid():
+                    raise _refuse(label, directory, "belongs to another user")
+                if not _is_ours(directory):
                     raise _refuse(
+                        label,
                         directory,
                         f"exists, is not empty and is not a repoconf cache (no {MARKER} in it): name a new "
                         "or empty directory",
                     )
-            if not _is_ours(directory):
+            if not (directory / MARKER).is_file():
                 _write_marker(directory)
         except OSError as error:
             if error.errno in DISK_FULL:
                 if warn is not None:
                     warn(_disabled_warning(directory, error))
                 return None
-            raise _refuse(directory, f"cannot use it: {error.strerror or error}") from None
+            raise _refuse(label, directory, f"cannot use it: {error.strerror or error}") from None
         return cls(directory, cache_key(token), warn)
 
     def _name(self, url: str) -> Path:
