@@ -225,6 +225,8 @@ class Fault:
     """``gzip``: the body (padding included) is sent gzip-compressed, with ``Content-Encoding: gzip``."""
     length: bool = True
     """False: no ``Content-Length``; the body ends when the connection closes."""
+    head_trickle: float = 0.0
+    """Seconds between the bytes of a long response head (a server holding a request by its headers)."""
 
 
 class FakeGitHub:
@@ -613,6 +615,10 @@ class FakeGitHub:
             if fault.delay:
                 time.sleep(fault.delay)
             payload = fault.raw if fault.raw is not None else json.dumps(fault.body).encode()
+            if fault.head_trickle:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self._write_slow_head(handler, fault, payload)
+                return
             if fault.padding or fault.encoding or not fault.length:
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # stopped at its bound
                     self._write_large(handler, fault, payload)
@@ -799,6 +805,19 @@ class FakeGitHub:
             yield compressor.compress(piece) if compressor is not None else piece
         if compressor is not None:
             yield compressor.flush()
+
+    @staticmethod
+    def _write_slow_head(handler: BaseHTTPRequestHandler, fault: Fault, payload: bytes) -> None:
+        padding = "".join(f"X-Padding-{index}: {'a' * 60}\r\n" for index in range(150))  # about 12 KiB
+        head = (
+            f"HTTP/1.1 {fault.status} Slow\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(payload)}\r\n{padding}\r\n"
+        ).encode()
+        for index in range(len(head)):
+            handler.wfile.write(head[index : index + 1])
+            handler.wfile.flush()
+            time.sleep(fault.head_trickle)
+        handler.wfile.write(payload)
 
     def _write_large(self, handler: BaseHTTPRequestHandler, fault: Fault, payload: bytes) -> None:
         handler.send_response(fault.status)

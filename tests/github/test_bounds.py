@@ -135,6 +135,38 @@ def test_a_link_that_is_not_a_url_is_a_one_line_error(fake: FakeGitHub, link: st
     assert said in one_line(caught.value)
 
 
+def test_a_head_trickled_a_byte_at_a_time_cannot_outlive_the_request_deadline(
+    fake: FakeGitHub, sleeps: list[float]
+) -> None:
+    # each byte well within the 0.5 s read timeout; the 12 KiB head would take ten minutes
+    fake.fault("/environments$", status=200, head_trickle=0.05, times=9)
+    start = time.monotonic()
+    with (
+        GitHub(
+            fake.base,
+            TOKEN,
+            timeout=0.5,
+            request_deadline=1.0,
+            retry=RetryPolicy(attempts=2, backoff=0.01),
+            sleep=sleeps.append,
+        ) as github,
+        pytest.raises(GitHubError, match="failed after 2 attempts: timed out"),
+    ):
+        names(github)
+    assert time.monotonic() - start < 5
+
+
+def test_the_runs_deadline_ends_a_request_under_way(fake: FakeGitHub) -> None:
+    fake.fault("/environments$", status=200, body={"total_count": 0, "environments": []}, trickle=0.05)
+    start = time.monotonic()
+    with (
+        GitHub(fake.base, TOKEN, timeout=0.5, run_deadline=1.0, retry=RetryPolicy(attempts=1)) as github,
+        pytest.raises(GitHubError),
+    ):
+        names(github)
+    assert time.monotonic() - start < 3
+
+
 def test_a_redirect_that_is_not_a_url_is_a_one_line_error(fake: FakeGitHub) -> None:
     fake.fault("/environments$", status=301, headers={"Location": "http://[::1"}, body={})
     with GitHub(fake.base, TOKEN) as github, pytest.raises(UnusableResponse) as caught:

@@ -103,8 +103,9 @@ class Entry:
         return found
 
 
-OLDER_ENTRY = re.compile(r"[0-9a-f]{64}\.json|\.entry-.*")
-"""What repoconf before the marker (format 1) wrote in its cache directory."""
+OLDER_ENTRY = re.compile(r"[0-9a-f]{64}\.json|\.entry-.*|\.marker-.*")
+"""What repoconf before the marker (format 1) wrote in its cache directory, and the temporary file of a
+marker another run is writing at this moment."""
 
 
 def _is_ours(directory: Path) -> bool:

@@ -27,13 +27,15 @@ The token is only ever placed in the ``Authorization`` header: it is never part 
 from __future__ import annotations
 
 import os
+import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import httpcore
 import httpx
 
 from repoconf.errors import UsageError
@@ -76,6 +78,88 @@ MAX_REDIRECTS = 5
 BAD_LOCATION = "Invalid URL in location header"
 """httpx parses a redirect's Location even when it does not follow it, and fails the request with this
 message (a RemoteProtocolError) when it is not a URL."""
+
+
+_REQUEST = threading.local()
+"""The monotonic time the request under way on this thread must end by (each request has its thread)."""
+
+
+def _within_deadline(timeout: float | None, late: type[Exception]) -> float | None:
+    """A socket operation's timeout, shortened to what is left of the request's deadline: a server that
+    trickles its head or body a byte at a time, each within the read timeout, still cannot hold a request
+    past its deadline.
+    """
+    ends: float | None = getattr(_REQUEST, "ends", None)
+    if ends is None:
+        return timeout
+    left = ends - time.monotonic()
+    if left <= 0:
+        raise late("the request's deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read and write ends by the request's deadline."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _within_deadline(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _within_deadline(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        deadline = _within_deadline(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, deadline))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's own sockets, wrapped in :class:`_DeadlineStream`."""
+
+    def __init__(self) -> None:
+        self._backend = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        deadline = _within_deadline(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._backend.connect_tcp(host, port, deadline, local_address, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+class _DeadlineTransport(httpx.HTTPTransport):
+    """httpx's transport over :class:`_DeadlineBackend`. httpx has no option for a network backend, so
+    its connection pool (``_pool``, httpx 0.27 and 0.28) is replaced by the same pool built with one;
+    tests/github/test_bounds.py fails if a trickled head is no longer cut at the deadline.
+    """
+
+    def __init__(self, limits: httpx.Limits) -> None:
+        super().__init__(retries=1, limits=limits)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            retries=1,
+            network_backend=_DeadlineBackend(),
+        )
 
 
 @dataclass(frozen=True)
@@ -253,7 +337,7 @@ class GitHub:
             headers=headers,
             timeout=httpx.Timeout(self.timeout),
             limits=limits,
-            transport=httpx.HTTPTransport(retries=1, limits=limits),
+            transport=_DeadlineTransport(limits),
             # A redirect to another origin would carry the token there: refused (see _check_origin).
             follow_redirects=False,
         )
@@ -331,10 +415,16 @@ class GitHub:
                 f"the run's deadline ({self.run_deadline:g} s) passed before {method} {url.path}"
             )
         deadline = time.monotonic() + float(self.request_deadline or 0)
+        if self._run_ends is not None:  # the run's deadline also ends a request under way
+            deadline = min(deadline, self._run_ends)
         self._count(method, url)
-        with self._client.stream(method, url, json=body, headers=headers) as response:
-            content = read_body(response, f"{method} {url.path}", deadline)
-            return Answer(method, url.path, response.status_code, response.headers, content)
+        _REQUEST.ends = deadline
+        try:
+            with self._client.stream(method, url, json=body, headers=headers) as response:
+                content = read_body(response, f"{method} {url.path}", deadline)
+                return Answer(method, url.path, response.status_code, response.headers, content)
+        finally:
+            _REQUEST.ends = None
 
     def _request(self, method: str, url: httpx.URL, body: Mapping[str, Any] | None = None) -> Answer:
         """A request with GitHub's retry rules; returns a 2xx answer or raises a :class:`GitHubError`."""
