@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -186,67 +187,81 @@ def test_a_fifo_as_the_policy_is_never_waited_on(capsys: pytest.CaptureFixture[s
     assert f"{fifo}:1:1: error: " in err
 
 
-# -- Pulumi.yaml (adopt) --------------------------------------------------------------------------------
+# -- Pulumi.yaml and the stack settings (adopt --stack, audit --stack) --------------------------------
 
 
 @pytest.fixture
-def project(served: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path / "Pulumi.yaml"
+def project(served: FakeGitHub, tmp_path: Path) -> Path:
+    """A configuration repository: this repository's Pulumi.yaml and a stack loading the template."""
+    directory = tmp_path / "project"
+    directory.mkdir()
+    (directory / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
+    (directory / "Pulumi.staging.yaml").write_text(f"config:\n  repoconf:policy: {TEMPLATE}\n")
+    return directory
 
 
-@pytest.mark.parametrize(
-    ("content", "expected"),
-    [
-        (b"name: 2024-02-30\nruntime: python\n", "2024-02-30"),  # YAML 1.2 (Pulumi's): a string
-        (b"name: 2024-02-29\n", "2024-02-29"),
-        (b"name: 123\n", "123"),
-        (b"name: my.project_1\n", "my.project_1"),
-        (b"runtime: python\n", "repoconf"),  # no name: repoconf's
-    ],
-)
+def adopt(capsys: pytest.CaptureFixture[str], directory: Path) -> tuple[int, str, str]:
+    return run(capsys, "adopt", "acme/widgets", "--stack", "staging", "--project-dir", str(directory))
+
+
+@pytest.mark.parametrize("name", ["2024-02-30", "2024-02-29", "123", "my.project_1"])
 def test_the_project_name_is_read_as_pulumi_reads_it(
-    capsys: pytest.CaptureFixture[str], project: Path, content: bytes, expected: str
+    capsys: pytest.CaptureFixture[str], project: Path, name: str
 ) -> None:
-    project.write_bytes(content)
-    code, out, err = run(capsys, "adopt", "acme/widgets", str(TEMPLATE))
+    # YAML 1.2, as Pulumi reads it: a date or a number is the text written
+    text = (project / "Pulumi.yaml").read_text()
+    (project / "Pulumi.yaml").write_text(re.sub(r"(?m)^name: .*$", f"name: {name}", text))
+    (project / "Pulumi.staging.yaml").write_text(f"config:\n  '{name}:policy': {TEMPLATE}\n")
+    code, out, err = adopt(capsys, project)
     assert code == 0, err
-    assert json.loads(out)["nameTable"]["github"] == (
-        f"urn:pulumi:staging::{expected}::pulumi:providers:github::github"
+    assert (
+        json.loads(out)["nameTable"]["github"]
+        == f"urn:pulumi:staging::{name}::pulumi:providers:github::github"
     )
 
 
 @pytest.mark.parametrize(
-    ("content", "message"),
+    ("file", "content", "message"),
     [
-        (b"name: caf\xe9\n", "Pulumi.yaml:1:10: not UTF-8 text (byte 0xe9): save it as UTF-8"),
-        (b"name: [a, b]\n", "Pulumi.yaml: name (a list or mapping) is not a Pulumi project name"),
-        (b"name: has space\n", "Pulumi.yaml: name 'has space' is not a Pulumi project name"),
-        (b"name: " + b"x" * 101 + b"\n", "is not a Pulumi project name (1 to 100 letters"),
-        (b"name: [unclosed\n", "Pulumi.yaml: invalid YAML at line 2, column 1"),
-        (b"a: &a [*a]\n", "Pulumi.yaml: an alias to no anchor"),
-        (b"name: \x1b[2J\n", "Pulumi.yaml: invalid YAML"),
+        ("Pulumi.yaml", b"name: caf\xe9\n", "Pulumi.yaml:1:10: not UTF-8 text (byte 0xe9)"),
+        ("Pulumi.yaml", b"name: [a, b]\n", "Pulumi.yaml:1:7: name: expected a single value"),
+        ("Pulumi.yaml", b"name: has space\n", "a project name has only letters"),
+        ("Pulumi.yaml", b"name: " + b"[" * 5000 + b"]" * 5000 + b"\n", "Pulumi.yaml: nested deeper than"),
+        ("Pulumi.staging.yaml", b"config: " + b"[" * 5000 + b"]" * 5000 + b"\n", "nested deeper than"),
+        (
+            "Pulumi.staging.yaml",
+            b"config: {a: \xff}\n",
+            "Pulumi.staging.yaml:1:13: not UTF-8 text (byte 0xff)",
+        ),
     ],
 )
-def test_a_project_file_that_is_not_usable_is_a_located_usage_error(
-    capsys: pytest.CaptureFixture[str], project: Path, content: bytes, message: str
+def test_a_settings_file_that_is_not_usable_is_a_located_usage_error(
+    capsys: pytest.CaptureFixture[str], project: Path, file: str, content: bytes, message: str
 ) -> None:
-    project.write_bytes(content)
-    code, _, err = run(capsys, "adopt", "acme/widgets", str(TEMPLATE))
+    (project / file).write_bytes(content)
+    code, _, err = adopt(capsys, project)
     assert code == 2
     assert message in err
-    assert "--project" in err
 
 
-def test_a_project_file_that_is_a_fifo_or_endless_is_refused(
-    capsys: pytest.CaptureFixture[str], project: Path
+@pytest.mark.parametrize("kind", ["a FIFO", "/dev/zero", "a directory"])
+@pytest.mark.parametrize("file", ["Pulumi.yaml", "Pulumi.staging.yaml"])
+def test_a_settings_file_that_is_no_file_is_refused_without_waiting(
+    capsys: pytest.CaptureFixture[str], project: Path, file: str, kind: str
 ) -> None:
-    project.symlink_to("/dev/zero")
+    target = project / file
+    target.unlink()
+    if kind == "a FIFO":
+        os.mkfifo(target)
+    elif kind == "/dev/zero":
+        target.symlink_to("/dev/zero")
+    else:
+        target.mkdir()
     start = time.monotonic()
-    code, _, err = run(capsys, "adopt", "acme/widgets", str(TEMPLATE))
-    assert time.monotonic() - start < 30
+    code, _, err = adopt(capsys, project)
+    assert time.monotonic() - start < 15
     assert code == 2
-    assert f"{project}: cannot read it: larger than 1 MiB" in err
+    assert f"{target}" in err
 
 
 # -- import round-trips values exactly -----------------------------------------------------------------
