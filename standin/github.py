@@ -16,20 +16,24 @@ behaves as GitHub documents, unhappy cases included:
   token without "Contents: read" gets 403 on trees and contents;
 - every answer carries ``x-ratelimit-*`` headers and an ``etag``.
 
-Faults (a status with headers and body, a delay, a body trickled slowly) can be injected for the next N
-requests to a path. Repositories are configured "as repoconf deploys them" from a policy, then mutated.
+Faults (a status with headers and body, a delay, a body trickled slowly, a body of any size made while
+sent, gzip-compressed or not) can be injected for the next N requests to a path. Repositories are
+configured "as repoconf deploys them" from a policy, then mutated.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import hashlib
+import itertools
 import json
 import re
 import threading
 import time
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -219,6 +223,15 @@ class Fault:
     """A body sent as is (not JSON), e.g. an HTML page."""
     applied: bool = False
     """Perform the request first, then answer with the fault (a write applied whose answer was lost)."""
+    padding: int = 0
+    """Spaces after the body (JSON whitespace), made while sent: a body of any size (1.2 GB) is never
+    held in memory."""
+    encoding: str | None = None
+    """``gzip``: the body (padding included) is sent gzip-compressed, with ``Content-Encoding: gzip``."""
+    length: bool = True
+    """False: no ``Content-Length``; the body ends when the connection closes."""
+    head_trickle: float = 0.0
+    """Seconds between the bytes of a long response head (a server holding a request by its headers)."""
 
 
 class FakeGitHub:
@@ -490,14 +503,24 @@ class FakeGitHub:
         return ruleset
 
     def add_issue(
-        self, repository: str, title: str, labels: list[str], state: str = "open", pull_request: bool = False
+        self,
+        repository: str,
+        title: str,
+        labels: list[str],
+        state: str = "open",
+        pull_request: bool = False,
+        author: str = "octocat",
+        body: str | None = None,
     ) -> dict[str, Any]:
-        """An issue (or a pull request, which GitHub's issue listing also returns) made by someone else."""
+        """An issue (or a pull request, which GitHub's issue listing also returns) made by ``author``
+        (a person, unless told otherwise).
+        """
         issues = self.repositories[repository].issues
         issue = self.issue(
-            repository, len(issues) + 1, {"title": title, "body": f"{title}.", "labels": labels}
+            repository, len(issues) + 1, {"title": title, "body": body or f"{title}.", "labels": labels}
         )
         issue["state"] = state
+        issue["user"] = user(author)
         if pull_request:
             number = issue["number"]
             issue["pull_request"] = {
@@ -615,6 +638,14 @@ class FakeGitHub:
             if fault.delay:
                 time.sleep(fault.delay)
             payload = fault.raw if fault.raw is not None else json.dumps(fault.body).encode()
+            if fault.head_trickle:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self._write_slow_head(handler, fault, payload)
+                return
+            if fault.padding or fault.encoding or not fault.length:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # stopped at its bound
+                    self._write_large(handler, fault, payload)
+                return
             self._respond(handler, fault.status, payload, fault.headers, fault.trickle)
             return
         status, body = self._dispatch(handler, url.path, url.query, authorization, raw_payload)
@@ -784,6 +815,53 @@ class FakeGitHub:
                 time.sleep(trickle)
         else:
             handler.wfile.write(payload)
+
+    @staticmethod
+    def _chunks(fault: Fault, payload: bytes) -> Iterator[bytes]:
+        """The fault's body: the payload, its padding made a MiB at a time, compressed as it goes."""
+        compressor = zlib.compressobj(9, zlib.DEFLATED, 31) if fault.encoding == "gzip" else None
+        pieces = itertools.chain(
+            [payload],
+            (b" " * min(1 << 20, fault.padding - done) for done in range(0, fault.padding, 1 << 20)),
+        )
+        for piece in pieces:
+            yield compressor.compress(piece) if compressor is not None else piece
+        if compressor is not None:
+            yield compressor.flush()
+
+    @staticmethod
+    def _write_slow_head(handler: BaseHTTPRequestHandler, fault: Fault, payload: bytes) -> None:
+        padding = "".join(f"X-Padding-{index}: {'a' * 60}\r\n" for index in range(150))  # about 12 KiB
+        head = (
+            f"HTTP/1.1 {fault.status} Slow\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(payload)}\r\n{padding}\r\n"
+        ).encode()
+        for index in range(len(head)):
+            handler.wfile.write(head[index : index + 1])
+            handler.wfile.flush()
+            time.sleep(fault.head_trickle)
+        handler.wfile.write(payload)
+
+    def _write_large(self, handler: BaseHTTPRequestHandler, fault: Fault, payload: bytes) -> None:
+        handler.send_response(fault.status)
+        handler.send_header("Content-Type", "application/json; charset=utf-8")
+        for name, value in fault.headers.items():
+            handler.send_header(name, value)
+        if fault.encoding is not None:
+            handler.send_header("Content-Encoding", fault.encoding)
+        if fault.length:  # the size first (compressed: counted in a first pass), never the body held
+            size = (
+                sum(map(len, self._chunks(fault, payload)))
+                if fault.encoding
+                else len(payload) + fault.padding
+            )
+            handler.send_header("Content-Length", str(size))
+        else:
+            handler.send_header("Connection", "close")
+            handler.close_connection = True
+        handler.end_headers()
+        for chunk in self._chunks(fault, payload):
+            handler.wfile.write(chunk)
 
     # -- routes -----------------------------------------------------------------------------------
 
@@ -964,6 +1042,9 @@ class FakeGitHub:
         content = (
             "\n".join(encoded[i : i + 60] for i in range(0, len(encoded), 60)) + "\n"
         )  # as GitHub wraps it
+        if len(text.encode()) > 1 << 20:  # "Between 1-100 MB": the object form, no text (REST docs)
+            found["encoding"] = "none"
+            content = ""
         url = f"https://api.github.com/repos/{self.owner}/{name}/contents/{path}"
         found.update(
             size=len(text.encode()),

@@ -24,6 +24,7 @@ from pathlib import Path
 import yaml
 
 from repoconf.errors import Location, UsageError
+from repoconf.files import Unreadable, read_file
 from repoconf.policy.loader import DEFAULT_POLICY
 from repoconf.text import printable
 
@@ -87,15 +88,16 @@ def _located(file: Path, node: yaml.Node | None, message: str) -> UsageError:
 
 def _compose(file: Path) -> yaml.MappingNode:
     """The file's one YAML document as nodes; bounded, UTF-8, located errors."""
-    try:
-        with file.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise UsageError(f"{file}: no such file") from None
-    except OSError as error:
-        raise UsageError(f"{file}: cannot read: {error.strerror or type(error).__name__}") from None
-    if len(data) > MAX_BYTES:
-        raise UsageError(f"{file}: larger than {MAX_BYTES // 1024} KiB, which no Pulumi settings file is")
+    try:  # never a wait on a FIFO, never more than the bound (repoconf.files)
+        data = read_file(file, MAX_BYTES)
+    except Unreadable as error:
+        if error.limit is not None:
+            raise UsageError(
+                f"{file}: larger than {MAX_BYTES // 1024} KiB, which no Pulumi settings file is"
+            ) from None
+        if error.reason == "No such file or directory":
+            raise UsageError(f"{file}: no such file") from None
+        raise UsageError(printable(f"{file}: cannot read: {error.reason}")) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -114,6 +116,8 @@ def _compose(file: Path) -> yaml.MappingNode:
         raise UsageError(printable(f"{where}: invalid YAML: {error.problem or error.context}")) from None
     except yaml.YAMLError as error:
         raise UsageError(printable(f"{file}: invalid YAML: {error}")) from None
+    except RecursionError:  # PyYAML's composer recurses once per level of nesting
+        raise UsageError(f"{file}: nested deeper than a Pulumi settings file ever is") from None
     if not isinstance(root, yaml.MappingNode):
         raise _located(file, root, "expected a mapping of settings")
     return root

@@ -11,16 +11,33 @@ from __future__ import annotations
 import html
 import re
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# What a terminal interprets or hides rather than shows: C0 and C1 controls (NEL U+0085 included) and
+# DEL, the line and paragraph separators, the bidirectional controls of "Trojan Source" (CVE-2021-42574),
+# zero-width spaces and the byte-order mark, Unicode tag characters, and lone surrogates (file names of
+# undecodable bytes, which no UTF-8 stream can even write). Joiners (U+200C, U+200D) stay: scripts and
+# emoji need them.
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064"
+    "\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f]"
+)
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()+\-.!|~])")
 _NEWLINES = re.compile(r"\r\n|\r|\n")
 _MENTIONS = re.compile(r"[@#]")
 ZERO_WIDTH_SPACE = "&#8203;"
 
 
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
 def printable(text: str) -> str:
-    r"""Control characters (newlines, ANSI escapes, NUL...) shown as ``\xNN``, never interpreted."""
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    r"""One printable line: control characters (newlines, ANSI escapes, NUL...), line separators and
+    bidirectional controls shown as ``\xNN`` or ``\uNNNN``, never interpreted.
+    """
+    return _CONTROL.sub(_escaped, text)
 
 
 def markdown_text(text: str) -> str:

@@ -414,19 +414,23 @@ def test_content_that_cannot_be_seen_is_unverified_not_drift(
     report = audit(github, policy.policy).repositories[0]
     assert report.error is None
     content_findings = [f.path for f in report.findings]
+    unverified = [entry.partition(" (")[0] for entry in report.unverified]  # each entry says why
     if fault == "unreadable workflow":  # the tree was read: the missing file is known
         assert content_findings == ["required_files.CHANGELOG.md"]
-        assert report.unverified == [
+        assert unverified == [
             f"check_producers.{check}"
             for check in ("Integration Tests", "Quality Checks", "Security Scans", "Unit Tests")
         ]
+        assert all("GitHub answered 404 for its content" in entry for entry in report.unverified)
     elif fault == "truncated":  # the workflows listed were read: their checks are known
         assert content_findings == []
-        assert report.unverified == ["required_files.CHANGELOG.md"]
+        assert unverified == ["required_files.CHANGELOG.md"]
+        assert "GitHub truncated the default branch's tree" in report.unverified[0]
     else:
         assert content_findings == []
-        assert "required_files.CHANGELOG.md" in report.unverified
-        assert "check_producers.Unit Tests" in report.unverified
+        assert "required_files.CHANGELOG.md" in unverified
+        assert "check_producers.Unit Tests" in unverified
+        assert '"Contents: read"' in report.unverified[0]
 
 
 def test_names_github_compares_case_insensitively_are_compared_so(github: GitHub, fake: FakeGitHub) -> None:

@@ -41,7 +41,10 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
+    try:
+        code = main(list(argv))
+    except SystemExit as exit_:  # argparse refuses an option before any command runs
+        code = int(exit_.code or 0)
     out, err = capsys.readouterr()
     assert TOKEN not in out + err
     return code, out, err
@@ -326,7 +329,7 @@ def test_a_read_only_token_gives_unverified_not_drift(
         (["--api-url", "not a url"], {}, "is not an http(s) API base URL"),
         ([], {"GITHUB_TOKEN": "ghp_abc\n"}, "holds characters a token never has"),
         ([], {"GITHUB_TOKEN": "ghp_é"}, "holds characters a token never has"),
-        (["--max-wait=-1"], {}, "--max-wait not negative"),
+        (["--max-wait=-1"], {}, "argument --max-wait: '-1': expected a number from 0 to 86400"),
     ],
 )
 def test_bad_access_options_are_usage_errors_before_any_request(

@@ -74,11 +74,18 @@ def test_an_invalid_side_is_located(capsys: pytest.CaptureFixture[str], reposito
     [
         (
             "git:nope:config/policy.yaml",
-            "git:nope:config/policy.yaml: git show nope:config/policy.yaml failed (",
+            "git:nope:config/policy.yaml: config/policy.yaml does not exist at nope",
         ),
-        ("git:main:missing.yaml", "git:main:missing.yaml: git show main:missing.yaml failed ("),
+        ("git:main:missing.yaml", "git:main:missing.yaml: missing.yaml does not exist at main"),
         ("git:main", "git:main: expected git:REF:PATH, e.g. git:origin/main:config/policy.yaml"),
         ("git:--output=x:p.yaml", "a ref cannot start with '-'"),
+        # a path is taken literally: git's pathspec magic never reads a glob as "no file, empty policy"
+        ("git:main:config/*.yaml", "config/*.yaml does not exist at main"),
+        ("git:main:config/nothing*.yaml", "config/nothing*.yaml does not exist at main"),
+        ("git:main::(glob)config/*", "does not exist at main"),
+        ("git:main:config", "config is a directory at main"),
+        ("git:main:config/policy.yaml\nHEAD:x", "cannot hold a line break or NUL"),
+        ("git:\x1b[31mmain:x", "git:\\x1b[31mmain:x: x does not exist at \\x1b[31mmain"),
     ],
 )
 def test_bad_git_sources(
@@ -88,3 +95,18 @@ def test_bad_git_sources(
     assert code == 2
     assert message in err
     assert "Traceback" not in err
+    assert "\x1b" not in err
+    assert err.count("\n") == 1  # one line
+
+
+def test_a_large_blob_is_refused_before_it_is_read(
+    capsys: pytest.CaptureFixture[str], repository: Path
+) -> None:
+    # 5 MiB of one repeated line: git stores it compressed; repoconf asks its size before reading it
+    (repository / "big.yaml").write_bytes(b"# padding\n" * (512 * 1024))
+    subprocess.run(["git", "add", "big.yaml"], cwd=repository, check=True)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "commit", "-q", "-m", "big"], cwd=repository, check=True)
+    code, _, err = run(capsys, "diff", "git:main:big.yaml", "config/policy.yaml")
+    assert code == 2
+    assert "git:main:big.yaml: 5,242,880 bytes, larger than 4 MiB, which no policy is" in err

@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from repoconf.cli.main import main
-from repoconf.ops.drift_issue import LABEL
+from repoconf.ops.drift_issue import DEFAULT_AUTHOR, LABEL, MARKER, TITLE
 from standin.github import FakeGitHub, FakeRepository
 from tests.conftest import TOKEN
 
@@ -111,7 +111,8 @@ def organization(fake: FakeGitHub) -> FakeGitHub:
     """acme as `pulumi up` left it, with the configuration repository holding an old drift issue."""
     fake.read_token = READ_TOKEN
     fake.repositories["config"] = FakeRepository()
-    fake.add_issue("config", "Configuration drift detected by repoconf", [LABEL])
+    # an earlier drift run's issue: written by the workflow token, with repoconf's marker
+    fake.add_issue("config", TITLE, [LABEL], author=DEFAULT_AUTHOR, body=f"{MARKER}\nan earlier run")
     return fake
 
 

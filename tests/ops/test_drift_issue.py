@@ -10,7 +10,16 @@ import pytest
 
 from repoconf.cli.main import main
 from repoconf.github.client import GitHub
-from repoconf.ops.drift_issue import LABEL, MAX_BODY, Action, DriftRun, PulumiOutcome, sync
+from repoconf.ops.drift_issue import (
+    DEFAULT_AUTHOR,
+    LABEL,
+    MARKER,
+    MAX_BODY,
+    Action,
+    DriftRun,
+    PulumiOutcome,
+    sync,
+)
 from standin.github import FakeGitHub, FakeRepository
 from tests.conftest import TOKEN
 
@@ -34,6 +43,11 @@ def repository(fake: FakeGitHub) -> FakeRepository:
     fake.add_issue("repoconf", "Bump httpx", ["drift"], pull_request=True)  # a PR, even labelled drift
     fake.add_issue("repoconf", "Old drift", [LABEL], state="closed")
     return fake.repositories["repoconf"]
+
+
+def ours(fake: FakeGitHub, title: str = "drift", labels: tuple[str, ...] = (LABEL,)) -> dict[str, Any]:
+    """An issue an earlier drift run opened: by the workflow token, with repoconf's marker."""
+    return fake.add_issue("repoconf", title, list(labels), author=DEFAULT_AUTHOR, body=f"{MARKER}\nold run")
 
 
 def drift_issues(repository: FakeRepository) -> list[dict[str, Any]]:
@@ -76,8 +90,8 @@ def test_one_issue_across_runs_and_nothing_else_touched(
 def test_duplicates_are_closed_as_duplicates(
     fake: FakeGitHub, github: GitHub, repository: FakeRepository
 ) -> None:
-    first = fake.add_issue("repoconf", "drift", [LABEL])
-    second = fake.add_issue("repoconf", "drift again", [LABEL, "ops"])
+    first = ours(fake)
+    second = ours(fake, "drift again", (LABEL, "ops"))
     assert sync(github, "acme/repoconf", run(1)) == (Action.UPDATED, first["number"])
     assert [issue["number"] for issue in drift_issues(repository)] == [first["number"]]
     assert second["state"] == "closed"
@@ -92,7 +106,7 @@ def test_duplicates_are_closed_as_duplicates(
 def test_a_run_that_could_not_check_never_closes_the_issue(
     fake: FakeGitHub, github: GitHub, repository: FakeRepository, audit_exit: int, outcome: str
 ) -> None:
-    issue = fake.add_issue("repoconf", "drift", [LABEL])
+    issue = ours(fake)
     action = sync(github, "acme/repoconf", run(audit_exit, outcome, number=9))
     assert action == (Action.UNCHECKED, issue["number"])
     assert issue["state"] == "open"
@@ -162,7 +176,7 @@ def test_the_cli_refuses_an_unknown_pulumi_outcome(
 def test_a_clean_audit_without_the_preview_waits_silently(
     fake: FakeGitHub, github: GitHub, repository: FakeRepository
 ) -> None:
-    issue = fake.add_issue("repoconf", "drift", [LABEL])
+    issue = ours(fake)
     assert sync(github, "acme/repoconf", run(0, "skipped")) == (Action.WAITING, issue["number"])
     assert issue["state"] == "open"
     assert issue["_comments"] == []
@@ -203,3 +217,112 @@ def test_an_unusable_listing_is_a_one_line_error(
     assert err.startswith("repoconf: error: GET /repos/acme/repoconf/issues: GitHub's answer is not JSON")
     assert len(err.splitlines()) == 1
     assert len(repository.issues) == 4  # nothing created, nothing written
+
+
+@pytest.mark.parametrize(
+    ("author", "body"),
+    [
+        ("octocat", "Something drifted, I think.\n"),  # a person's issue with the label
+        ("octocat", f"{MARKER}\npasted the marker"),  # anyone can paste the marker
+        (DEFAULT_AUTHOR, "Opened by another workflow with the same token.\n"),  # the author, no marker
+    ],
+)
+@pytest.mark.parametrize("drifted", [True, False])
+def test_an_issue_that_is_not_repoconfs_is_never_edited_commented_or_closed(
+    fake: FakeGitHub, github: GitHub, repository: FakeRepository, author: str, body: str, drifted: bool
+) -> None:
+    theirs = fake.add_issue("repoconf", "drift", [LABEL], author=author, body=body)
+    before = copy.deepcopy(theirs)
+    if drifted:
+        assert sync(github, "acme/repoconf", run(1)) == (Action.OPENED, theirs["number"] + 1)
+        [issue] = [i for i in repository.issues if i["number"] == theirs["number"] + 1]
+        assert issue["body"].startswith(MARKER + "\n")
+        assert issue["user"]["login"] == DEFAULT_AUTHOR
+    else:
+        assert sync(github, "acme/repoconf", run(0)) == (Action.NOTHING, None)
+    assert theirs == before  # not edited, not closed, no comment
+    writes = [path for path, _ in fake.requests if not path.startswith("GET ")]
+    assert not any(f"/issues/{theirs['number']}" in path for path in writes)
+
+
+def test_the_cli_finds_the_issue_by_the_author_it_is_told(
+    capsys: pytest.CaptureFixture[str],
+    fake: FakeGitHub,
+    repository: FakeRepository,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    mine = fake.add_issue("repoconf", "drift", [LABEL], author="drift-bot", body=f"{MARKER}\nold")
+    report = tmp_path / "audit.md"
+    report.write_text(REPORT_DRIFT)
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    argv = [
+        "drift-issue",
+        "--repository",
+        "acme/repoconf",
+        "--audit-report",
+        str(report),
+        "--audit-exit",
+        "1",
+        "--pulumi-outcome",
+        "success",
+        "--run-url",
+        "https://x/runs/1",
+        "--api-url",
+        fake.base,
+        "--author",
+        "drift-bot",
+    ]
+    assert main(argv) == 0
+    assert capsys.readouterr().out == f"drift issue: updated #{mine['number']}\n"
+    assert "https://x/runs/1" in mine["body"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"caf\xe9\n", "--audit-report {path}:1:4: not UTF-8 text (byte 0xe9): save it as UTF-8"),
+        (b"ok\n\n\x80", "--audit-report {path}:3:1: not UTF-8 text (byte 0x80)"),
+        (None, "--audit-report {path}: cannot read it: No such file or directory"),
+        ("dir", "--audit-report {path}: cannot read it: not a regular file (a directory)"),
+        ("zero", "--audit-report /dev/zero: cannot read it: larger than 16 MiB"),
+    ],
+)
+def test_an_audit_report_that_is_not_text_is_a_located_usage_error(
+    capsys: pytest.CaptureFixture[str],
+    fake: FakeGitHub,
+    repository: FakeRepository,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    content: bytes | str | None,
+    message: str,
+) -> None:
+    path: Path | str = tmp_path / "audit.md"
+    if isinstance(content, bytes):
+        Path(path).write_bytes(content)
+    elif content == "dir":
+        Path(path).mkdir()
+    elif content == "zero":
+        path = "/dev/zero"
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    code = main(
+        [
+            "drift-issue",
+            "--repository",
+            "acme/repoconf",
+            "--audit-report",
+            str(path),
+            "--audit-exit",
+            "1",
+            "--pulumi-outcome",
+            "success",
+            "--run-url",
+            "https://x/runs/1",
+            "--api-url",
+            fake.base,
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message.format(path=path) in err
+    assert fake.requests == []  # refused before any request

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -93,5 +95,21 @@ def test_the_command(
     assert capsys.readouterr().out.startswith("pull-request comment: unchanged (")
     assert main([*argv[:-2], "--marker", "no spaces", "--api-url", fake.base]) == 2
     assert "letters, digits and '-' only" in capsys.readouterr().err
-    assert main([*argv[:5], "--body-file", str(tmp_path / "missing.md"), "--api-url", fake.base]) == 2
-    assert "--body-file: cannot read" in capsys.readouterr().err
+    missing = tmp_path / "missing.md"
+    assert main([*argv[:5], "--body-file", str(missing), "--api-url", fake.base]) == 2
+    assert f"--body-file {missing}: cannot read it: No such file or directory" in capsys.readouterr().err
+    # an endless device is refused once past the limit, never read whole
+    start = time.perf_counter()
+    assert main([*argv[:5], "--body-file", "/dev/zero", "--api-url", fake.base]) == 2
+    assert "--body-file /dev/zero: cannot read it: larger than 16 MiB" in capsys.readouterr().err
+    assert time.perf_counter() - start < 10
+    latin = tmp_path / "latin.md"
+    latin.write_bytes(b"## diff\ncaf\xe9\n")
+    assert main([*argv[:5], "--body-file", str(latin), "--api-url", fake.base]) == 2
+    assert f"--body-file {latin}:2:4: not UTF-8 text (byte 0xe9)" in capsys.readouterr().err
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)  # nobody writes to it: read as its end at once, never waited on
+    start = time.perf_counter()
+    assert main([*argv[:5], "--body-file", str(fifo), "--api-url", fake.base]) == 0
+    assert time.perf_counter() - start < 10
+    capsys.readouterr()

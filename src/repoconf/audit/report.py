@@ -59,7 +59,7 @@ def _summary(report: AuditReport) -> str:
     return text
 
 
-UNVERIFIED_NOTE = "not visible to this token (not drift, not verified)"
+UNVERIFIED_NOTE = "not visible to this token, or not usable as read (not drift, not verified)"
 
 
 def _text(report: AuditReport) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from repoconf.errors import UsageError
+from repoconf.files import NotText, Unreadable, decode_utf8, read_file
 from repoconf.policy.identifiers import login_problem, repository_problem
 from repoconf.policy.loader import LoadedPolicy
 from repoconf.text import printable
@@ -50,6 +53,44 @@ def one_repository(loaded: LoadedPolicy, name: str | None) -> str:
     return name
 
 
+# The ranges every numeric option of GitHub access must fall in (cli/main.py checks them while parsing, so
+# a bad value is a usage error before any request; GitHubAccess.open checks them again for callers that
+# build the options themselves). A float must also be finite: nan compares false with every bound.
+TIMEOUT_RANGE = (0.001, 3600.0)
+RETRIES_RANGE = (1, 100)
+MAX_WAIT_RANGE = (0.0, 86_400.0)
+DEADLINE_RANGE = (0.001, 7 * 86_400.0)
+MAX_REQUESTS_RANGE = (1, 10**9)
+CONCURRENCY_RANGE = (1, 64)
+"""Threads and connections: GitHub asks for no more than a few concurrent requests anyway."""
+
+
+def in_range(value: float, bounds: tuple[float, float]) -> bool:
+    """Whether ``value`` is finite and within ``bounds`` (both included)."""
+    return math.isfinite(value) and bounds[0] <= value <= bounds[1]
+
+
+def _warn(message: str) -> None:
+    print(printable(message), file=sys.stderr)
+
+
+def read_text_file(path: Path, option: str | None, limit: int) -> str:
+    """A text file named on the command line (``option``, None for one read by its name): at most
+    ``limit`` bytes (``/dev/zero`` is not read whole, a FIFO never waited on for long), UTF-8; otherwise a
+    usage error naming the option and file and, for text that is not UTF-8, the line and column of the
+    first bad byte.
+    """
+    shown = printable(str(path) if option is None else f"{option} {path}")
+    try:
+        return decode_utf8(read_file(path, limit))
+    except Unreadable as error:
+        raise UsageError(f"{shown}: cannot read it: {error.reason}") from None
+    except NotText as error:
+        raise UsageError(
+            f"{shown}:{error.line}:{error.column}: not UTF-8 text (byte 0x{error.byte:02x}): save it as UTF-8"
+        ) from None
+
+
 @dataclass(frozen=True)
 class GitHubAccess:
     """``--api-url``, ``--timeout``, ``--retries``, ``--max-wait`` and ``--deadline``; the token comes
@@ -71,27 +112,34 @@ class GitHubAccess:
         token are usage errors (exit 2) before any request. ``configured_url`` is the policy's
         ``github.api_url``, used when neither ``--api-url`` nor ``GITHUB_API_URL`` names a host.
         """
-        if self.timeout <= 0 or self.retries < 1 or self.max_wait < 0:
-            raise UsageError("--timeout must be positive, --retries at least 1, --max-wait not negative")
-        if self.deadline is not None and self.deadline <= 0:
-            raise UsageError("--deadline must be positive")
-        if self.max_requests is not None and self.max_requests < 1:
-            raise UsageError("--max-requests must be at least 1")
-        from repoconf.github.cache import HttpCache, default_directory, token_identity
+        checks = [
+            ("--timeout", self.timeout, TIMEOUT_RANGE),
+            ("--retries", self.retries, RETRIES_RANGE),
+            ("--max-wait", self.max_wait, MAX_WAIT_RANGE),
+            ("--deadline", self.deadline, DEADLINE_RANGE),
+            ("--max-requests", self.max_requests, MAX_REQUESTS_RANGE),
+            ("pool size", pool_size, CONCURRENCY_RANGE),
+        ]
+        for option, value, bounds in checks:
+            if value is not None and not in_range(value, bounds):
+                raise UsageError(f"{option} {value}: expected a number from {bounds[0]:g} to {bounds[1]:g}")
+        from repoconf.github.cache import HttpCache, default_directory
         from repoconf.github.client import GitHub, RetryPolicy, resolve_api_url, resolve_token
 
         token = resolve_token()
+        api_url = resolve_api_url(self.api_url, configured=configured_url)
         cache = None
         if self.use_cache:
-            directory = self.cache_dir or default_directory()
-            try:
-                cache = HttpCache(directory, token_identity(token))
-            except OSError as error:
-                raise UsageError(
-                    f"--cache-dir: cannot use {directory}: {error.strerror or error} (or pass --no-cache)"
-                ) from None
+            directory = self.cache_dir if self.cache_dir is not None else default_directory()
+            if directory is None:
+                _warn(
+                    "repoconf: warning: no home directory and no XDG_CACHE_HOME: the HTTP cache is off "
+                    "(name one with --cache-dir)"
+                )
+            else:
+                cache = HttpCache.open(directory, token, explicit=self.cache_dir is not None, warn=_warn)
         return GitHub(
-            resolve_api_url(self.api_url, configured=configured_url),
+            api_url,
             token,
             timeout=self.timeout,
             retry=RetryPolicy(attempts=self.retries, max_wait=self.max_wait),

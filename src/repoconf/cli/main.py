@@ -9,13 +9,23 @@ import them lazily so that ``repoconf validate`` starts fast.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
-from repoconf.cli.access import GitHubAccess
+from repoconf.cli.access import (
+    CONCURRENCY_RANGE,
+    DEADLINE_RANGE,
+    MAX_REQUESTS_RANGE,
+    MAX_WAIT_RANGE,
+    RETRIES_RANGE,
+    TIMEOUT_RANGE,
+    GitHubAccess,
+    in_range,
+)
 from repoconf.cli.commands.adopt import adopt_command
 from repoconf.cli.commands.audit import audit_command
 from repoconf.cli.commands.diff import diff_command
@@ -33,13 +43,66 @@ from repoconf.cli.commands.workflow import (
     workflow_release_command,
 )
 from repoconf.errors import ExitCode, RepoconfError, UsageError
-from repoconf.ops.drift_issue import PulumiOutcome
-from repoconf.ops.pr_comment import DEFAULT_AUTHOR
+from repoconf.ops.drift_issue import DEFAULT_AUTHOR, PulumiOutcome
 from repoconf.policy.loader import DEFAULT_POLICY
+from repoconf.text import printable
 
 Handler = Callable[[argparse.Namespace], ExitCode]
 if TYPE_CHECKING:  # argparse's sub-parser action is generic only to type checkers
-    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+    Commands = argparse._SubParsersAction["_Parser"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its messages on one printable line: it echoes what it could not parse (``unrecognized
+    arguments: ...``) as given, escape sequences and all.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        """Print the usage and the escaped message, then exit 2."""
+        super().error(printable(message))
+
+
+_DECIMAL = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]{1,3})?")
+_WHOLE = re.compile(r"[-+]?[0-9]{1,12}")
+
+
+def _number(bounds: tuple[float, float]) -> Callable[[str], float]:
+    """An argument type: a finite decimal number within ``bounds`` (``nan``, ``inf``, ``1e309`` refused)."""
+
+    def number(text: str) -> float:
+        value = float(text) if _DECIMAL.fullmatch(text) else None
+        if value is None or not in_range(value, bounds):
+            raise argparse.ArgumentTypeError(
+                f"{printable(text)!r}: expected a number from {bounds[0]:g} to {bounds[1]:g}"
+            )
+        return value
+
+    return number
+
+
+def _whole(bounds: tuple[int, int]) -> Callable[[str], int]:
+    """An argument type: a whole number of ASCII digits within ``bounds``."""
+
+    def whole(text: str) -> int:
+        value = int(text) if _WHOLE.fullmatch(text) else None
+        if value is None or not bounds[0] <= value <= bounds[1]:
+            raise argparse.ArgumentTypeError(
+                f"{printable(text)!r}: expected a whole number from {bounds[0]} to {bounds[1]}"
+            )
+        return value
+
+    return whole
+
+
+def _directory(text: str) -> Path:
+    """An argument type: a directory path, never empty (``Path('')`` would be the working directory)."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty path names no directory")
+    return Path(text)
+
+
+AUDIT_EXIT_RANGE = (0, 255)
+ISSUE_NUMBER_RANGE = (1, 2**31 - 1)
 
 
 def _policy_argument(parser: argparse.ArgumentParser) -> None:
@@ -73,24 +136,36 @@ def _repository_filter(parser: argparse.ArgumentParser) -> None:
 def _github_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
     parser.add_argument(
-        "--timeout", type=float, default=10.0, help="seconds per network read (10); a request gets 4x that"
+        "--timeout",
+        type=_number(TIMEOUT_RANGE),
+        default=10.0,
+        help="seconds per network read (10); a request gets 4x that",
     )
     parser.add_argument(
         "--retries",
-        type=int,
+        type=_whole(RETRIES_RANGE),
         default=5,
         help="attempts per request on 5xx, timeouts and connection errors (5)",
     )
     parser.add_argument(
         "--max-wait",
-        type=float,
+        type=_number(MAX_WAIT_RANGE),
         default=900.0,
         help="seconds the whole run may spend waiting on rate limits and backoff (900); then exit 3",
     )
-    parser.add_argument("--deadline", type=float, help="seconds the whole run may take (no limit)")
-    parser.add_argument("--max-requests", type=int, help="requests the run may send (no limit); then exit 3")
     parser.add_argument(
-        "--cache-dir", type=Path, help="conditional requests' cache ($XDG_CACHE_HOME/repoconf/http)"
+        "--deadline", type=_number(DEADLINE_RANGE), help="seconds the whole run may take (no limit)"
+    )
+    parser.add_argument(
+        "--max-requests",
+        type=_whole(MAX_REQUESTS_RANGE),
+        help="requests the run may send (no limit); then exit 3",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        type=_directory,
+        help="conditional requests' cache ($XDG_CACHE_HOME/repoconf/http); an existing directory must be "
+        "empty or already repoconf's",
     )
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
 
@@ -143,7 +218,7 @@ def _new(args: argparse.Namespace) -> ExitCode:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="repoconf", description="GitHub repository settings for a gated release process, as code."
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
@@ -223,7 +298,12 @@ def build_parser() -> argparse.ArgumentParser:
     _stack_policy_argument(p)
     _repository_filter(p)
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    p.add_argument("--concurrency", type=int, default=8, help="repositories audited at once (8)")
+    p.add_argument(
+        "--concurrency",
+        type=_whole(CONCURRENCY_RANGE),
+        default=8,
+        help=f"repositories audited at once (8, at most {CONCURRENCY_RANGE[1]})",
+    )
     p.add_argument("--owner", help="audit this organization instead of the policy's owner (see also --stack)")
     p.add_argument(
         "--stack",
@@ -283,11 +363,17 @@ def build_parser() -> argparse.ArgumentParser:
             pulumi_outcome=None if a.pulumi_outcome is None else PulumiOutcome(a.pulumi_outcome),
             run_url=a.run_url,
             access=_access(a),
+            author=a.author,
         ),
     )
     p.add_argument("--repository", required=True, metavar="OWNER/REPO", help="where the issue lives")
+    p.add_argument(
+        "--author",
+        default=DEFAULT_AUTHOR,
+        help=f"only an issue by this login (and with repoconf's marker) is edited ({DEFAULT_AUTHOR})",
+    )
     p.add_argument("--audit-report", required=True, type=Path, help="`repoconf audit --format markdown`")
-    p.add_argument("--audit-exit", required=True, type=int, help="the audit's exit code")
+    p.add_argument("--audit-exit", required=True, type=_whole(AUDIT_EXIT_RANGE), help="the audit's exit code")
     p.add_argument(
         "--pulumi-outcome",
         choices=[outcome.value for outcome in PulumiOutcome],
@@ -311,7 +397,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     p.add_argument("--repository", required=True, metavar="OWNER/REPO", help="where the pull request is")
-    p.add_argument("--pull-request", required=True, type=int, metavar="N", help="its number")
+    p.add_argument(
+        "--pull-request", required=True, type=_whole(ISSUE_NUMBER_RANGE), metavar="N", help="its number"
+    )
     p.add_argument("--body-file", required=True, type=Path, help="the comment's markdown")
     p.add_argument("--marker", default="diff", help="names the comment among others (default: diff)")
     p.add_argument(
@@ -439,8 +527,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(handler(args))
     except RepoconfError as error:
-        for line in error.lines():
-            print(line, file=sys.stderr)
+        for line in error.lines():  # messages quote GitHub, git and files: one printable line each
+            print(printable(line), file=sys.stderr)
         return int(error.exit_code)
     except KeyboardInterrupt:
         print("repoconf: interrupted", file=sys.stderr)

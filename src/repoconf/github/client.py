@@ -17,6 +17,9 @@ REST API", "Using pagination in the REST API"):
   never twice to the same URL, and for a bounded number of pages.
 - Each request has a total deadline (a body trickled one byte at a time cannot hold it open), and the
   run may have one too.
+- Whatever comes back is read within bounds (:mod:`repoconf.github.bounds`): header values strictly,
+  ``Link`` and ``Location`` URLs safely, bodies capped before and after decompression, JSON capped in
+  size and depth; an answer past a bound is one :class:`UnusableResponse` line naming the request.
 
 The token is only ever placed in the ``Authorization`` header: it is never part of a message.
 """
@@ -24,16 +27,26 @@ The token is only ever placed in the ``Authorization`` header: it is never part 
 from __future__ import annotations
 
 import os
+import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import httpcore
 import httpx
 
 from repoconf.errors import UsageError
+from repoconf.github.bounds import (
+    ACCEPT_ENCODING,
+    header_number,
+    link_url,
+    parse_json,
+    read_body,
+    required_seconds,
+)
 from repoconf.github.cache import HttpCache
 from repoconf.github.errors import (
     AmbiguousWrite,
@@ -48,6 +61,7 @@ from repoconf.github.errors import (
     Unreachable,
     UnusableResponse,
 )
+from repoconf.text import printable
 
 DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
@@ -56,9 +70,96 @@ PAGE_SIZE = 100
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
 SECONDARY_LIMIT_WAIT = 60.0
 """GitHub: without ``retry-after`` or ``x-ratelimit-remaining: 0``, "wait for at least one minute"."""
+MAX_BACKOFF_WAIT = 86_400.0
+"""The longest one exponential backoff of a secondary limit grows to (a day; the run's budget is less)."""
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 REDIRECTS = frozenset({301, 302, 307, 308})
 MAX_REDIRECTS = 5
+BAD_LOCATION = "Invalid URL in location header"
+"""httpx parses a redirect's Location even when it does not follow it, and fails the request with this
+message (a RemoteProtocolError) when it is not a URL."""
+
+
+_REQUEST = threading.local()
+"""The monotonic time the request under way on this thread must end by (each request has its thread)."""
+
+
+def _within_deadline(timeout: float | None, late: type[Exception]) -> float | None:
+    """A socket operation's timeout, shortened to what is left of the request's deadline: a server that
+    trickles its head or body a byte at a time, each within the read timeout, still cannot hold a request
+    past its deadline.
+    """
+    ends: float | None = getattr(_REQUEST, "ends", None)
+    if ends is None:
+        return timeout
+    left = ends - time.monotonic()
+    if left <= 0:
+        raise late("the request's deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read and write ends by the request's deadline."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _within_deadline(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _within_deadline(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        deadline = _within_deadline(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, deadline))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's own sockets, wrapped in :class:`_DeadlineStream`."""
+
+    def __init__(self) -> None:
+        self._backend = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        deadline = _within_deadline(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._backend.connect_tcp(host, port, deadline, local_address, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+class _DeadlineTransport(httpx.HTTPTransport):
+    """httpx's transport over :class:`_DeadlineBackend`. httpx has no option for a network backend, so
+    its connection pool (``_pool``, httpx 0.27 and 0.28) is replaced by the same pool built with one;
+    tests/github/test_bounds.py fails if a trickled head is no longer cut at the deadline.
+    """
+
+    def __init__(self, limits: httpx.Limits) -> None:
+        super().__init__(retries=1, limits=limits)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            retries=1,
+            network_backend=_DeadlineBackend(),
+        )
 
 
 @dataclass(frozen=True)
@@ -93,29 +194,27 @@ class RateLimitStatus:
 
 
 def rate_limit_wait(
-    status: int, headers: Mapping[str, str], body: Any, now: float, attempt: int
+    status: int, headers: Mapping[str, str], body: Any, now: float, attempt: int, request: str = "a request"
 ) -> float | None:
     """Seconds GitHub asks us to wait before retrying, or None when the answer is not a rate limit.
 
     ``attempt`` counts earlier tries of this request: a secondary limit that says nothing waits 60 s,
-    then twice as long each time.
+    then twice as long each time. ``retry-after`` and ``x-ratelimit-reset`` must be whole (epoch)
+    seconds: anything else is an :class:`UnusableResponse` naming ``request``.
     """
     if status not in (403, 429):
         return None
-    retry_after = headers.get("retry-after")
+    retry_after = required_seconds(headers, "retry-after", request)
     if retry_after is not None:
-        try:
-            return max(0.0, float(retry_after))
-        except ValueError:
+        return float(retry_after)
+    if headers.get("x-ratelimit-remaining", "").strip() == "0":
+        reset = required_seconds(headers, "x-ratelimit-reset", request)
+        if reset is None:
             return SECONDARY_LIMIT_WAIT
-    if headers.get("x-ratelimit-remaining") == "0":
-        try:
-            return max(0.0, float(headers["x-ratelimit-reset"]) - now)
-        except (KeyError, ValueError):
-            return SECONDARY_LIMIT_WAIT
+        return max(0.0, reset - now)
     message = str(body.get("message", "")) if isinstance(body, dict) else ""
     if status == 429 or "rate limit" in message.lower():
-        return float(SECONDARY_LIMIT_WAIT * 2**attempt)
+        return float(min(MAX_BACKOFF_WAIT, SECONDARY_LIMIT_WAIT * 2 ** min(attempt, 32)))
     return None
 
 
@@ -145,9 +244,16 @@ def resolve_api_url(
         url = httpx.URL(text)
     except httpx.InvalidURL:
         url = None
-    if url is None or url.scheme not in ("http", "https") or not url.host or url.query or url.fragment:
+    if (
+        url is None
+        or url.scheme not in ("http", "https")
+        or not url.host
+        or url.query
+        or url.fragment
+        or not 0 < (url.port or 443) < 65536  # a socket refuses any other port with an OverflowError
+    ):
         raise UsageError(
-            f"--api-url/GITHUB_API_URL: {text!r} is not an http(s) API base URL "
+            f"--api-url/GITHUB_API_URL: {printable(text)!r} is not an http(s) API base URL "
             "(e.g. https://api.github.com or https://github.example.com/api/v3)"
         )
     return text
@@ -164,15 +270,9 @@ class Answer:
     content: bytes
 
     def json(self) -> Any:
-        """The body as JSON; :class:`UnusableResponse` naming the request when it is not JSON."""
-        try:
-            return httpx.Response(self.status, headers=self.headers, content=self.content).json()
-        except ValueError:
-            kind = self.headers.get("content-type", "no content type")
-            raise UnusableResponse(
-                f"{self.method} {self.path}: GitHub's answer is not JSON ({kind}, "
-                f"{len(self.content)} bytes): check --api-url points at the REST API"
-            ) from None
+        """The body as JSON (bounded); :class:`UnusableResponse` naming the request when it is not."""
+        kind = self.headers.get("content-type", "no content type")
+        return parse_json(self.content, f"{self.method} {self.path}", kind)
 
     def message(self) -> str:
         """GitHub's ``message`` from an error body, or ``""``."""
@@ -183,10 +283,9 @@ class Answer:
         return str(body.get("message") or "")[:200] if isinstance(body, dict) else ""
 
     @property
-    def next_link(self) -> str | None:
-        """The ``Link: rel="next"`` URL, if any."""
-        link = httpx.Response(self.status, headers=self.headers).links.get("next", {})
-        return link.get("url")
+    def next_link(self) -> httpx.URL | None:
+        """The ``Link: rel="next"`` URL, if any (:class:`UnusableResponse` when it does not parse)."""
+        return link_url(self.headers.get("link"), "next", f"{self.method} {self.path}")
 
 
 @dataclass
@@ -227,6 +326,9 @@ class GitHub:
             "Accept": "application/vnd.github+json",
             "X-GitHub-Api-Version": API_VERSION,
             "User-Agent": "repoconf",
+            # Only what bounds.read_body inflates with a bounded output (httpx would add br and zstd
+            # when their packages happen to be installed).
+            "Accept-Encoding": ACCEPT_ENCODING,
         }
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
@@ -235,7 +337,7 @@ class GitHub:
             headers=headers,
             timeout=httpx.Timeout(self.timeout),
             limits=limits,
-            transport=httpx.HTTPTransport(retries=1, limits=limits),
+            transport=_DeadlineTransport(limits),
             # A redirect to another origin would carry the token there: refused (see _check_origin).
             follow_redirects=False,
         )
@@ -287,7 +389,7 @@ class GitHub:
         """Sleep, charged to the run's waiting budget; past the budget the run stops."""
         with self._lock:
             if self.waited + seconds > self.retry.max_wait:
-                when = datetime.fromtimestamp(self.clock() + seconds, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+                when = _date(self.clock() + seconds)
                 raise RateLimited(
                     f"{why}: GitHub asks to wait {seconds:.0f} s more, past this run's waiting budget "
                     f"({self.retry.max_wait:.0f} s, --max-wait): retry after {when}, or use a GitHub App "
@@ -297,13 +399,12 @@ class GitHub:
         self.sleep(seconds)
 
     def _note_rate_limit(self, headers: httpx.Headers) -> None:
-        remaining, reset = headers.get("x-ratelimit-remaining"), headers.get("x-ratelimit-reset")
-        if remaining is None or not remaining.isdigit():
+        """Keep what GitHub says of the rate limit; a value that is not plain digits says nothing."""
+        remaining = header_number(headers.get("x-ratelimit-remaining"))
+        if remaining is None:
             return
         with self._lock:
-            self.rate_limit = RateLimitStatus(
-                int(remaining), int(reset) if reset is not None and reset.isdigit() else None
-            )
+            self.rate_limit = RateLimitStatus(remaining, header_number(headers.get("x-ratelimit-reset")))
 
     def _attempt(
         self, method: str, url: httpx.URL, body: Mapping[str, Any] | None, headers: Mapping[str, str]
@@ -314,14 +415,16 @@ class GitHub:
                 f"the run's deadline ({self.run_deadline:g} s) passed before {method} {url.path}"
             )
         deadline = time.monotonic() + float(self.request_deadline or 0)
+        if self._run_ends is not None:  # the run's deadline also ends a request under way
+            deadline = min(deadline, self._run_ends)
         self._count(method, url)
-        with self._client.stream(method, url, json=body, headers=headers) as response:
-            chunks: list[bytes] = []
-            for chunk in response.iter_bytes():
-                chunks.append(chunk)
-                if time.monotonic() > deadline:
-                    raise httpx.ReadTimeout("request deadline passed while reading the body")
-            return Answer(method, url.path, response.status_code, response.headers, b"".join(chunks))
+        _REQUEST.ends = deadline
+        try:
+            with self._client.stream(method, url, json=body, headers=headers) as response:
+                content = read_body(response, f"{method} {url.path}", deadline)
+                return Answer(method, url.path, response.status_code, response.headers, content)
+        finally:
+            _REQUEST.ends = None
 
     def _request(self, method: str, url: httpx.URL, body: Mapping[str, Any] | None = None) -> Answer:
         """A request with GitHub's retry rules; returns a 2xx answer or raises a :class:`GitHubError`."""
@@ -338,6 +441,11 @@ class GitHub:
             except (httpx.ConnectError, httpx.ConnectTimeout) as error:  # nothing was sent: safe to retry
                 last = f"connection failed ({type(error).__name__})"
             except (httpx.TimeoutException, httpx.TransportError) as error:
+                if str(error).startswith(BAD_LOCATION):  # an answer, with a Location that is no URL
+                    raise UnusableResponse(
+                        f"{method} {url.path}: GitHub redirected to something that is not a URL "
+                        f"({printable(str(error).removeprefix(BAD_LOCATION).strip(' :.'))[:80]})"
+                    ) from None
                 if write:
                     raise AmbiguousWrite(
                         f"{method} {url.path}: no answer ({type(error).__name__}); GitHub may or may "
@@ -361,7 +469,7 @@ class GitHub:
                     return answer
                 if answer.status in REDIRECTS and "location" in answer.headers and redirects < MAX_REDIRECTS:
                     # A renamed or transferred repository answers 301 to its new /repositories/{id} URL.
-                    url = url.join(answer.headers["location"])
+                    url = url.join(answer.headers["location"])  # httpx checked it is a URL
                     self._check_origin(url, "redirect")
                     redirects += 1
                     continue
@@ -377,7 +485,12 @@ class GitHub:
                         "valid token"
                     )
                 wait = rate_limit_wait(
-                    answer.status, answer.headers, _safe_json(answer), self.clock(), attempt
+                    answer.status,
+                    answer.headers,
+                    _safe_json(answer),
+                    self.clock(),
+                    attempt,
+                    f"{method} {url.path}",
                 )
                 if wait is not None:  # a rate-limited request was not performed: a write may be retried
                     self._wait(wait, f"{method} {url.path} rate-limited ({answer.status})")
@@ -440,13 +553,21 @@ class GitHub:
                 raise UnusableResponse(f"GET {answer.path}: GitHub's answer is not {expected}")
             yield from items
             following = answer.next_link
-            if not following:
+            if following is None:
                 return
-            url = httpx.URL(following)
+            url = following
             self._check_origin(url, 'Link rel="next"')
             if str(url) in seen:
                 raise UnusableResponse(f"GET {answer.path}: the listing's next page is a page already read")
         raise UnusableResponse(f"GET {path}: more than {self.retry.max_pages} pages: stopped")
+
+
+def _date(timestamp: float) -> str:
+    """An epoch time as a UTC date, or a plain phrase when it is past what a date can hold."""
+    try:
+        return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    except (OverflowError, OSError, ValueError):
+        return "a time too far ahead to name"
 
 
 def _safe_json(answer: Answer) -> Any:

@@ -32,7 +32,16 @@ from repoconf.concepts.branches import (
     classic_branches,
 )
 from repoconf.concepts.bypass import read_actors
-from repoconf.concepts.content import Content, LiveFileContent, LiveTree, needs_content, workflow_paths
+from repoconf.concepts.content import (
+    MAX_WORKFLOW_FILES,
+    NOT_READ,
+    Content,
+    LiveFileContent,
+    LiveTree,
+    Unusable,
+    needs_content,
+    workflow_paths,
+)
 from repoconf.concepts.environments import LiveDeploymentPolicy, LiveEnvironment, LiveEnvironmentAnswer
 from repoconf.concepts.live import LiveModel
 from repoconf.concepts.ruleset_titles import (
@@ -209,11 +218,14 @@ def read_repository(
 
 
 def read_content(github: GitHub, owner: str, name: str) -> Content:
-    """The default branch's tree (one request) and its workflow files' texts (one each).
+    """The default branch's tree (one request) and its workflow files' texts (one each, at most
+    :data:`~repoconf.concepts.content.MAX_WORKFLOW_FILES`).
 
-    An empty repository (409 "Git Repository is empty.") has no files. A tree this token cannot read
-    (403: a fine-grained token without "Contents: read"; 404) or a truncated one, and a workflow file that
-    cannot be read or decoded, make the affected checks unverified rather than drift.
+    The tree and the files are written by whoever can push to the repository, so nothing about them ends
+    the read of the repository's settings: an empty repository (409 "Git Repository is empty.") has no
+    files; a tree this token cannot read (403: a fine-grained token without "Contents: read"; 404), a
+    truncated one or one past the client's bounds, and a workflow file that cannot be read or used, make
+    the affected checks unverified with the reason, never drift and never an error of the repository.
     """
     repo = _path("repos", owner, name)
     # `HEAD` names the default branch: the endpoint takes "the SHA1 value or ref (branch or tag) name of
@@ -225,16 +237,28 @@ def read_content(github: GitHub, owner: str, name: str) -> Content:
         if error.status == 409:
             return Content(frozenset(), frozenset())
         if error.status in (403, 404):
-            return Content.unreadable()
+            return Content.unreadable(
+                f"GitHub answered {error.status} for the default branch's tree: a fine-grained token needs "
+                '"Contents: read"'
+            )
         raise
-    texts: dict[str, str | None] = {}
+    except UnusableResponse as error:
+        return Content.unreadable(f"the default branch's tree cannot be used ({error})")
+    texts: dict[str, str | Unusable] = {}
     files = [entry.path for entry in tree.tree if entry.type == "blob"]
-    for path in workflow_paths(files):
+    for index, path in enumerate(workflow_paths(files)):
+        if index >= MAX_WORKFLOW_FILES:
+            texts[path] = Unusable(NOT_READ)
+            continue
         file_path = f"{repo}/contents/{quote(path, safe='/')}"
         try:
             texts[path] = parse_answer(LiveFileContent, github.get(file_path), f"GET {file_path}").text()
-        except (Forbidden, NotFound, UnusableResponse):
-            texts[path] = None
+        except HTTPStatusError as error:
+            if error.status not in (403, 404):
+                raise
+            texts[path] = Unusable(f"GitHub answered {error.status} for its content")
+        except UnusableResponse as error:
+            texts[path] = Unusable(f"its content cannot be used ({error})")
     return Content.from_tree(tree, texts)
 
 

@@ -6,9 +6,12 @@ with a comment. A run that could not check (the audit exited 2 or 3) leaves the 
 comment saying so; a clean audit on a day without the refresh-preview leaves it open, silently. Extra
 open ``drift`` issues are closed as duplicates of the oldest, so there is never more than one.
 
-Only open issues carrying the ``drift`` label are candidates, never pull requests (GitHub's issue
-listing includes them, marked by a ``pull_request`` key): nothing else in the repository is read as a
-candidate, edited, commented on or closed. Writes that fail ambiguously are re-read before any retry.
+Only repoconf's own issue is a candidate: open, labelled ``drift``, not a pull request (GitHub's issue
+listing includes them, marked by a ``pull_request`` key), written by ``author`` (the workflow token's
+login, ``github-actions[bot]``) and starting with the hidden :data:`MARKER` line. Anyone who can label an
+issue can label it ``drift``, and anyone can paste a marker, but only the token writes as its author: a
+person's issue is never edited, commented on or closed, as the pull-request comment is found by marker
+and author too (ops/pr_comment.py). Writes that fail ambiguously are re-read before any retry.
 """
 
 from __future__ import annotations
@@ -28,6 +31,10 @@ if TYPE_CHECKING:  # the HTTP client is loaded by the command that opens it
 
 LABEL = "drift"
 TITLE = "Configuration drift detected by repoconf"
+MARKER = "<!-- repoconf:drift -->"
+"""The hidden first line of repoconf's drift issue (an HTML comment renders as nothing)."""
+DEFAULT_AUTHOR = "github-actions[bot]"
+"""The login of the workflow's ``GITHUB_TOKEN``: the author of repoconf's issue and comment."""
 MAX_BODY = 65_536
 """GitHub's limit on an issue body, in characters."""
 
@@ -56,6 +63,11 @@ class _Label(BaseModel):
     name: str
 
 
+class _User(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    login: str
+
+
 class LiveIssue(BaseModel):
     """An issue (or pull request) as GitHub's issue endpoints return it: the fields read here."""
 
@@ -67,12 +79,21 @@ class LiveIssue(BaseModel):
     body: str | None = None
     labels: list[_Label | str] = Field(default_factory=list)
     pull_request: dict[str, Any] | None = None
+    user: _User | None = None
 
-    @property
-    def is_drift_issue(self) -> bool:
-        """An open issue (not a pull request) labelled ``drift``."""
+    def is_drift_issue(self, author: str) -> bool:
+        """Repoconf's issue: open, not a pull request, labelled ``drift``, written by ``author`` and
+        starting with :data:`MARKER`.
+        """
         names = {label if isinstance(label, str) else label.name for label in self.labels}
-        return self.pull_request is None and self.state == "open" and LABEL in names
+        return (
+            self.pull_request is None
+            and self.state == "open"
+            and LABEL in names
+            and self.user is not None
+            and self.user.login == author
+            and (self.body or "").startswith(MARKER)
+        )
 
 
 @dataclass(frozen=True)
@@ -106,7 +127,7 @@ class DriftRun:
         audit = {0: "compliant", 1: "drift"}.get(self.audit_exit, f"could not check (exit {self.audit_exit})")
         checks = [] if pulumi is None else [f"- `pulumi preview --refresh --expect-no-changes`: {pulumi}"]
         head = "\n".join(
-            [f"Latest drift run: {self.run_url}", "", *checks, f"- `repoconf audit`: {audit}", "", ""]
+            [MARKER, f"Latest drift run: {self.run_url}", "", *checks, f"- `repoconf audit`: {audit}", "", ""]
         )
         tail = "\n\n_This issue is kept up to date by the drift workflow and closed by the first clean run._"
         report = self.audit_report.strip()
@@ -114,14 +135,15 @@ class DriftRun:
         return head + fit(report, MAX_BODY - len(head) - len(tail), cut) + tail
 
 
-def open_drift_issues(github: GitHub, repository: str) -> list[LiveIssue]:
-    """Open issues labelled ``drift``, oldest first; pull requests and everything else left out."""
+def open_drift_issues(github: GitHub, repository: str, author: str = DEFAULT_AUTHOR) -> list[LiveIssue]:
+    """Repoconf's open drift issues (:meth:`LiveIssue.is_drift_issue`), oldest first."""
     path = f"/repos/{repository}/issues"
     found = [
         parse_answer(LiveIssue, raw, f"GET {path}")
         for raw in github.paginate(path, params={"state": "open", "labels": LABEL, "direction": "asc"})
     ]
-    return sorted((issue for issue in found if issue.is_drift_issue), key=lambda issue: issue.number)
+    ours = (issue for issue in found if issue.is_drift_issue(author))
+    return sorted(ours, key=lambda issue: issue.number)
 
 
 def _update(github: GitHub, repository: str, issue: LiveIssue, fields: dict[str, Any]) -> None:
@@ -141,22 +163,26 @@ def _comment(github: GitHub, repository: str, issue: LiveIssue, body: str) -> No
     github.send("POST", f"/repos/{repository}/issues/{issue.number}/comments", {"body": body})
 
 
-def _open(github: GitHub, repository: str, body: str) -> LiveIssue:
+def _open(github: GitHub, repository: str, body: str, author: str) -> LiveIssue:
     """Create the issue; after an ambiguous failure, re-read the listing before creating again."""
     payload = {"title": TITLE, "body": body, "labels": [LABEL]}
     request = f"POST /repos/{repository}/issues"
     try:
         return parse_answer(LiveIssue, github.send("POST", f"/repos/{repository}/issues", payload), request)
     except AmbiguousWrite:
-        existing = open_drift_issues(github, repository)
+        existing = open_drift_issues(github, repository, author)
         if existing:
             return existing[0]
         return parse_answer(LiveIssue, github.send("POST", f"/repos/{repository}/issues", payload), request)
 
 
-def sync(github: GitHub, repository: str, run: DriftRun) -> tuple[Action, int | None]:
-    """Open, update or close the drift issue; return what was done and the issue's number."""
-    issues = open_drift_issues(github, repository)
+def sync(
+    github: GitHub, repository: str, run: DriftRun, author: str = DEFAULT_AUTHOR
+) -> tuple[Action, int | None]:
+    """Open, update or close repoconf's drift issue (written by ``author``); return what was done and the
+    issue's number.
+    """
+    issues = open_drift_issues(github, repository, author)
     current = issues[0] if issues else None
     if current is not None:
         for duplicate in issues[1:]:
@@ -166,7 +192,7 @@ def sync(github: GitHub, repository: str, run: DriftRun) -> tuple[Action, int | 
             _update(github, repository, duplicate, closed)
     if run.drifted:
         if current is None:
-            created = _open(github, repository, run.body())
+            created = _open(github, repository, run.body(), author)
             return Action.OPENED, created.number
         _update(github, repository, current, {"body": run.body()})
         return Action.UPDATED, current.number

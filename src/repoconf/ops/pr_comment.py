@@ -15,14 +15,11 @@ from pydantic import BaseModel, ConfigDict
 
 from repoconf.github.errors import AmbiguousWrite
 from repoconf.github.responses import parse_answer, parse_answers
-from repoconf.ops.drift_issue import MAX_BODY
+from repoconf.ops.drift_issue import DEFAULT_AUTHOR, MAX_BODY
 from repoconf.text import fit
 
 if TYPE_CHECKING:  # the HTTP client is loaded by the command that opens it
     from repoconf.github.client import GitHub
-
-DEFAULT_AUTHOR = "github-actions[bot]"
-"""The login of the workflow's ``GITHUB_TOKEN``."""
 
 
 class CommentAction(StrEnum):

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
 
 from repoconf.errors import Location
+from repoconf.files import Unreadable, read_file, read_stdin
 from repoconf.policy.diagnostics import Diagnostic, PolicyError, Problem, dotted, merge_repeated
 from repoconf.policy.identifiers import Login, RepositoryName, looks_like_token, repository_problem
 from repoconf.policy.model import GitHubHost, Policy, RepositorySettings
@@ -400,15 +401,20 @@ def load(path: str | FilePath) -> LoadedPolicy:
     """Read and validate a policy file; ``-`` reads standard input."""
     file = str(path)
     if file == STDIN:
-        return load_text(_decode(sys.stdin.buffer.read(MAX_POLICY_BYTES + 1), "<stdin>"), "<stdin>")
-    try:
-        with FilePath(path).open("rb") as handle:
-            data = handle.read(MAX_POLICY_BYTES + 1)
-    except FileNotFoundError:
-        raise PolicyError([Diagnostic(Location(file, 1, 1), "", "no such file")]) from None
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise PolicyError([Diagnostic(Location(file, 1, 1), "", f"cannot read: {reason}")]) from None
+        stdin = sys.stdin.buffer if sys.stdin is not None and not sys.stdin.closed else None
+        try:
+            data = read_stdin(stdin, MAX_POLICY_BYTES)
+        except Unreadable as error:
+            raise PolicyError([Diagnostic(Location("<stdin>", 1, 1), "", error.reason)]) from None
+        return load_text(_decode(data, "<stdin>"), "<stdin>")
+    try:  # never more than the limit (/dev/zero), never a wait on a FIFO nobody writes to
+        data = read_file(path, MAX_POLICY_BYTES)
+    except Unreadable as error:
+        if error.limit is not None:
+            raise _too_large(file) from None
+        missing = error.reason == "No such file or directory"
+        reason = "no such file" if missing else f"cannot read: {error.reason}"
+        raise PolicyError([Diagnostic(Location(file, 1, 1), "", reason)]) from None
     return load_text(_decode(data, file), file)
 
 
@@ -417,19 +423,23 @@ def load_bytes(data: bytes, file: str) -> LoadedPolicy:
     return load_text(_decode(data, file), file)
 
 
+def _too_large(file: str) -> PolicyError:
+    return PolicyError(
+        [
+            Diagnostic(
+                Location(file, 1, 1),
+                "",
+                f"larger than {MAX_POLICY_BYTES // 1024 // 1024} MiB, which no policy is (1,000 "
+                "repositories take about 30 KiB): is this the right file?",
+            )
+        ]
+    )
+
+
 def _decode(data: bytes, file: str) -> str:
     """The policy's text: UTF-8, at most :data:`MAX_POLICY_BYTES`; otherwise a located error."""
     if len(data) > MAX_POLICY_BYTES:
-        raise PolicyError(
-            [
-                Diagnostic(
-                    Location(file, 1, 1),
-                    "",
-                    f"larger than {MAX_POLICY_BYTES // 1024 // 1024} MiB, which no policy is (1,000 "
-                    "repositories take about 30 KiB): is this the right file?",
-                )
-            ]
-        )
+        raise _too_large(file)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:

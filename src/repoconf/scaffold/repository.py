@@ -257,6 +257,8 @@ def project_problems(expected: str, actual: str) -> list[str]:
         have = yaml.safe_load(actual)
     except (yaml.YAMLError, ValueError) as error:
         return [f"{PROJECT_FILE}: cannot be read as YAML ({error})"]
+    except RecursionError:  # PyYAML recurses once per level of nesting
+        return [f"{PROJECT_FILE}: cannot be read as YAML (nested too deep)"]
     if not isinstance(have, dict):
         return [f"{PROJECT_FILE}: expected a mapping"]
     problems = [

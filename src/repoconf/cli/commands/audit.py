@@ -12,6 +12,7 @@ from repoconf.errors import ExitCode, UsageError
 from repoconf.policy.identifiers import login_problem
 from repoconf.policy.loader import DEFAULT_POLICY, load
 from repoconf.progress import terminal_progress
+from repoconf.text import printable
 
 
 def audit_command(
@@ -51,7 +52,7 @@ def audit_command(
         report = run_audit(github, audited, selected, concurrency, terminal_progress("audited"))
     print(FORMATS[output](report))
     if report.stopped is not None:
-        print(f"repoconf: error: {report.stopped}", file=sys.stderr)
+        print(printable(f"repoconf: error: {report.stopped}"), file=sys.stderr)
     if report.errors:
         return ExitCode.GITHUB
     return ExitCode.OK if report.compliant else ExitCode.DRIFT

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from repoconf.cli.access import GitHubAccess, split_full_name
-from repoconf.errors import ExitCode, UsageError
-from repoconf.ops.drift_issue import DriftRun, PulumiOutcome, sync
+from repoconf.cli.access import GitHubAccess, read_text_file, split_full_name
+from repoconf.errors import ExitCode
+from repoconf.ops.drift_issue import DEFAULT_AUTHOR, DriftRun, PulumiOutcome, sync
+
+MAX_REPORT_BYTES = 16 << 20
+"""The markdown report of `repoconf audit`: about 200 bytes a repository, far less than this for any org
+(the issue itself keeps 65,536 characters of it)."""
 
 
 def drift_issue_command(
@@ -17,15 +21,13 @@ def drift_issue_command(
     pulumi_outcome: PulumiOutcome | None,
     run_url: str,
     access: GitHubAccess,
+    author: str = DEFAULT_AUTHOR,
 ) -> ExitCode:
-    """Sync the issue with this run's results."""
+    """Sync the issue (repoconf's, written by ``author``) with this run's results."""
     split_full_name(repository, "--repository")
-    try:
-        report = audit_report.read_text(encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"--audit-report: cannot read {audit_report}: {error.strerror}") from None
+    report = read_text_file(audit_report, "--audit-report", MAX_REPORT_BYTES)
     drift = DriftRun(audit_exit, report, pulumi_outcome, run_url)
     with access.open() as github:
-        action, number = sync(github, repository, drift)
+        action, number = sync(github, repository, drift, author)
     print(f"drift issue: {action}" + (f" #{number}" if number is not None else ""))
     return ExitCode.OK

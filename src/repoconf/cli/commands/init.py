@@ -6,11 +6,13 @@ import difflib
 import json
 from pathlib import Path
 
+from repoconf.cli.access import read_text_file
 from repoconf.errors import ExitCode, UsageError
 from repoconf.policy.identifiers import login_problem, repository_problem
-from repoconf.policy.loader import load_text
+from repoconf.policy.loader import MAX_POLICY_BYTES, load_text
 from repoconf.policy.schema import policy_schema
 from repoconf.policy.template import starter_policy
+from repoconf.text import printable
 
 SCHEMA_FILE = "policy.schema.json"
 
@@ -42,16 +44,13 @@ def init_command(
             handle.write(text)
     except OSError as error:
         raise UsageError(f"{path}: cannot write: {error.strerror or error}") from None
-    print(f"wrote {path} (owner {owner}, repository {repository}); next: repoconf validate {path}")
+    print(printable(f"wrote {path} (owner {owner}, repository {repository}); next: repoconf validate {path}"))
     return ExitCode.OK
 
 
 def _check(path: Path, expected: str) -> ExitCode:
     """Exit 0 when ``path`` holds ``expected``; else print a unified diff and exit 1."""
-    try:
-        actual = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"{path}: cannot read: {getattr(error, 'strerror', None) or error}") from None
+    actual = read_text_file(path, None, MAX_POLICY_BYTES)
     if actual == expected:
         print(f"{path}: what `repoconf init` writes")
         return ExitCode.OK

@@ -8,8 +8,10 @@ import difflib
 import sys
 from pathlib import Path
 
+from repoconf.cli.access import read_text_file
 from repoconf.errors import ExitCode, UsageError
 from repoconf.policy.identifiers import login_problem, repository_problem
+from repoconf.project import MAX_BYTES
 from repoconf.text import printable
 
 
@@ -86,12 +88,10 @@ def _stack_of(directory: Path, stack: str | None) -> str:
 
 
 def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    """A kept file's text, None when it does not exist; bounded and never waited on (repoconf.files)."""
+    if not path.exists() and not path.is_symlink():
         return None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"{path}: cannot read: {error}") from None
+    return read_text_file(path, None, MAX_BYTES)
 
 
 def check_command(directory: Path, *, stack: str | None) -> ExitCode:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from repoconf.cli.access import GitHubAccess, split_full_name
+from repoconf.cli.access import GitHubAccess, read_text_file, split_full_name
 from repoconf.errors import ExitCode, UsageError
 from repoconf.ops.pr_comment import comment_text, upsert
+
+MAX_BODY_FILE_BYTES = 16 << 20
+"""A `repoconf diff --format markdown` of any policy fits; the comment keeps 65,536 characters of it."""
 
 
 def pr_comment_command(
@@ -25,10 +28,7 @@ def pr_comment_command(
         raise UsageError(f"--pull-request {number}: a pull request number is 1 or more")
     if not marker.replace("-", "").isalnum():
         raise UsageError(f"--marker {marker!r}: letters, digits and '-' only")
-    try:
-        body = body_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"--body-file: cannot read {body_file}: {error}") from None
+    body = read_text_file(body_file, "--body-file", MAX_BODY_FILE_BYTES)
     where = f"the job summary of {run_url}" if run_url else "the job summary"
     text = comment_text(marker, body, f"\n\n… cut to fit GitHub's comment size; the full text is in {where}")
     with access.open() as github:

@@ -17,6 +17,7 @@ from repoconf.policy.diagnostics import PolicyError
 from repoconf.policy.loader import LoadedPolicy, load
 from repoconf.policy.model import Policy
 from repoconf.policy.refs import Ref, explain
+from repoconf.text import printable
 
 
 def _walkthrough(policy: Policy, ref: Ref) -> list[dict[str, Any]]:
@@ -116,16 +117,16 @@ def _report(
     for diagnostic in diagnostics:
         print(diagnostic.format(), file=sys.stderr)
     if walk is not None:
-        print(f"deployments from {explain_ref}:")
+        print(printable(f"deployments from {explain_ref}:"))
         for repository in walk:
-            print(f"  {repository['name']}:")
+            print(printable(f"  {repository['name']}:"))
             width = max((len(e["name"]) for e in repository["environments"]), default=0)
             for environment in repository["environments"]:
                 verdict = "allowed" if environment["allowed"] else "refused"
-                print(f"    {environment['name']:<{width}}  {verdict:<7}  {environment['reason']}")
+                print(printable(f"    {environment['name']:<{width}}  {verdict:<7}  {environment['reason']}"))
     if failed:
         why = f"{errors} error(s)" + (f", {warnings} warning(s) (--strict)" if strict else "")
-        print(f"{policy}: invalid: {why}", file=sys.stderr)
+        print(printable(f"{policy}: invalid: {why}"), file=sys.stderr)
         return ExitCode.INVALID
-    print(f"{policy}: valid: {repositories} repositories, {warnings} warning(s)")
+    print(printable(f"{policy}: valid: {repositories} repositories, {warnings} warning(s)"))
     return ExitCode.OK
