@@ -33,7 +33,7 @@ RUN_URL = "https://github.com/acme/config/actions/runs/7"
 def expressions(outputs: dict[str, dict[str, str]]) -> dict[str, str]:
     return {
         "vars.PULUMI_STACK || 'staging'": "staging",
-        "secrets.REPOCONF_READ_TOKEN": READ_TOKEN,
+        "secrets.REPOCONF_DRIFT_TOKEN": READ_TOKEN,
         "github.token": TOKEN,  # the run's own token: `issues: write` on the configuration repository
         "github.repository": CONFIG_REPOSITORY,
         "github.server_url": "https://github.com",

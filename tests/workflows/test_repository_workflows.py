@@ -121,7 +121,8 @@ def test_drift_is_the_audit_of_the_stack_with_a_read_only_token() -> None:
     assert workflow["permissions"]["issues"] == "write"
     # main's code only, in an environment whose secret no pull request's run can reach; read-only
     assert workflow["jobs"]["drift"]["environment"] == "repoconf-drift"
-    assert set(re.findall(r"secrets\.(\w+)", text)) == {"REPOCONF_READ_TOKEN"}
+    # its own token: the cache it trusts is keyed with it, and no pull request's run holds it
+    assert set(re.findall(r"secrets\.(\w+)", text)) == {"REPOCONF_DRIFT_TOKEN"}
     verdict = steps[-1]
     assert verdict["name"] == "Verdict"
     assert "exit 1" in verdict["run"]

@@ -15,7 +15,10 @@ Sources and what they say where it matters:
   "Variables";
 - a ruleset's ``bypass_actors`` is returned only to a token with write access to the ruleset
   ("Get a repository ruleset"), i.e. "Administration: write": a read-only token leaves them unverified;
-- teams: "Members: read" on the organization ("List teams", "Get a team by name").
+- teams: "Members: read" on the organization ("List teams", "Get a team by name"); a repository's teams
+  are "Administration: read" ("List repository teams"), granting a team a repository "Administration:
+  write" and "Members: read" ("Add or update team repository permissions"); a user's permission on a
+  repository "Metadata: read" ("Get repository permissions for a user").
 """
 
 from __future__ import annotations
@@ -292,6 +295,28 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         (_repo("Contents"),),
         f"{REST}/repos/contents#get-repository-content",
     ),
+    Endpoint(
+        "GET", _REPO + "/teams", (_repo("Administration"),), f"{REST}/repos/repos#list-repository-teams"
+    ),
+    Endpoint(
+        "GET",
+        _REPO + "/collaborators/{username}/permission",
+        (_repo("Metadata"),),
+        f"{REST}/collaborators/collaborators#get-repository-permissions-for-a-user",
+    ),
+    Endpoint("GET", _REPO + "/branches", (_repo("Contents"),), f"{REST}/branches/branches#list-branches"),
+    Endpoint(
+        "PUT",
+        "/orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}",
+        (_repo("Administration", WRITE), _org("Members")),
+        f"{REST}/teams/teams#add-or-update-team-repository-permissions",
+    ),
+    Endpoint(
+        "GET",
+        "/orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}",
+        (_repo("Metadata"), _org("Members")),
+        f"{REST}/teams/teams#check-team-permissions-for-a-repository",
+    ),
     Endpoint("GET", "/orgs/{org}/teams", (_org("Members"),), f"{REST}/teams/teams#list-teams"),
     Endpoint(
         "GET", "/orgs/{org}/teams/{team_slug}", (_org("Members"),), f"{REST}/teams/teams#get-a-team-by-name"
@@ -334,8 +359,14 @@ class Identity:
 IDENTITIES: dict[str, Identity] = {
     "read": Identity(
         "REPOCONF_READ_TOKEN",
-        "`repoconf audit` (drift.yml, preview.yml), the plan job of deploy.yml (`pulumi import`, "
-        "`pulumi preview`: the provider's reads and team look-ups), `repoconf adopt`, `repoconf import`",
+        "`repoconf audit` in preview.yml, the plan job of deploy.yml (`pulumi import`, `pulumi preview`: "
+        "the provider's reads and team look-ups), `repoconf adopt`, `repoconf import`",
+        _READS,
+    ),
+    "drift": Identity(
+        "REPOCONF_DRIFT_TOKEN",
+        "`repoconf audit` in drift.yml, a read-only token of its own: its cache is keyed with it, so no "
+        "pull request's run may hold it (docs/security.md)",
         _READS,
     ),
     "deploy": Identity(
