@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from standin.github import API_DOCS, _id, team, user
+from standin.github import API_DOCS, _id, reference, team, user
 
 if TYPE_CHECKING:
     from standin.github import FakeGitHub
@@ -37,6 +37,26 @@ def organization(fake: FakeGitHub) -> dict[str, Any]:
     return {"login": fake.owner, "id": oid, "node_id": f"O_kgDO{oid}", "type": "Organization"}
 
 
+ROLE_NAMES = {"pull": "read", "triage": "triage", "push": "write", "maintain": "maintain", "admin": "admin"}
+
+
+def team_repository(fake: FakeGitHub, name: str, slug: str) -> dict[str, Any]:
+    """An item of "List team repositories" (teams/list-repos-in-org): a minimal repository, as the
+    vendored ``GET_orgs_ORG_repos`` example shows one, with the team's permission on it.
+    """
+    teams = fake.repositories[name].teams
+    permission = next(level for known, level in teams.items() if known.casefold() == slug.casefold())
+    rank = PERMISSIONS.index(permission)
+    item = reference("GET_orgs_ORG_repos")[0]
+    full = fake._repository(name, fake.repositories[name])
+    item.update(
+        {key: full[key] for key in ("id", "node_id", "name", "full_name", "owner", "private") if key in full}
+    )
+    item["permissions"] = {level: rank >= index for index, level in enumerate(PERMISSIONS)}
+    item["role_name"] = ROLE_NAMES[permission]
+    return dict(item)
+
+
 def _team_slug(fake: FakeGitHub, team_id: int) -> str | None:
     return next((slug for slug in fake.teams if team(fake.owner, slug)["id"] == team_id), None)
 
@@ -49,6 +69,23 @@ def route(
 
     if method == "GET" and path == f"/orgs/{fake.owner}":
         return 200, organization(fake)
+    found = re.fullmatch(rf"/orgs/{re.escape(fake.owner)}/teams/([^/]+)/repos", path)
+    if method == "GET" and found:
+        if not fake.teams_readable:  # "Members: read" on the organization, as for the teams listing
+            return 403, {
+                "message": "Resource not accessible by personal access token",
+                "documentation_url": API_DOCS,
+                "status": "403",
+            }
+        slug = next((s for s in fake.teams if s.casefold() == found.group(1).casefold()), None)
+        if slug is None:
+            return NOT_FOUND
+        held = [
+            name
+            for name in sorted(fake.repositories)
+            if any(known.casefold() == slug.casefold() for known in fake.repositories[name].teams)
+        ]
+        return 200, (None, [team_repository(fake, name, slug) for name in held])
     found = re.fullmatch(r"/organizations/(\d+)/team/(\d+)/repos/([^/]+)/([^/]+)", path)
     if found:
         org_id, team_id, owner, name = (

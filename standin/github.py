@@ -78,6 +78,14 @@ def _sha(text: str) -> str:
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
+def blob_id(text: str) -> str:
+    """Git's object id of a file holding ``text`` (``blob <size>``, a zero byte, the bytes), as a tree
+    and the contents API give it.
+    """
+    data = text.encode()
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
 def _etag(payload: bytes) -> str:
     """A weak ETag of a body, as GitHub sends (``W/"..."``)."""
     return f'W/"{hashlib.sha256(payload).hexdigest()[:32]}"'
@@ -1021,7 +1029,13 @@ class FakeGitHub:
             for path in directories
         ]
         entries += [
-            {**blob, "path": path, "size": len(text), "sha": _sha(text), "url": f"{base}/blobs/{_sha(text)}"}
+            {
+                **blob,
+                "path": path,
+                "size": len(text.encode()),
+                "sha": blob_id(text),
+                "url": f"{base}/blobs/{blob_id(text)}",
+            }
             for path, text in sorted(repository.files.items())
         ]
         return 200, {
@@ -1051,9 +1065,9 @@ class FakeGitHub:
             name=path.rsplit("/", 1)[-1],
             path=path,
             content=content,
-            sha=_sha(text),
+            sha=blob_id(text),
             url=url,
-            git_url=f"https://api.github.com/repos/{self.owner}/{name}/git/blobs/{_sha(text)}",
+            git_url=f"https://api.github.com/repos/{self.owner}/{name}/git/blobs/{blob_id(text)}",
             html_url=f"https://github.com/{self.owner}/{name}/blob/main/{path}",
             download_url=f"https://raw.githubusercontent.com/{self.owner}/{name}/main/{path}",
         )

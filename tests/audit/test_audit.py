@@ -11,6 +11,7 @@ from repoconf.audit.run import audit
 from repoconf.github.client import GitHub
 from repoconf.policy.loader import LoadedPolicy, load_text
 from standin.github import FakeGitHub, team
+from tests.conftest import TEMPLATE
 
 RELEASE_REFS = {"branches": [], "tags": ["v*"]}
 """production-release's deployment refs in the template: every v tag (approval only, no secret)."""
@@ -34,11 +35,12 @@ def test_compliant_repository(github: GitHub, policy: LoadedPolicy, fake: FakeGi
         "compliant": 1,
         "findings": 0,
         "errors": 0,
-        # 18 settings (with the two tag rulesets) + 1 tree + 2 workflow files (1 + W), and the owner's
-        # teams once per run (the tag-creation ruleset names its bypass team by id)
-        "requests": 22,
+        # per repository: 18 settings (with the two tag rulesets) + 1 tree; per run: the owner's teams
+        # (the tag-creation ruleset names its bypass team by id), each reviewer team's repositories (4),
+        # and each distinct workflow file (2, by blob id: the next repository holding them costs none)
+        "requests": 19 + 5 + 2,
     }
-    assert summary["rate_limit"]["remaining"] == 5000 - 22
+    assert summary["rate_limit"]["remaining"] == 5000 - 26
     assert all(auth == f"Bearer {fake.token}" for _, auth in fake.requests)
 
 
@@ -451,3 +453,43 @@ def test_names_github_compares_case_insensitively_are_compared_so(github: GitHub
     assert findings(github, policy) == []
     repo.variables = {"TIER": "Gold"}
     assert findings(github, policy) == [Finding(Kind.CHANGED, "variables.tier", "gold", "Gold")]
+
+
+def test_a_reviewer_who_cannot_read_the_repository_is_reported(
+    github: GitHub, policy: LoadedPolicy, fake: FakeGitHub
+) -> None:
+    fake.repositories["widgets"].teams.pop("qa")
+    qa = "environments.qa.reviewers.qa"
+    found = paths(github, policy)
+    assert list(found) == [qa]
+    kind, expected, actual = found[qa]
+    assert kind is Kind.MISSING
+    assert expected == (
+        "read access to the repository: team qa has no permission on the repository, so it is never asked "
+        "to approve: grant it (`access: {teams: {qa: pull}}`)"
+    )
+    assert actual is None
+    # one listing of each reviewer team's repositories per run, not one of the teams per repository
+    assert [path for path, _ in fake.requests if path.startswith("GET /repos/acme/widgets/teams")] == []
+
+
+def test_without_members_read_the_repositorys_teams_listing_tells(
+    github: GitHub, policy: LoadedPolicy, fake: FakeGitHub
+) -> None:
+    fake.teams_readable = False  # the team listings need "Members: read": the repository's own one is read
+    fake.repositories["widgets"].teams.pop("devops")
+    found = paths(github, policy)
+    assert list(found) == ["environments.production-deploy.reviewers.devops"]
+    assert len([path for path, _ in fake.requests if path.startswith("GET /repos/acme/widgets/teams")]) == 1
+
+
+def test_a_grant_the_policy_makes_is_audited(github: GitHub, fake: FakeGitHub) -> None:
+    text = TEMPLATE.read_text().replace("  widgets: {}", "  widgets:\n    access: {teams: {qa: push}}")
+    policy = load_text(text, "p.yaml")
+    fake.deploy("widgets", policy.policy.repositories["widgets"])
+    assert findings(github, policy) == []
+    fake.repositories["widgets"].teams["qa"] = "pull"
+    assert findings(github, policy) == [Finding(Kind.CHANGED, "access.teams.qa.permission", "push", "pull")]
+    del fake.repositories["widgets"].teams["qa"]
+    kinds = {f.path: f.kind for f in findings(github, policy)}
+    assert kinds == {"access.teams.qa": Kind.MISSING, "environments.qa.reviewers.qa": Kind.MISSING}

@@ -177,7 +177,7 @@ def _access(settings: RepositorySettings, live: LiveRepository, result: Comparis
             result.add(Kind.MISSING, path, declared_view(access.TABLE, grant), None)
         else:
             result.table(path, access.TABLE, grant, team)
-    found, unverified = access.reviewers_without_access(settings, live.teams, live.users)
+    found, unverified = access.reviewers_without_access(settings, live.reviewer_teams, live.users)
     for reviewer in found:
         result.add(Kind.MISSING, reviewer.path, f"read access to the repository: {reviewer.fix}", None)
     result.unverified += unverified

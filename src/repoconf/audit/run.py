@@ -17,6 +17,7 @@ from typing import Any
 from repoconf.audit.compare import Finding, compare
 from repoconf.github.client import GitHub, RateLimitStatus
 from repoconf.github.errors import GitHubError
+from repoconf.live.blobs import BlobStore
 from repoconf.live.read import TeamDirectory, plan_for, read_repository
 from repoconf.policy.model import Policy, RepositorySettings
 from repoconf.progress import Progress
@@ -89,10 +90,11 @@ def audit_repository(
     name: str,
     settings: RepositorySettings,
     teams: TeamDirectory | None = None,
+    blobs: BlobStore | None = None,
 ) -> RepositoryReport:
     """Read and compare one repository; a :class:`GitHubError` about the run propagates."""
     try:
-        live = read_repository(github, owner, name, plan_for(settings), teams)
+        live = read_repository(github, owner, name, plan_for(settings), teams, blobs)
     except GitHubError as error:
         if error.aborts_run:
             raise
@@ -101,9 +103,10 @@ def audit_repository(
     return RepositoryReport(name, result.findings, result.unverified)
 
 
-REQUESTS_PER_REPOSITORY = 21
-"""What the shipped policy costs per repository without a cache (18 for its settings, 1 + 2 for its
-content), until the run has measured its own."""
+REQUESTS_PER_REPOSITORY = 19
+"""What the shipped policy costs per repository without a cache (18 for its settings, 1 for its tree;
+workflow files and the reviewer teams' repository listings are read once per run), until the run has
+measured its own."""
 
 
 def budget_problem(github: GitHub, repositories_read: int) -> str | None:
@@ -137,6 +140,7 @@ def audit(
     lock = threading.Lock()
     stopped: list[str] = []
     teams = TeamDirectory(github, policy.owner)
+    blobs = BlobStore(github.cache)
 
     def one(name: str) -> RepositoryReport:
         if not stopped:
@@ -148,7 +152,8 @@ def audit(
             report = RepositoryReport(name, [], [], f"not read: the run stopped ({stopped[0]})")
         else:
             try:
-                report = audit_repository(github, policy.owner, name, policy.repositories[name], teams)
+                settings = policy.repositories[name]
+                report = audit_repository(github, policy.owner, name, settings, teams, blobs)
             except GitHubError as error:
                 with lock:
                     stopped.append(str(error))

@@ -94,11 +94,6 @@ def reviewer_names(settings: RepositorySettings) -> Iterator[tuple[str, str, str
             yield name, "teams", slug
 
 
-def needs_teams(settings: RepositorySettings) -> bool:
-    """Whether the audit reads the repository's teams (reviewer teams or grants to check)."""
-    return bool(grants(settings)) or any(kind == "teams" for _, kind, _ in reviewer_names(settings))
-
-
 @dataclass(frozen=True)
 class ReviewerWithoutAccess:
     """An environment reviewer who cannot read the repository, and how to fix it."""
@@ -108,22 +103,21 @@ class ReviewerWithoutAccess:
 
 
 def reviewers_without_access(
-    settings: RepositorySettings,
-    teams: Mapping[str, LiveRepositoryTeam] | None,
-    users: Mapping[str, str | None],
+    settings: RepositorySettings, teams: Mapping[str, bool | None], users: Mapping[str, str | None]
 ) -> tuple[list[ReviewerWithoutAccess], list[str]]:
-    """Reviewers who cannot approve, and the paths that could not be verified (a listing the token
-    cannot read: ``teams`` None, a user's permission None).
+    """Reviewers who cannot approve, and the paths that could not be verified: ``teams`` maps each
+    reviewer team's folded slug to whether it has a permission on the repository (None: unknown),
+    ``users`` each reviewer login (folded) to its permission (None: unknown).
     """
     found: list[ReviewerWithoutAccess] = []
     unverified: list[str] = []
-    folded = {slug.casefold() for slug in teams or {}}
     for environment, kind, name in reviewer_names(settings):
         path = f"environments.{environment}.reviewers.{name}"
         if kind == "teams":
-            if teams is None:
+            access = teams.get(name.casefold())
+            if access is None:
                 unverified.append(path)
-            elif name.casefold() not in folded:
+            elif not access:
                 found.append(
                     ReviewerWithoutAccess(
                         path,

@@ -78,10 +78,11 @@ NOT_READ = f"not read: repoconf reads at most {MAX_WORKFLOW_FILES} workflow file
 
 
 class LiveTreeEntry(LiveModel):
-    """An item of a git tree: a ``blob`` (file) or a ``tree`` (directory)."""
+    """An item of a git tree: a ``blob`` (file) or a ``tree`` (directory), with its object id."""
 
     path: str
     type: str
+    sha: str | None = None
 
 
 class LiveTree(LiveModel):
@@ -123,9 +124,10 @@ class LiveFileContent(LiveModel):
     encoding: str | None = None
     content: str | None = None
     size: int | None = None
+    sha: str | None = None
 
-    def text(self) -> str | Unusable:
-        """The file's text, or why there is none (too large, not a file, not base64, not UTF-8)."""
+    def data(self) -> bytes | Unusable:
+        """The file's bytes, or why there are none (too large, not a file, not base64)."""
         if self.type != "file":
             return Unusable(f"GitHub's contents API answers a {self.type[:40]!r}, not a file")
         if self.encoding == "none" or (self.size or 0) > MAX_WORKFLOW_BYTES:
@@ -133,10 +135,14 @@ class LiveFileContent(LiveModel):
         if self.encoding != "base64" or self.content is None:
             return Unusable("GitHub's contents API sent no base64 text for it")
         try:
-            data = base64.b64decode(self.content, validate=False)
+            return base64.b64decode(self.content, validate=False)
         except binascii.Error:
             return Unusable("GitHub's base64 text for it does not decode")
-        return workflow_text(data)
+
+    def text(self) -> str | Unusable:
+        """The file's text, or why there is none (too large, not a file, not base64, not UTF-8)."""
+        data = self.data()
+        return data if isinstance(data, Unusable) else workflow_text(data)
 
 
 @dataclass(frozen=True)

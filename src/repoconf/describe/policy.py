@@ -28,6 +28,7 @@ from repoconf.concepts.table import Compare, Row, declared_view, live_view, rest
 from repoconf.describe.yaml_text import dump_yaml
 from repoconf.github.client import GitHub
 from repoconf.github.responses import parse_answer, parse_answers
+from repoconf.live.blobs import BlobStore
 from repoconf.live.read import LiveRepository, LiveRepositoryInfo, ReadPlan, read_repository
 from repoconf.policy.model import (
     GUIDE_REQUIRED_FILES,
@@ -270,7 +271,8 @@ def read_live(github: GitHub, owner: str, name: str) -> LiveRepository:
     parse_answer(LiveRepositoryInfo, github.get(path), f"GET {path}")
     listing = github.paginate(f"{path}/branches", params={"protected": "true"})
     protected = [branch.name for branch in parse_answers(LiveBranch, listing, f"GET {path}/branches")]
-    return read_repository(github, owner, name, ReadPlan(tuple(protected), content=True, teams=True))
+    plan = ReadPlan(tuple(protected), content=True, teams=True)
+    return read_repository(github, owner, name, plan, blobs=BlobStore(github.cache))
 
 
 def import_repository(github: GitHub, owner: str, name: str) -> str:

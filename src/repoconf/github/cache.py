@@ -58,6 +58,10 @@ KEPT_HEADERS = ("content-type", "etag", "last-modified", "link")
 MARKER = ".repoconf-cache"
 MARKER_TEXT = b"repoconf HTTP cache (conditional requests' answers, authenticated); safe to delete\n"
 SUFFIX = ".entry"
+BLOB_SUFFIX = ".blob"
+BLOB_ID = re.compile(r"[0-9a-f]{40}")
+MAX_BLOB_BYTES = 1 << 20
+"""Blobs kept are workflow files, which GitHub's contents API serves up to 1 MB."""
 MAX_ENTRY_BYTES = MAX_BODY_BYTES * 4 // 3 + (1 << 20)
 """An entry holds one bounded answer in base64, with its headers."""
 DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
@@ -228,6 +232,39 @@ class HttpCache:
             with os.fdopen(handle, "wb") as file:
                 file.write(self._mac(payload) + b"\n" + payload)
             os.replace(temporary, self._name(url))
+        except OSError as error:
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+            self._disable(error)
+
+    def read_blob(self, blob_id: str) -> bytes | None:
+        """A git blob kept under its id, or None. Unauthenticated on purpose: the reader checks the
+        content against the id (:mod:`repoconf.live.blobs`), which no forger can match.
+        """
+        if self.disabled is not None or BLOB_ID.fullmatch(blob_id) is None:
+            return None
+        try:
+            return read_file(
+                self.directory / f"{blob_id}{BLOB_SUFFIX}",
+                MAX_BLOB_BYTES,
+                regular_only=True,
+                follow_symlinks=False,
+            )
+        except Unreadable:
+            return None
+
+    def write_blob(self, blob_id: str, data: bytes) -> None:
+        """Keep a git blob under its id; atomic, mode 0600; a failed write turns the cache off."""
+        if self.disabled is not None or BLOB_ID.fullmatch(blob_id) is None or len(data) > MAX_BLOB_BYTES:
+            return
+        temporary: str | None = None
+        try:
+            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".entry-")
+            os.fchmod(handle, 0o600)
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+            os.replace(temporary, self.directory / f"{blob_id}{BLOB_SUFFIX}")
         except OSError as error:
             if temporary is not None:
                 with contextlib.suppress(OSError):

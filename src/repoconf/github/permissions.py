@@ -317,6 +317,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         (_repo("Metadata"), _org("Members")),
         f"{REST}/teams/teams#check-team-permissions-for-a-repository",
     ),
+    Endpoint(
+        "GET",
+        "/orgs/{org}/teams/{team_slug}/repos",
+        (_org("Members"), _repo("Metadata")),
+        f"{REST}/teams/teams#list-team-repositories",
+    ),
     Endpoint("GET", "/orgs/{org}/teams", (_org("Members"),), f"{REST}/teams/teams#list-teams"),
     Endpoint(
         "GET", "/orgs/{org}/teams/{team_slug}", (_org("Members"),), f"{REST}/teams/teams#get-a-team-by-name"

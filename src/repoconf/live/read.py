@@ -21,7 +21,7 @@ from urllib.parse import quote
 from repoconf.concepts.access import (
     LiveCollaboratorPermission,
     LiveRepositoryTeam,
-    needs_teams,
+    grants,
     reviewer_names,
 )
 from repoconf.concepts.branches import (
@@ -41,6 +41,7 @@ from repoconf.concepts.content import (
     Unusable,
     needs_content,
     workflow_paths,
+    workflow_text,
 )
 from repoconf.concepts.environments import LiveDeploymentPolicy, LiveEnvironment, LiveEnvironmentAnswer
 from repoconf.concepts.live import LiveModel
@@ -60,6 +61,7 @@ from repoconf.github.client import GitHub
 from repoconf.github.errors import Forbidden, GitHubError, HTTPStatusError, NotFound, UnusableResponse
 from repoconf.github.permissions import needed
 from repoconf.github.responses import parse_answer, parse_answers
+from repoconf.live.blobs import BlobStore
 from repoconf.policy.model import RepositorySettings
 
 VARIABLES_PER_PAGE = 30
@@ -98,6 +100,9 @@ class LiveRepository:
     """The repository's teams by slug, when read (None: not read, or the token cannot list them)."""
     users: dict[str, str | None] = field(default_factory=dict)
     """Reviewer logins (folded) → their permission on the repository (None: unreadable)."""
+    reviewer_teams: dict[str, bool | None] = field(default_factory=dict)
+    """Reviewer team slugs (folded) → whether the team has a permission on the repository (None:
+    unknown to this token)."""
     ruleset_ids: dict[str, int] = field(default_factory=dict)
     """The repository's own rulesets' ids by name (what adopt imports them by)."""
     content: Content | None = None
@@ -129,6 +134,7 @@ class TeamDirectory:
         self._owner = owner
         self._lock = threading.Lock()
         self._slugs: dict[int, str] | None = None
+        self._repositories: dict[str, frozenset[str] | None] = {}
 
     def slug(self, team_id: int) -> str | None:
         """The team's slug, or None when the teams cannot be listed or none has this id."""
@@ -141,6 +147,31 @@ class TeamDirectory:
                 except (Forbidden, NotFound):
                     self._slugs = {}
             return self._slugs.get(team_id)
+
+    def repositories(self, slug: str) -> frozenset[str] | None:
+        """The repositories the team has a permission on (names folded), listed once per run per team
+        (``GET /orgs/{org}/teams/{team_slug}/repos``); None when they cannot be listed (a 403 without
+        "Members: read", a 404 for a team that does not exist or a user-owned repository).
+
+        One listing per reviewer team and run, instead of one repository-teams listing per repository:
+        what keeps the audit at its floor of requests per repository.
+        """
+        key = slug.casefold()
+        with self._lock:
+            if key not in self._repositories:
+                path = _path("orgs", self._owner, "teams", slug, "repos")
+                try:
+                    found = parse_answers(LiveTeamRepository, self._github.paginate(path), f"GET {path}")
+                    self._repositories[key] = frozenset(repository.name.casefold() for repository in found)
+                except (Forbidden, NotFound):
+                    self._repositories[key] = None
+            return self._repositories[key]
+
+
+class LiveTeamRepository(LiveModel):
+    """An item of ``GET /orgs/{org}/teams/{team_slug}/repos`` (a minimal repository)."""
+
+    name: str
 
 
 class LiveRepositoryInfo(LiveModel):
@@ -177,7 +208,10 @@ class ReadPlan:
     content: bool = False
     """The default branch's tree and workflow files (1 + W)."""
     teams: bool = False
-    """The repository's teams and their permissions (one listing)."""
+    """The repository's teams and their permissions (one listing): for ``access`` grants."""
+    reviewer_teams: tuple[str, ...] = ()
+    """Teams whose access to the repository to check (from the run's listing of each team's
+    repositories; the repository's own teams listing only where that cannot be read)."""
     users: tuple[str, ...] = ()
     """Users whose permission on the repository to read (one request each)."""
 
@@ -187,7 +221,8 @@ def plan_for(settings: RepositorySettings) -> ReadPlan:
     return ReadPlan(
         classic_branches=tuple(classic_branches(settings)),
         content=needs_content(settings),
-        teams=needs_teams(settings),
+        teams=bool(grants(settings)),
+        reviewer_teams=tuple(sorted({name for _, kind, name in reviewer_names(settings) if kind == "teams"})),
         users=tuple(sorted({name for _, kind, name in reviewer_names(settings) if kind == "users"})),
     )
 
@@ -198,10 +233,11 @@ def read_repository(
     name: str,
     plan: ReadPlan = ReadPlan(),
     teams: TeamDirectory | None = None,
+    blobs: BlobStore | None = None,
 ) -> LiveRepository:
     """Everything the audit compares, for one repository; ``exists=False`` on a 404 of the repository.
     ``plan``: what to read besides the settings. ``teams``: the run's shared directory of the owner's
-    teams (one is made for this call when absent).
+    teams (one is made for this call when absent). ``blobs``: the run's workflow files by blob id.
 
     Raises :class:`GitHubError` (one line) when part of the repository cannot be read.
     """
@@ -213,11 +249,11 @@ def read_repository(
     except Forbidden as error:
         raise _explain_forbidden(error) from None
     if plan.content and live.exists:
-        live.content = read_content(github, owner, name)
+        live.content = read_content(github, owner, name, blobs)
     return live
 
 
-def read_content(github: GitHub, owner: str, name: str) -> Content:
+def read_content(github: GitHub, owner: str, name: str, blobs: BlobStore | None = None) -> Content:
     """The default branch's tree (one request) and its workflow files' texts (one each, at most
     :data:`~repoconf.concepts.content.MAX_WORKFLOW_FILES`).
 
@@ -245,21 +281,44 @@ def read_content(github: GitHub, owner: str, name: str) -> Content:
     except UnusableResponse as error:
         return Content.unreadable(f"the default branch's tree cannot be used ({error})")
     texts: dict[str, str | Unusable] = {}
-    files = [entry.path for entry in tree.tree if entry.type == "blob"]
-    for index, path in enumerate(workflow_paths(files)):
+    ids = {entry.path: entry.sha for entry in tree.tree if entry.type == "blob"}
+    for index, path in enumerate(workflow_paths(ids)):
         if index >= MAX_WORKFLOW_FILES:
             texts[path] = Unusable(NOT_READ)
             continue
-        file_path = f"{repo}/contents/{quote(path, safe='/')}"
-        try:
-            texts[path] = parse_answer(LiveFileContent, github.get(file_path), f"GET {file_path}").text()
-        except HTTPStatusError as error:
-            if error.status not in (403, 404):
-                raise
-            texts[path] = Unusable(f"GitHub answered {error.status} for its content")
-        except UnusableResponse as error:
-            texts[path] = Unusable(f"its content cannot be used ({error})")
+        blob_id = ids[path]
+        if blobs is None or not blob_id:
+            texts[path] = _workflow_file(github, repo, path, None, None)
+            continue
+        with blobs.fetching(blob_id):  # one request per distinct file, however many repositories hold it
+            known = blobs.get(blob_id)
+            texts[path] = (
+                workflow_text(known)
+                if known is not None
+                else _workflow_file(github, repo, path, blob_id, blobs)
+            )
     return Content.from_tree(tree, texts)
+
+
+def _workflow_file(
+    github: GitHub, repo: str, path: str, blob_id: str | None, blobs: BlobStore | None
+) -> str | Unusable:
+    """One workflow file's text from the contents API (kept by blob id when it is the tree's blob)."""
+    file_path = f"{repo}/contents/{quote(path, safe='/')}"
+    try:
+        answer = parse_answer(LiveFileContent, github.get(file_path), f"GET {file_path}")
+    except HTTPStatusError as error:
+        if error.status not in (403, 404):
+            raise
+        return Unusable(f"GitHub answered {error.status} for its content")
+    except UnusableResponse as error:
+        return Unusable(f"its content cannot be used ({error})")
+    data = answer.data()
+    if isinstance(data, Unusable):
+        return data
+    if blobs is not None and blob_id is not None:
+        blobs.put(blob_id, data)  # kept only if it is the tree's blob (it hashes to its id)
+    return workflow_text(data)
 
 
 def _read(github: GitHub, owner: str, name: str, plan: ReadPlan, directory: TeamDirectory) -> LiveRepository:
@@ -289,16 +348,24 @@ def _read(github: GitHub, owner: str, name: str, plan: ReadPlan, directory: Team
             secrets=_secrets(github, f"{env_path}/secrets"),
             variables=_variables(github, f"{env_path}/variables"),
         )
-    team_names = directory.slug
     if plan.teams:
         live.teams = _teams(github, f"{repo}/teams")
-        if live.teams is not None:
-            by_id = {team.id: team.slug for team in live.teams.values()}
 
-            def team_names(team_id: int) -> str | None:
-                # a bypass team with access to the repository is named without the owner's teams listing
-                return by_id.get(team_id) or directory.slug(team_id)
+    def team_names(team_id: int) -> str | None:
+        # a bypass team with access to the repository is named from its teams listing, when one was read
+        listed = {team.id: team.slug for team in (live.teams or {}).values()}
+        return listed.get(team_id) or directory.slug(team_id)
 
+    for slug in plan.reviewer_teams:
+        repositories = directory.repositories(slug)
+        if repositories is None and live.teams is None and not plan.teams:
+            live.teams = _teams(github, f"{repo}/teams")  # read once, for every team that needs it
+        if repositories is not None:
+            live.reviewer_teams[slug.casefold()] = name.casefold() in repositories
+        elif live.teams is not None:
+            live.reviewer_teams[slug.casefold()] = slug.casefold() in {s.casefold() for s in live.teams}
+        else:
+            live.reviewer_teams[slug.casefold()] = None
     live.actions = LiveActions(
         _secrets(github, f"{repo}/actions/secrets"), _variables(github, f"{repo}/actions/variables")
     )
