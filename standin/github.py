@@ -204,6 +204,11 @@ class FakeRepository:
     protection_rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     """GraphQL ``BranchProtectionRule`` objects by node id, as the provider creates them
     (standin/graphql.py); each also writes its REST view into :attr:`classic`."""
+    topics: list[str] = field(default_factory=list)
+    properties: dict[str, str | list[str]] = field(default_factory=dict)
+    """Custom property values (a list for a multi-select property), served by standin/org.py."""
+    archived: bool = False
+    fork: bool = False
 
     def environment(self, name: str) -> tuple[str, FakeEnvironment] | None:
         """The environment of this name and its stored spelling: GitHub's environment names are
@@ -705,9 +710,9 @@ class FakeGitHub:
         and None otherwise. Modules that build on this one (standin/writes.py: the endpoints the Pulumi
         provider writes through) are imported here, late, to keep the import graph acyclic.
         """
-        from standin import access, writes
+        from standin import access, org, writes
 
-        return [writes.route, access.route]
+        return [writes.route, access.route, org.route]
 
     def _canonical(self, path: str) -> str:
         """``/repositories/{id}/...`` (the form GitHub's Link URLs use) as ``/repos/{owner}/{name}/...``."""
@@ -1294,6 +1299,9 @@ class FakeGitHub:
             owner=user(self.owner),
             default_branch=repository.default_branch,
             visibility="private" if repository.private else "public",
+            topics=list(repository.topics),
+            archived=repository.archived,
+            fork=repository.fork,
         )
         return dict(found)
 

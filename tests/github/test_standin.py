@@ -121,6 +121,8 @@ def rich(fake: FakeGitHub, policy: LoadedPolicy) -> FakeGitHub:
     actions.tag("v1.2.3", final, annotated=True)
     run = actions.run("v1.2.3-rc1", first)
     actions.review(run, "approved", ["qa", "production-release"], reviewer="qa-lead")
+    fake.repositories["widgets"].topics = ["python", "library"]
+    fake.repositories["widgets"].properties = {"tier": "gold", "team": "platform"}
     return fake
 
 
@@ -172,6 +174,9 @@ CASES = [
         "GET_repos_OWNER_REPO_contents_PATH__response-if-content-is-a-file",
     ),
     ("GET", "/repos/acme/widgets/issues?state=all", None, "GET_repos_OWNER_REPO_issues"),
+    ("GET", "/orgs/acme/repos", None, "GET_orgs_ORG_repos"),
+    ("GET", "/orgs/acme/properties/values", None, "GET_orgs_ORG_properties_values"),
+    ("GET", "/repos/acme/widgets/properties/values", None, "GET_repos_OWNER_REPO_properties_values"),
     (
         "GET",
         "/repos/acme/widgets/deployments?environment=production-release",
@@ -431,3 +436,29 @@ def test_a_private_repository_needs_the_tokens_permissions(rich: FakeGitHub) -> 
         actions.token_permissions = {scope: "read"}
         assert get(rich, "GET", path).status_code == 200
         actions.token_permissions = {}
+
+
+def test_the_organizations_listings_page_filter_and_carry_what_selectors_read(rich: FakeGitHub) -> None:
+    rich.page_size = 1
+    rich.repositories["classic"].fork = True
+    rich.repositories["classic"].archived = True
+    rich.repositories["classic"].properties = {"team": ["platform", "data"]}  # a multi-select property
+    first = get(rich, "GET", "/orgs/acme/repos?per_page=100")
+    assert 'rel="next"' in first.headers["link"]
+    assert [item["name"] for item in first.json()] == ["widgets"]
+    assert first.json()[0]["topics"] == ["python", "library"]
+    second = get(rich, "GET", "/orgs/acme/repos?per_page=100&page=2").json()
+    assert [(item["name"], item["fork"], item["archived"]) for item in second] == [("classic", True, True)]
+    sources = get(rich, "GET", "/orgs/acme/repos?type=sources").json()
+    assert [item["name"] for item in sources] == ["widgets"]
+    rich.page_size = 100
+    values = get(rich, "GET", "/orgs/acme/properties/values").json()
+    assert {item["repository_name"]: item["properties"] for item in values} == {
+        "widgets": [
+            {"property_name": "team", "value": "platform"},
+            {"property_name": "tier", "value": "gold"},
+        ],
+        "classic": [{"property_name": "team", "value": ["platform", "data"]}],
+    }
+    assert get(rich, "GET", "/orgs/other/repos").status_code == 404
+    assert get(rich, "GET", "/repos/acme/widgets").json()["topics"] == ["python", "library"]

@@ -39,7 +39,7 @@ CASES = [
         repositories: {w: {}}
         """,
         "p.yaml:3:1: error: repositorys: unknown key 'repositorys'; did you mean 'repositories'? "
-        "(expected one of: defaults, github, owner, repositories, version)",
+        "(expected one of: defaults, github, owner, repositories, selectors, version)",
     ),
     (
         "wrong type",

@@ -18,7 +18,12 @@ Sources and what they say where it matters:
 - teams: "Members: read" on the organization ("List teams", "Get a team by name"); a repository's teams
   are "Administration: read" ("List repository teams"), granting a team a repository "Administration:
   write" and "Members: read" ("Add or update team repository permissions"); a user's permission on a
-  repository "Metadata: read" ("Get repository permissions for a user").
+  repository "Metadata: read" ("Get repository permissions for a user");
+- the selectors' reads: the organization's repositories with "Metadata: read" ("List organization
+  repositories"), their custom property values with the organization's "Custom properties: read" ("List
+  custom property values for organization repositories": "Organization members can read these
+  properties"), one repository's values with "Metadata: read" ("Get all custom property values for a
+  repository").
 """
 
 from __future__ import annotations
@@ -325,6 +330,21 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     ),
     Endpoint("GET", "/orgs/{org}/teams", (_org("Members"),), f"{REST}/teams/teams#list-teams"),
     Endpoint(
+        "GET", "/orgs/{org}/repos", (_repo("Metadata"),), f"{REST}/repos/repos#list-organization-repositories"
+    ),
+    Endpoint(
+        "GET",
+        "/orgs/{org}/properties/values",
+        (_org("Custom properties"),),
+        f"{REST}/orgs/custom-properties#list-custom-property-values-for-organization-repositories",
+    ),
+    Endpoint(
+        "GET",
+        _REPO + "/properties/values",
+        (_repo("Metadata"),),
+        f"{REST}/repos/custom-properties#get-all-custom-property-values-for-a-repository",
+    ),
+    Endpoint(
         "GET", "/orgs/{org}/teams/{team_slug}", (_org("Members"),), f"{REST}/teams/teams#get-a-team-by-name"
     ),
     Endpoint("GET", _REPO + "/issues", (_repo("Issues"),), f"{REST}/issues/issues#list-repository-issues"),
@@ -366,7 +386,8 @@ IDENTITIES: dict[str, Identity] = {
     "read": Identity(
         "REPOCONF_READ_TOKEN",
         "`repoconf audit` in preview.yml, the plan job of deploy.yml (`pulumi import`, `pulumi preview`: "
-        "the provider's reads and team look-ups), `repoconf adopt`, `repoconf import`",
+        "the provider's reads and team look-ups, the program's selector reads), `repoconf adopt`, "
+        "`repoconf import`",
         _READS,
     ),
     "drift": Identity(
@@ -378,7 +399,7 @@ IDENTITIES: dict[str, Identity] = {
     "deploy": Identity(
         "REPOCONF_GITHUB_TOKEN",
         "the apply job of deploy.yml (`pulumi up --plan`): the provider writes each resource and reads it "
-        "back, and looks up teams",
+        "back, and looks up teams; the program reads the repositories its selectors choose from",
         tuple(op for op in _READS if not any(part in op for part in _CONTENT)) + _WRITES,
     ),
 }

@@ -32,6 +32,15 @@ TEAM_SCHEMA = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 ACTIONS_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 ACTIONS_NAME_SCHEMA = r"^[A-Za-z_][A-Za-z0-9_]*$"
 MAX_LOGIN = 39
+TOPIC = re.compile(r"[a-z0-9][a-z0-9-]{0,49}")
+TOPIC_SCHEMA = r"^[a-z0-9][a-z0-9-]{0,49}$"
+PROPERTY_NAME = re.compile(r"[A-Za-z0-9_$#-]{1,75}")
+PROPERTY_NAME_SCHEMA = r"^[A-Za-z0-9_$#-]{1,75}$"
+MAX_PROPERTY_VALUE = 75
+REPOSITORY_PATTERN = re.compile(r"[A-Za-z0-9._*?!\[\]-]{1,100}")
+REPOSITORY_PATTERN_SCHEMA = r"^[A-Za-z0-9._*?!\[\]-]{1,100}$"
+SELECTOR = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}")
+SELECTOR_SCHEMA = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"
 MAX_ENVIRONMENT_NAME = 255
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -113,7 +122,6 @@ ActionsName = Annotated[
 ]
 TeamSlug = Annotated[str, _validator(team_problem), Field(json_schema_extra={"pattern": TEAM_SCHEMA})]
 RefPattern = Annotated[str, _validator(pattern_problem)]
-"""A branch or tag pattern (Ruby fnmatch): non-empty, bounded, no control characters."""
 
 
 def required_path_problem(text: str) -> str | None:
@@ -131,3 +139,61 @@ def required_path_problem(text: str) -> str | None:
 
 RequiredPath = Annotated[str, _validator(required_path_problem)]
 """A path (``CHANGELOG.md``), a glob (``src/**/__init__.py``) or a directory (``tests/``)."""
+
+
+def topic_problem(text: str) -> str | None:
+    """A repository topic (GitHub: "must start with a lowercase letter or number, consist of 50
+    characters or less, and can include hyphens").
+    """
+    if TOPIC.fullmatch(text) is None:
+        return "a topic has 1–50 lowercase letters, digits or hyphens, starting with a letter or digit"
+    return None
+
+
+def property_name_problem(text: str) -> str | None:
+    """A custom property's name (GitHub: at most 75 characters, letters, digits, `_`, `-`, `$`, `#`)."""
+    if PROPERTY_NAME.fullmatch(text) is None:
+        return "a custom property name has 1–75 letters, digits, `_`, `-`, `$` or `#`"
+    return None
+
+
+def property_value_problem(text: str) -> str | None:
+    """A custom property's value as a selector asks for it (GitHub: at most 75 characters)."""
+    if not text or len(text) > MAX_PROPERTY_VALUE or CONTROL.search(text):
+        return f"a custom property value has 1–{MAX_PROPERTY_VALUE} characters and no control characters"
+    return None
+
+
+def repository_pattern_problem(text: str) -> str | None:
+    """A repository name pattern: a repository name's characters, `*`, `?` and `[...]` sets."""
+    if REPOSITORY_PATTERN.fullmatch(text) is None:
+        return (
+            "a name pattern has 1–100 of a repository name's characters (letters, digits, `.`, `-`, `_`) "
+            "and the wildcards `*`, `?`, `[...]`"
+        )
+    if text.count("[") != text.count("]"):
+        return "an unterminated `[` in a name pattern: close it with `]`"
+    return None
+
+
+def selector_problem(text: str) -> str | None:
+    """A selector's name (repoconf's: it names the selector in messages)."""
+    if SELECTOR.fullmatch(text) is None:
+        return "a selector name has 1–63 letters, digits, `.`, `-` or `_`, starting with a letter or digit"
+    return None
+
+
+Topic = Annotated[str, _validator(topic_problem), Field(json_schema_extra={"pattern": TOPIC_SCHEMA})]
+PropertyName = Annotated[
+    str, _validator(property_name_problem), Field(json_schema_extra={"pattern": PROPERTY_NAME_SCHEMA})
+]
+PropertyValue = Annotated[str, _validator(property_value_problem)]
+RepositoryPattern = Annotated[
+    str,
+    _validator(repository_pattern_problem),
+    Field(json_schema_extra={"pattern": REPOSITORY_PATTERN_SCHEMA}),
+]
+SelectorName = Annotated[
+    str, _validator(selector_problem), Field(json_schema_extra={"pattern": SELECTOR_SCHEMA})
+]
+"""A branch or tag pattern (Ruby fnmatch): non-empty, bounded, no control characters."""

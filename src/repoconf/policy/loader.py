@@ -20,14 +20,30 @@ from pydantic_core import ErrorDetails
 from repoconf.errors import Location
 from repoconf.files import Unreadable, read_file, read_stdin
 from repoconf.policy.diagnostics import Diagnostic, PolicyError, Problem, dotted, merge_repeated
-from repoconf.policy.identifiers import Login, RepositoryName, looks_like_token, repository_problem
-from repoconf.policy.model import GitHubHost, Policy, RepositorySettings
+from repoconf.policy.identifiers import (
+    Login,
+    RepositoryName,
+    SelectorName,
+    looks_like_token,
+    repository_problem,
+    selector_problem,
+)
+from repoconf.policy.model import GitHubHost, Policy, RepositoryMatch, RepositorySettings
 from repoconf.policy.source import Path, SourceError, SourceMap, parse
 
 DEFAULT_POLICY = "config/policy.yaml"
 STDIN = "-"
 MAX_POLICY_BYTES = 4 * 1024 * 1024
 """Inputs are read up to this size: a policy of 1,000 repositories is about 30 KiB."""
+
+
+class _SelectorEntry(BaseModel):
+    """A selector as written; its `settings` are validated merged over `defaults`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    match: RepositoryMatch
+    settings: dict[str, Any] | None = None
 
 
 class _Header(BaseModel):
@@ -40,6 +56,28 @@ class _Header(BaseModel):
     github: GitHubHost = GitHubHost()
     defaults: dict[str, Any] | None = None
     repositories: dict[RepositoryName, dict[str, Any] | None]
+    selectors: dict[SelectorName, _SelectorEntry] | None = None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A policy's selectors and what resolving them needs (:mod:`repoconf.policy.selection`): the values
+    as written, from which each selected repository is merged, and each selector's own settings over
+    ``defaults`` (what a repository that only it selects gets), validated when the policy loads.
+    """
+
+    matches: dict[str, RepositoryMatch]
+    """Each selector's rule, in file order."""
+    defaults: dict[str, Any]
+    settings: dict[str, dict[str, Any]]
+    """Each selector's ``settings`` as written (``{}`` when absent)."""
+    entries: dict[str, dict[str, Any]]
+    """The explicit repository entries as written (``{}`` for an empty one)."""
+    previews: dict[str, RepositorySettings]
+    preview_origins: dict[str, dict[Path, Path]]
+    selected: dict[str, tuple[str, ...]] | None = None
+    """Once resolved (:func:`repoconf.policy.selection.resolve`): each repository the selectors select →
+    which of them, in file order."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +87,9 @@ class LoadedPolicy:
     policy: Policy
     source: SourceMap
     origins: dict[str, dict[Path, Path]]
+    selection: Selection | None = None
+    """The selectors, when the policy has any: ``policy.repositories`` then holds the explicit entries
+    only, until :func:`repoconf.policy.selection.resolve` adds the repositories they select."""
 
     def origin(self, repository: str, path: Path) -> Path:
         """Document path where a merged repository value (or its nearest ancestor) was written."""
@@ -345,7 +386,9 @@ def load_text(text: str, file: str) -> LoadedPolicy:
     diagnostics: list[Diagnostic] = []
     header: _Header | None = None
     try:
-        header = _Header.model_validate(data)
+        # `repositories` may be left out when selectors choose the repositories
+        chosen = "repositories" not in data and "selectors" in data
+        header = _Header.model_validate({**data, "repositories": {}} if chosen else data)
     except ValidationError as error:
         identity = {path: path for path in source.values}
         diagnostics.extend(_diagnostics(error, data, _Header, _locator(source, identity, ()), None))
@@ -360,7 +403,14 @@ def load_text(text: str, file: str) -> LoadedPolicy:
         for name, entry in (raw_repositories.items() if isinstance(raw_repositories, dict) else ())
         if isinstance(entry, dict | None) and repository_problem(name) is None
     }
-    if not entries:
+    raw_selectors = data.get("selectors")
+    selector_settings: dict[str, dict[str, Any]] = {
+        name: settings if isinstance(settings, dict) else {}
+        for name, entry in (raw_selectors.items() if isinstance(raw_selectors, dict) else ())
+        if isinstance(entry, dict) and selector_problem(name) is None
+        for settings in [entry.get("settings")]
+    }
+    if not entries and not selector_settings:
         # `defaults` may be partial (a repository can complete it), so it is only validated on its own
         # when no repository will validate it merged.
         default_origins: dict[Path, Path] = {}
@@ -391,10 +441,45 @@ def load_text(text: str, file: str) -> LoadedPolicy:
             diagnostics.extend(
                 _diagnostics(error, merged, RepositorySettings, _locator(source, origins, prefix), name)
             )
+    previews: dict[str, RepositorySettings] = {}
+    preview_origins: dict[str, dict[Path, Path]] = {}
+    for name, settings in selector_settings.items():
+        # what a repository that only this selector selects gets: valid on its own
+        origins = {}
+        prefix = ("selectors", name, "settings")
+        merged = merge(defaults, ("defaults",), settings, prefix, (), origins)
+        preview_origins[name] = origins
+        preview, problems = validate_settings(merged, origins, source, prefix, None)
+        diagnostics.extend(problems)
+        if preview is not None:
+            previews[name] = preview
     if diagnostics or header is None:
         raise PolicyError(merge_repeated(diagnostics))
     policy = Policy(owner=header.owner, repositories=repositories, github=header.github)
-    return LoadedPolicy(policy, source, all_origins)
+    selection = None
+    if header.selectors:
+        selection = Selection(
+            matches={name: entry.match for name, entry in header.selectors.items()},
+            defaults=defaults,
+            settings=selector_settings,
+            entries={name: entry or {} for name, entry in entries.items()},
+            previews=previews,
+            preview_origins=preview_origins,
+        )
+    return LoadedPolicy(policy, source, all_origins, selection)
+
+
+def validate_settings(
+    merged: Any, origins: dict[Path, Path], source: SourceMap, prefix: Path, repository: str | None
+) -> tuple[RepositorySettings | None, list[Diagnostic]]:
+    """Merged settings validated as :class:`RepositorySettings`, or the problems located where each
+    offending value was written (``origins``; ``prefix`` where nothing was recorded).
+    """
+    try:
+        return RepositorySettings.model_validate(merged), []
+    except ValidationError as error:
+        locate = _locator(source, origins, prefix)
+        return None, _diagnostics(error, merged, RepositorySettings, locate, repository)
 
 
 def load(path: str | FilePath) -> LoadedPolicy:

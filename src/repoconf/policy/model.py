@@ -28,10 +28,15 @@ from repoconf.policy.identifiers import (
     ActionsName,
     EnvironmentName,
     Login,
+    PropertyName,
+    PropertyValue,
     RefPattern,
     RepositoryName,
+    RepositoryPattern,
     RequiredPath,
+    SelectorName,
     TeamSlug,
+    Topic,
     looks_like_token,
 )
 from repoconf.policy.versions import BOUNDS, MAX_DIGITS, Bounds, VersionKind, version_patterns
@@ -728,6 +733,78 @@ class GitHubHost(_Frozen):
         return self.api_url != DEFAULT_API_URL
 
 
+def _wanted_kind(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "one"
+    if isinstance(value, list | tuple):
+        return "any"
+    return None
+
+
+# A callable discriminator, not a plain union: a bad value is one error in policy words.
+WantedValues = Annotated[
+    Annotated[PropertyValue, Tag("one")]
+    | Annotated[tuple[PropertyValue, ...], Field(min_length=1), Tag("any")],
+    Discriminator(
+        _wanted_kind,
+        custom_error_type="property_values",
+        custom_error_message="a property's wanted value is a string (`gold`) or a list of them "
+        "(`[gold, silver]`)",
+    ),
+]
+
+
+class RepositoryMatch(_Frozen):
+    """Which of the owner's repositories a selector selects: every criterion given must hold."""
+
+    topics: tuple[Topic, ...] = Field(
+        default=(),
+        description="The repository has at least one of these topics. Topics are set by the repository's "
+        "maintainers and administrators: they can opt a repository in or out (docs/guide.md).",
+    )
+    properties: dict[PropertyName, WantedValues] = Field(
+        default_factory=dict,
+        description="Custom property → the value (or any of the values) it must have; every property "
+        "named must match (a multi-select property matches when one of its values is wanted).",
+    )
+    names: tuple[RepositoryPattern, ...] = Field(
+        default=(),
+        description="The repository's name matches one of these patterns (`py-*`; `*`, `?`, `[...]`; "
+        "compared case-insensitively, as GitHub compares names).",
+    )
+    exclude: tuple[RepositoryPattern, ...] = Field(
+        default=(), description="Name patterns this selector never selects, whatever else matches."
+    )
+    archived: bool = Field(
+        default=False,
+        strict=True,
+        description="Also select archived repositories (read-only on GitHub: excluded unless `true`).",
+    )
+    forks: bool = Field(default=False, strict=True, description="Also select forks (excluded unless `true`).")
+
+    @model_validator(mode="after")
+    def _criterion(self) -> RepositoryMatch:
+        if not (self.topics or self.properties or self.names):
+            raise ValueError(
+                "give at least one of `topics`, `properties` or `names` (`names: ['*']` selects every "
+                "repository)"
+            )
+        return self
+
+
+class Selector(_Frozen):
+    """Repositories chosen by rule, and what each of them gets (like a repository entry)."""
+
+    match: RepositoryMatch = Field(description="Which repositories: topics, custom properties, names.")
+    settings: RepositorySettings | None = Field(
+        default=None,
+        description="What a selected repository gets over `defaults`, merged as a repository entry is "
+        "(`{}` or absent: `defaults` alone). Order: defaults, then each matching selector in file "
+        "order, then the repository's own entry; two selectors that select one repository must not set "
+        "a value differently.",
+    )
+
+
 class PolicyDocument(_Frozen):
     """The policy file as written: its schema is what editors validate against.
 
@@ -739,7 +816,10 @@ class PolicyDocument(_Frozen):
         extra="forbid",
         frozen=True,
         title="repoconf policy",
-        json_schema_extra={"$id": "https://repoconf.dev/policy.schema.json"},
+        json_schema_extra={
+            "$id": "https://repoconf.dev/policy.schema.json",
+            "anyOf": [{"required": ["repositories"]}, {"required": ["selectors"]}],
+        },
     )
 
     version: Literal[1] = Field(description="Policy format version; always 1.")
@@ -754,7 +834,15 @@ class PolicyDocument(_Frozen):
         "by key, lists and scalars replace, `null` removes an inherited key.",
     )
     repositories: dict[RepositoryName, RepositorySettings | None] = Field(
-        description="Repositories by name; an entry overrides `defaults` (`{}` inherits all)."
+        default_factory=dict,
+        description="Repositories by name; an entry overrides `defaults` and the selectors that select it "
+        "(`{}` inherits all). Required unless `selectors` chooses the repositories.",
+    )
+    selectors: dict[SelectorName, Selector] = Field(
+        default_factory=dict,
+        description="Repositories chosen by rule (topics, custom properties, name patterns), resolved "
+        "against the owner's repositories when the program runs, the audit reads, or a list is given "
+        "(`--repositories-from`).",
     )
 
 

@@ -1,0 +1,105 @@
+"""The organization's listings the selectors read, in the shapes of GitHub's reference examples.
+
+- ``GET /orgs/{org}/repos`` ("List organization repositories", minimal-repository items): every
+  repository with its ``topics``, ``archived`` and ``fork``; ``type`` filters as GitHub documents (``all``,
+  the default, ``public``, ``private``, ``forks``, ``sources``; ``member`` lists them all here);
+- ``GET /orgs/{org}/properties/values`` ("List custom property values for organization repositories"):
+  every repository, with ``properties`` as ``{property_name, value}`` items (``[]`` when none is set);
+- ``GET /repos/{owner}/{repo}/properties/values`` ("Get all custom property values for a repository").
+
+Both listings page as the others do (standin/github.py: 100 a page at most, ``Link`` headers). An
+unknown organization is a 404, as GitHub answers for one the token cannot see.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from standin.github import API_DOCS, FakeRepository, _id, _reference_text, user
+
+if TYPE_CHECKING:
+    from standin.github import FakeGitHub
+
+TYPES: dict[str, Callable[[FakeRepository], bool]] = {
+    "all": lambda repository: True,
+    "member": lambda repository: True,
+    "public": lambda repository: not repository.private,
+    "private": lambda repository: repository.private,
+    "forks": lambda repository: repository.fork,
+    "sources": lambda repository: not repository.fork,
+}
+"""``type`` of "List organization repositories" (default ``all``)."""
+
+
+def _not_found() -> tuple[int, Any]:
+    return 404, {"message": "Not Found", "documentation_url": API_DOCS, "status": "404"}
+
+
+def minimal_repository(fake: FakeGitHub, name: str, repository: FakeRepository) -> dict[str, Any]:
+    """GitHub's minimal-repository example, renamed to this repository, with its state."""
+    text = _reference_text("GET_orgs_ORG_repos").replace("octocat/Hello-World", f"{fake.owner}/{name}")
+    found: dict[str, Any] = json.loads(text)[0]
+    rid = _id("repo:" + name)
+    found.update(
+        id=rid,
+        node_id=f"R_kgDO{rid}",
+        name=name,
+        full_name=f"{fake.owner}/{name}",
+        owner=user(fake.owner),
+        private=repository.private,
+        visibility="private" if repository.private else "public",
+        fork=repository.fork,
+        archived=repository.archived,
+        topics=list(repository.topics),
+        default_branch=repository.default_branch,
+    )
+    return found
+
+
+def _properties(repository: FakeRepository) -> list[dict[str, Any]]:
+    return [{"property_name": key, "value": value} for key, value in sorted(repository.properties.items())]
+
+
+def route(fake: FakeGitHub, method: str, path: str, query: dict[str, list[str]], raw: bytes) -> Any:
+    """The answer to a request this module serves, or None."""
+    del raw  # reads only
+    if method != "GET":
+        return None
+    found = re.fullmatch(r"/orgs/([^/]+)/(repos|properties/values)", path)
+    if found is not None:
+        if found.group(1).casefold() != fake.owner.casefold():
+            return _not_found()
+        if found.group(2) == "repos":
+            kind = query.get("type", ["all"])[0]
+            if kind not in TYPES:
+                return 422, {"message": "Validation Failed", "documentation_url": API_DOCS, "status": "422"}
+            return 200, (
+                None,
+                [
+                    minimal_repository(fake, name, repository)
+                    for name, repository in fake.repositories.items()
+                    if TYPES[kind](repository)
+                ],
+            )
+        return 200, (
+            None,
+            [
+                {
+                    "repository_id": _id("repo:" + name),
+                    "repository_name": name,
+                    "repository_full_name": f"{fake.owner}/{name}",
+                    "properties": _properties(repository),
+                }
+                for name, repository in fake.repositories.items()
+            ],
+        )
+    found = re.fullmatch(r"/repos/([^/]+)/([^/]+)/properties/values", path)
+    if found is not None:
+        repository = fake.repositories.get(found.group(2))
+        if found.group(1) != fake.owner or repository is None:
+            return _not_found()
+        return 200, _properties(repository)
+    return None
