@@ -18,6 +18,7 @@ one-line ``FILE:LINE:COL`` error.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ import yaml
 
 from repoconf.errors import Location, UsageError
 from repoconf.files import Unreadable, read_file
+from repoconf.policy.groups import Group
 from repoconf.policy.loader import DEFAULT_POLICY
 from repoconf.text import printable
 
@@ -54,7 +56,13 @@ OWNER = ConfigKey(
     "The organization or user this stack manages instead of the policy owner (e.g. a sandbox); "
     "empty: the policy owner.",
 )
-PROGRAM_KEYS = (POLICY, OWNER)
+GROUP = ConfigKey(
+    "group",
+    "",
+    "This stack's share of the policy's repositories: K/N, the group K of N (`repoconf stacks`); empty: "
+    "all of them.",
+)
+PROGRAM_KEYS = (POLICY, OWNER, GROUP)
 
 
 def stack_file(stack: str) -> str:
@@ -222,7 +230,66 @@ class StackSettings:
         return self.values.get(OWNER.name) or None
 
     @property
+    def group(self) -> Group | None:
+        """The stack's ``group`` (its share of the repositories), or None when it declares them all."""
+        text = self.values.get(GROUP.name)
+        if not text:
+            return None
+        try:
+            return Group.parse(text)
+        except ValueError as error:
+            raise UsageError(f"{self.file}: {self.project.name}:{GROUP.name}: {error}") from None
+
+    @property
     def policy(self) -> Path:
         """The policy file the stack's program loads, resolved against the project directory."""
         path = Path(self.values.get(POLICY.name) or DEFAULT_POLICY)
         return path if path.is_absolute() else self.project.directory / path
+
+
+def group_stack(stack: str, index: int) -> str:
+    """The name of group ``index``'s stack when ``stack`` is split (``staging`` → ``staging-3``)."""
+    return f"{stack}-{index}"
+
+
+def split_stacks(directory: Path, stack: str) -> list[StackSettings]:
+    """The group stacks of ``stack`` committed in ``directory`` (``Pulumi.<stack>-<K>.yaml``, each with
+    ``group: K/N``, every K of 0 … N−1 present, one N), in group order; ``[]`` when it is not split.
+    A set that is not complete and consistent is a usage error naming the file to fix.
+    """
+    problem = stack_name_problem(stack)
+    if problem is not None:
+        raise UsageError(f"--stack: {printable(stack)!r}: {problem}")
+    pattern = re.compile(rf"Pulumi\.{re.escape(stack)}-(0|[1-9][0-9]{{0,3}})\.yaml")
+    try:
+        indexes = sorted(
+            int(found.group(1)) for path in directory.iterdir() if (found := pattern.fullmatch(path.name))
+        )
+    except OSError as error:
+        raise UsageError(f"{directory}: cannot list: {error.strerror or error}") from None
+    stacks = [StackSettings.read(directory, group_stack(stack, index)) for index in indexes]
+    counts: set[int] = set()
+    for index, settings in zip(indexes, stacks, strict=True):
+        group = settings.group
+        if group is None or group.index != index:
+            raise UsageError(
+                f"{settings.file}: {settings.project.name}:{GROUP.name} must be {index}/N, the stack's "
+                "group: `repoconf stacks --groups N --setup` sets it"
+            )
+        counts.add(group.groups)
+    if len(counts) > 1:
+        shown = ", ".join(map(str, sorted(counts)))
+        raise UsageError(
+            f"the group stacks of {stack!r} disagree on the number of groups ({shown}): "
+            "`repoconf stacks --groups N --setup` sets them all"
+        )
+    if counts:
+        groups = counts.pop()
+        missing = [k for k in range(groups) if k not in indexes]
+        if missing:
+            files = ", ".join(stack_file(group_stack(stack, k)) for k in missing)
+            raise UsageError(
+                f"stack {stack!r} is split in {groups} but {files} is missing: "
+                "`repoconf stacks --groups N --setup` creates it"
+            )
+    return stacks

@@ -18,7 +18,7 @@ import pulumi
 import pytest
 
 from repoconf.cli.main import main
-from repoconf.program.stack import policy_path, project_root
+from repoconf.stack import policy_path, project_root
 from repoconf.render.mocks import Declaration, RenderMocks
 from repoconf.render.run import run_under_mocks
 from tests.conftest import TEMPLATE, shipped_resources

@@ -36,6 +36,7 @@ from repoconf.cli.commands.new import check_command, new_command
 from repoconf.cli.commands.pr_comment import pr_comment_command
 from repoconf.cli.commands.render import render_command
 from repoconf.cli.commands.schema import schema_command
+from repoconf.cli.commands.stacks import stacks_command
 from repoconf.cli.commands.validate import validate_command
 from repoconf.cli.commands.workflow import (
     workflow_ci_command,
@@ -131,6 +132,16 @@ def _project_dir_argument(parser: argparse.ArgumentParser) -> None:
 
 def _repository_filter(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repo", action="append", metavar="NAME", help="only this repository (repeatable)")
+
+
+def _repositories_from(parser: argparse.ArgumentParser, instead: str) -> None:
+    parser.add_argument(
+        "--repositories-from",
+        type=Path,
+        metavar="FILE",
+        help="the owner's repositories the policy's selectors choose from, one name or one JSON object "
+        f'({{"name", "topics", "properties", "archived", "fork"}}) per line, {instead}',
+    )
 
 
 def _github_arguments(parser: argparse.ArgumentParser) -> None:
@@ -230,7 +241,12 @@ def build_parser() -> argparse.ArgumentParser:
         "diff",
         "what a policy change does, in policy terms, with weakened release gates flagged",
         lambda a: diff_command(
-            a.base, a.head, output=a.format, repositories=a.repo, fail_on_weakening=a.fail_on_weakening
+            a.base,
+            a.head,
+            output=a.format,
+            repositories=a.repo,
+            fail_on_weakening=a.fail_on_weakening,
+            repositories_from=a.repositories_from,
         ),
     )
     p.add_argument(
@@ -242,6 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--fail-on-weakening", action="store_true", help="exit 1 only when a change weakens a gate"
     )
     _repository_filter(p)
+    _repositories_from(p, "for both sides (without: each selector's own settings as selector:NAME)")
 
     p = _command(
         commands,
@@ -254,6 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
             output=a.format,
             repo_dir=a.repo_dir,
             repositories=a.repo,
+            repositories_from=a.repositories_from,
         ),
     )
     _policy_argument(p)
@@ -269,16 +287,20 @@ def build_parser() -> argparse.ArgumentParser:
         "for each required check (no network)",
     )
     _repository_filter(p)
+    _repositories_from(p, "(without: each selector's settings checked on their own)")
 
     p = _command(
         commands,
         "render",
         "show every resource the Pulumi program declares (under mocks, no credentials)",
-        lambda a: render_command(a.policy, output=a.format, repositories=a.repo),
+        lambda a: render_command(
+            a.policy, output=a.format, repositories=a.repo, repositories_from=a.repositories_from
+        ),
     )
     _policy_argument(p)
     p.add_argument("--format", choices=("table", "json", "markdown"), default="table")
     _repository_filter(p)
+    _repositories_from(p, "(without: only the repositories the policy names)")
 
     p = _command(
         commands,
@@ -293,10 +315,12 @@ def build_parser() -> argparse.ArgumentParser:
             owner=a.owner,
             stack=a.stack,
             project_dir=a.project_dir,
+            repositories_from=a.repositories_from,
         ),
     )
     _stack_policy_argument(p)
     _repository_filter(p)
+    _repositories_from(p, "instead of reading them from GitHub")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     p.add_argument(
         "--concurrency",
@@ -515,6 +539,37 @@ def build_parser() -> argparse.ArgumentParser:
         help="requirements.txt's line installing this version (default repoconf==VERSION; or "
         "'repoconf @ git+https://github.com/OWNER/repoconf@vVERSION')",
     )
+
+    p = _command(
+        commands,
+        "stacks",
+        "the workflows' matrix of stacks; --groups N: split a stack in N groups (--setup, --moves-from)",
+        lambda a: stacks_command(
+            a.policy,
+            stack=a.stack,
+            project_dir=a.project_dir,
+            groups=a.groups,
+            setup=a.setup,
+            moves_from=a.moves_from,
+            repositories_from=a.repositories_from,
+        ),
+    )
+    p.add_argument(
+        "policy", nargs="?", help="with --moves-from: the policy (the stack's, else config/policy.yaml)"
+    )
+    p.add_argument("--stack", default="staging", help="the stack (staging), or the one split in groups")
+    _project_dir_argument(p)
+    p.add_argument("--groups", type=int, metavar="N", help="the stack split in N groups (1: not split)")
+    p.add_argument(
+        "--setup", action="store_true", help="with --groups: the Pulumi commands that create the group stacks"
+    )
+    p.add_argument(
+        "--moves-from",
+        type=int,
+        metavar="M",
+        help="with --groups: the `pulumi state move` commands from M groups (1: the stack unsplit) to N",
+    )
+    _repositories_from(p, "for --moves-from")
 
     _command(commands, "schema", "print the policy's JSON Schema", lambda a: schema_command())
     return parser

@@ -2,9 +2,10 @@
 
 The file is edited with ruamel.yaml's round-trip mode, so its comments, key order and quoting stay as
 they were; the new entry is appended under ``repositories`` with the notes as comments above it. The
-entry holds only what differs from what the repository would inherit from ``defaults`` (the loader's own
-merge decides that: the policy is loaded with the new repository as ``{}``), and the edited text is loaded
-and validated before the file is replaced (atomically), so a policy is never half-written.
+entry holds only what differs from what the repository would inherit from ``defaults`` and the selectors
+that select it (the loader's own merge decides that: the policy is loaded with the new repository as
+``{}`` and its selectors resolved against the repository as GitHub describes it), and the edited text is
+loaded and validated before the file is replaced (atomically), so a policy is never half-written.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from repoconf.describe.policy import Described
 from repoconf.errors import UsageError
 from repoconf.policy.loader import LoadedPolicy, load_text
 from repoconf.policy.model import RepositorySettings
+from repoconf.policy.selection import Candidate, resolve
 from repoconf.text import printable
 
 
@@ -47,6 +49,8 @@ def _document(text: str, file: str) -> Any:
     except YAMLError as error:
         first = printable(str(error).splitlines()[0] if str(error) else type(error).__name__)
         raise UsageError(f"{file}: not YAML ruamel.yaml can edit: {first}") from None
+    if isinstance(document, CommentedMap) and "repositories" not in document and "selectors" in document:
+        document["repositories"] = CommentedMap()  # a policy whose selectors choose every repository so far
     if not isinstance(document, CommentedMap) or not isinstance(document.get("repositories"), CommentedMap):
         raise UsageError(f"{file}: expected a policy with a `repositories` mapping to add the repository to")
     return document
@@ -58,8 +62,12 @@ def _dump(document: Any) -> str:
     return stream.getvalue()
 
 
-def inherited(text: str, file: str, repository: str) -> RepositorySettings:
-    """What ``repository`` inherits in the policy ``text``: its merged settings with an empty entry."""
+def inherited(
+    text: str, file: str, repository: str, candidate: Candidate | None = None
+) -> RepositorySettings:
+    """What ``repository`` inherits in the policy ``text``: its merged settings with an empty entry, and
+    with the selectors that select it (``candidate``: the repository as they look at it).
+    """
     document = _document(text, file)
     if repository in document["repositories"]:
         raise UsageError(
@@ -68,6 +76,8 @@ def inherited(text: str, file: str, repository: str) -> RepositorySettings:
         )
     document["repositories"] = CommentedMap({repository: {}})
     loaded = load_text(_dump(document), file)
+    if candidate is not None:
+        loaded = resolve(loaded, [candidate])
     return loaded.policy.repositories[repository]
 
 

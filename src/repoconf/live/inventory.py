@@ -16,11 +16,12 @@ those only (docs/guide.md, "Selecting repositories").
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from urllib.parse import quote
 
 from repoconf.concepts.live import LiveModel
 from repoconf.github.client import GitHub
-from repoconf.github.errors import Forbidden, GitHubError, NotFound
+from repoconf.github.errors import Forbidden, GitHubError, NotFound, UnusableResponse
 from repoconf.github.permissions import needed
 from repoconf.github.responses import parse_answer, parse_answers
 from repoconf.policy.loader import Selection
@@ -31,7 +32,7 @@ class LiveListedRepository(LiveModel):
     """An item of ``GET /orgs/{org}/repos`` (a minimal repository), or ``GET /repos/{owner}/{repo}``."""
 
     name: str
-    topics: list[str] = []
+    topics: tuple[str, ...] = ()
     archived: bool = False
     fork: bool = False
 
@@ -47,7 +48,7 @@ class LiveRepositoryProperties(LiveModel):
     """An item of ``GET /orgs/{org}/properties/values``."""
 
     repository_name: str
-    properties: list[LivePropertyValue] = []
+    properties: tuple[LivePropertyValue, ...] = ()
 
 
 def needs_properties(selection: Selection) -> bool:
@@ -74,7 +75,7 @@ def _refused(error: Forbidden | NotFound, owner: str) -> GitHubError:
     )
 
 
-def _values(properties: list[LivePropertyValue]) -> dict[str, tuple[str, ...]]:
+def _values(properties: Iterable[LivePropertyValue]) -> dict[str, tuple[str, ...]]:
     found = {item.property_name: property_values(item.value) for item in properties}
     return {name: values for name, values in found.items() if values}
 
@@ -120,7 +121,10 @@ def read_candidate(github: GitHub, owner: str, name: str, properties: bool) -> C
     if properties:
         path = f"{repo}/properties/values"
         try:
-            values = _values(parse_answers(LivePropertyValue, github.get(path), f"GET {path}"))
+            raw = github.get(path)
         except Forbidden as error:
             raise _refused(error, owner) from None
+        if not isinstance(raw, list):
+            raise UnusableResponse(f"GET {path}: GitHub's answer is not an array")
+        values = _values(parse_answers(LivePropertyValue, raw, f"GET {path}"))
     return Candidate(item.name, frozenset(item.topics), values, item.archived, item.fork)

@@ -1,8 +1,9 @@
 """The policy's JSON Schema, generated from the model.
 
-``defaults`` follows :class:`RepositorySettings` exactly. A repository entry is an *override*: every
-field is optional (it may inherit the rest) and may be ``null`` (removing an inherited key), so its
-definitions are relaxed copies, named ``<Name>Override``. Secret sources stay whole: they replace.
+``defaults`` follows :class:`RepositorySettings` exactly. A repository entry, and a selector's
+``settings``, is an *override*: every field is optional (it may inherit the rest) and may be ``null``
+(removing an inherited key), so its definitions are relaxed copies, named ``<Name>Override``. Secret
+sources stay whole: they replace.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from repoconf.policy.model import PolicyDocument
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 ATOMIC = {"ConfigSource", "EnvSource"}
+TOP_LEVEL = {"Selector", "RepositoryMatch"}
+"""Parts of the file itself, never of an override."""
 REF_PREFIX = "#/$defs/"
 
 
@@ -61,7 +64,9 @@ def policy_schema() -> dict[str, Any]:
     schema = PolicyDocument.model_json_schema(by_alias=True)
     definitions: dict[str, Any] = schema["$defs"]
     relaxed = {
-        name for name, definition in definitions.items() if name not in ATOMIC and "properties" in definition
+        name
+        for name, definition in definitions.items()
+        if name not in ATOMIC | TOP_LEVEL and "properties" in definition
     }
     for name in sorted(relaxed):
         definitions[f"{name}Override"] = _override(definitions[name], relaxed)
@@ -69,4 +74,10 @@ def policy_schema() -> dict[str, Any]:
     entry = {"anyOf": [{"$ref": f"{REF_PREFIX}RepositorySettingsOverride"}, {"type": "null"}]}
     repositories["patternProperties"] = dict.fromkeys(repositories["patternProperties"], entry)
     repositories["additionalProperties"] = False
+    override = {"anyOf": [{"$ref": f"{REF_PREFIX}RepositorySettingsOverride"}, {"type": "null"}]}
+    definitions["Selector"]["properties"]["settings"] = {
+        **definitions["Selector"]["properties"]["settings"],
+        **override,
+    }
+    schema["properties"]["selectors"]["additionalProperties"] = False
     return {"$schema": SCHEMA_DIALECT, **schema}

@@ -10,6 +10,7 @@ from repoconf.cli.access import GitHubAccess, split_full_name
 from repoconf.cli.stacks import stack_policy
 from repoconf.errors import ExitCode, UsageError
 from repoconf.github.errors import GitHubError
+from repoconf.policy.groups import group_of
 
 
 def adopt_command(
@@ -21,8 +22,9 @@ def adopt_command(
     output: Path | None,
     access: GitHubAccess,
 ) -> ExitCode:
-    """Check that ``stack`` manages the repository (its owner, its policy), then render the repository's
-    declarations, read the live ids and write the import document. The checks come before any request.
+    """Check that ``stack`` manages the repository (its owner, its policy or a selector of it, its group),
+    then render the repository's declarations, read the live ids and write the import document. The
+    checks come before any request, except whether a selector selects it (its topics and properties).
     """
     owner, name = split_full_name(full_name, "OWNER/REPO")
     settings, loaded = stack_policy(project_dir, stack, policy)
@@ -37,18 +39,38 @@ def adopt_command(
             f"stack {stack!r} manages {managed} ({where}), not {owner}: adopt {managed}/{name} with it, or "
             f"pass --stack of the stack that manages {owner}"
         )
-    if name not in loaded.policy.repositories:
+    group = settings.group
+    if group is not None and not group.holds(name):
         raise UsageError(
-            f"{name} is not in {loaded.source.file}, the policy of stack {stack!r}: add it first "
-            f"(`repoconf import {full_name}` prints its settings)"
+            f"{name} is in group {group_of(name, group.groups)}/{group.groups}, not in stack {stack!r}'s "
+            f"{group} ({settings.file}): adopt it with the stack of its group"
         )
+    absent = (
+        f"{name} is not in {loaded.source.file}, the policy of stack {stack!r}: add it first "
+        f"(`repoconf import {full_name}` prints its settings)"
+    )
+    if name not in loaded.policy.repositories and loaded.selection is None:
+        raise UsageError(absent)
     from repoconf.adopt.plan import live_ids, plan
     from repoconf.concepts.branches import classic_branches
+    from repoconf.live.inventory import needs_properties, read_candidate
     from repoconf.live.read import ReadPlan, read_repository
+    from repoconf.policy.selection import resolve
     from repoconf.render.run import render
 
-    declarations = render(loaded, {name}).declarations
     with access.open(configured_url=loaded.policy.github.api_url) as github:
+        if loaded.selection is not None:
+            # what the program declares for it: its selectors resolved as the program resolves them
+            candidate = read_candidate(github, owner, name, needs_properties(loaded.selection))
+            if candidate is not None:
+                loaded = resolve(loaded, [candidate])
+                name = candidate.name if candidate.name in loaded.policy.repositories else name
+            if name not in loaded.policy.repositories:
+                raise UsageError(
+                    f"{name} is not in {loaded.source.file}, the policy of stack {stack!r}, and none of its "
+                    "selectors selects it: name it under `repositories`, or give it what a selector matches"
+                )
+        declarations = render(loaded, {name}).declarations
         wanted = ReadPlan(classic_branches=tuple(classic_branches(loaded.policy.repositories[name])))
         live = read_repository(github, owner, name, wanted)
     if not live.exists:

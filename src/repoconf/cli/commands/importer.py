@@ -37,13 +37,18 @@ def import_repository_command(full_name: str, *, access: GitHubAccess, into: Pat
             f"--into {into}: that policy manages {loaded.policy.owner}'s repositories, not {owner}'s"
         )
     text = into.read_text(encoding="utf-8")
-    base = inherited(text, str(into), name)
+    inherited(text, str(into), name)  # an entry already there is refused before any request
     with access.open(configured_url=loaded.policy.github.api_url) as github:
+        candidate = None
+        if loaded.selection is not None:  # what the selectors that select it give it is inherited too
+            from repoconf.live.inventory import needs_properties, read_candidate
+
+            candidate = read_candidate(github, owner, name, needs_properties(loaded.selection))
         try:
             live = read_live(github, owner, name)
         except NotFound:
             raise _not_found(owner, name) from None
-    described = describe_repository(live, base)
+    described = describe_repository(live, inherited(text, str(into), name, candidate))
     edited, _ = added(text, str(into), name, described)
     write_atomically(into, edited)
     written = ", ".join(described.entry) or "nothing: it matches defaults"

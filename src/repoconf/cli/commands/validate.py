@@ -1,5 +1,9 @@
 """`repoconf validate`: schema, checks, the release walk-through (``--explain-ref``) and, with
 ``--repo-dir``, what a local checkout of the managed repository must hold.
+
+A policy with selectors is checked against the list ``--repositories-from`` gives (every selected
+repository, two selectors that disagree on one an error); without a list, each selector's own settings are
+checked as ``selector:NAME`` and two selectors that could disagree are a warning.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, Literal
 
+from repoconf.cli.selection import from_list
 from repoconf.concepts.content import content_problems
 from repoconf.errors import Diagnostic, ExitCode, Severity, UsageError
 from repoconf.live.checkout import read_checkout
@@ -17,6 +22,7 @@ from repoconf.policy.diagnostics import PolicyError
 from repoconf.policy.loader import LoadedPolicy, load
 from repoconf.policy.model import Policy
 from repoconf.policy.refs import Ref, explain
+from repoconf.policy.selection import possible_conflicts, previewed
 from repoconf.text import printable
 
 
@@ -68,9 +74,11 @@ def validate_command(
     output: Literal["text", "json"] = "text",
     repo_dir: str | None = None,
     repositories: list[str] | None = None,
+    repositories_from: Path | None = None,
 ) -> ExitCode:
     """Validate; print diagnostics and, with ``explain_ref``, the walk-through; with ``repo_dir``, also
-    check the checkout there (``repositories``: which of the policy's repositories it is).
+    check the checkout there (``repositories``: which of the policy's repositories it is);
+    ``repositories_from``: the list of the owner's repositories the selectors are resolved against.
     """
     ref = None
     if explain_ref is not None:
@@ -80,13 +88,23 @@ def validate_command(
             raise UsageError(f"--explain-ref: {error}") from None
     try:
         loaded = load(policy)
+        resolved = from_list(loaded, repositories_from)
     except PolicyError as error:
         return _report(policy, strict, explain_ref, output, error.diagnostics, None, None)
-    diagnostics = run_checks(loaded)
+    count = len(resolved.policy.repositories)
+    unresolved = 0
+    static: list[Diagnostic] = []
+    if resolved.selection is not None and resolved.selection.selected is None:
+        unresolved = len(resolved.selection.matches)
+        resolved, static = previewed(loaded), possible_conflicts(loaded)
+    loaded = resolved
+    diagnostics = sorted(
+        static + run_checks(loaded), key=lambda d: (d.location.line, d.location.column, d.message)
+    )
     if repo_dir is not None:
         diagnostics += _checkout_diagnostics(loaded, repo_dir, repositories)
     walk = _walkthrough(loaded.policy, ref) if ref is not None else None
-    return _report(policy, strict, explain_ref, output, diagnostics, len(loaded.policy.repositories), walk)
+    return _report(policy, strict, explain_ref, output, diagnostics, count, walk, unresolved)
 
 
 def _report(
@@ -97,6 +115,7 @@ def _report(
     diagnostics: list[Diagnostic],
     repositories: int | None,
     walk: list[dict[str, Any]] | None,
+    unresolved: int = 0,
 ) -> ExitCode:
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     failed = repositories is None or any(d.severity in failing for d in diagnostics)
@@ -107,6 +126,7 @@ def _report(
             "file": policy,
             "valid": not failed,
             "repositories": repositories,
+            "unresolved_selectors": unresolved,
             "errors": errors,
             "warnings": warnings,
             "diagnostics": [d.as_json() for d in diagnostics],
@@ -128,5 +148,11 @@ def _report(
         why = f"{errors} error(s)" + (f", {warnings} warning(s) (--strict)" if strict else "")
         print(printable(f"{policy}: invalid: {why}"), file=sys.stderr)
         return ExitCode.INVALID
-    print(printable(f"{policy}: valid: {repositories} repositories, {warnings} warning(s)"))
+    selectors = (
+        f", {unresolved} selector(s) checked on their own (`--repositories-from FILE` checks what they "
+        "select)"
+        if unresolved
+        else ""
+    )
+    print(printable(f"{policy}: valid: {repositories} repositories{selectors}, {warnings} warning(s)"))
     return ExitCode.OK
