@@ -1,8 +1,9 @@
 """One policy in many stacks: each repository belongs to one of N groups by its name alone.
 
 A repository's group is Lamping and Veach's jump consistent hash ("A Fast, Minimal Memory, Consistent
-Hash Algorithm", 2014, arXiv:1406.2294, the reference code of its Figure 1) of the first 8 bytes of the
-SHA-256 of its name, case-folded as GitHub compares names. So:
+Hash Algorithm", 2014, arXiv:1406.2294, the reference code of its Figure 1; tests/policy/test_groups.py
+holds it to that code's values) of the first 8 bytes of the SHA-256 of its name, case-folded as GitHub
+compares names. So:
 
 - a repository's group never depends on which other repositories exist: adding or removing repositories,
   or a repository gaining a topic, never moves another one between stacks;
