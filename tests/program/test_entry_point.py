@@ -18,9 +18,9 @@ import pulumi
 import pytest
 
 from repoconf.cli.main import main
-from repoconf.stack import policy_path, project_root
 from repoconf.render.mocks import Declaration, RenderMocks
 from repoconf.render.run import run_under_mocks
+from repoconf.stack import policy_path, project_root
 from tests.conftest import TEMPLATE, shipped_resources
 
 PROJECT = "acme-github"
