@@ -146,9 +146,15 @@ def test_the_configuration_repository_runs_where_the_doc_says() -> None:
         jobs = yaml.safe_load((WORKFLOWS / name).read_text())["jobs"]
         return {key: job.get("environment") for key, job in jobs.items()}
 
-    assert environments("preview.yml") == {"preview": None}
-    assert environments("deploy.yml") == {"plan": "repoconf-plan", "apply": "repoconf-deploy"}
-    assert environments("drift.yml") == {"drift": "repoconf-drift"}
+    assert environments("preview.yml") == {"preview": None, "stacks": None, "live": None}
+    assert environments("deploy.yml") == {"stacks": None, "plan": "repoconf-plan", "apply": "repoconf-deploy"}
+    assert environments("drift.yml") == {"stacks": None, "drift": "repoconf-drift", "issue": None}
+    # the jobs outside an environment hold no secret (the stacks job lists stack files; the issue job
+    # writes the drift issue with the run's own token)
+    for name, job in ("deploy.yml", "stacks"), ("drift.yml", "stacks"), ("drift.yml", "issue"):
+        assert (
+            secret_refs(yaml.safe_dump(yaml.safe_load((WORKFLOWS / name).read_text())["jobs"][job])) == set()
+        )
     # the write token only behind the approval; the plan reads GitHub with the read-only token
     apply = yaml.safe_load((WORKFLOWS / "deploy.yml").read_text())["jobs"]["apply"]
     plan = yaml.safe_load((WORKFLOWS / "deploy.yml").read_text())["jobs"]["plan"]
