@@ -7,16 +7,17 @@
   every repository, with ``properties`` as ``{property_name, value}`` items (``[]`` when none is set);
 - ``GET /repos/{owner}/{repo}/properties/values`` ("Get all custom property values for a repository").
 
-Both listings page as the others do (standin/github.py: 100 a page at most, ``Link`` headers). An
-unknown organization is a 404, as GitHub answers for one the token cannot see.
+Both listings page as the others do (standin/github.py: 100 a page at most, ``Link`` headers), building
+only the page asked for (an organization of 5,000 repositories is read in 50 pages). An unknown
+organization is a 404, as GitHub answers for one the token cannot see.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, overload
 
 from standin.github import API_DOCS, FakeRepository, _id, _reference_text, user
 
@@ -32,6 +33,26 @@ TYPES: dict[str, Callable[[FakeRepository], bool]] = {
     "sources": lambda repository: not repository.fork,
 }
 """``type`` of "List organization repositories" (default ``all``)."""
+
+
+class Listing(Sequence[dict[str, Any]]):
+    """A listing's items, each built when its page is sent."""
+
+    def __init__(self, keys: list[str], item: Callable[[str], dict[str, Any]]) -> None:
+        self._keys = keys
+        self._item = item
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [self._item(key) for key in self._keys[index]]
+        return self._item(self._keys[index])
 
 
 def _not_found() -> tuple[int, Any]:
@@ -76,25 +97,22 @@ def route(fake: FakeGitHub, method: str, path: str, query: dict[str, list[str]],
             kind = query.get("type", ["all"])[0]
             if kind not in TYPES:
                 return 422, {"message": "Validation Failed", "documentation_url": API_DOCS, "status": "422"}
+            listed = [name for name, repository in fake.repositories.items() if TYPES[kind](repository)]
             return 200, (
                 None,
-                [
-                    minimal_repository(fake, name, repository)
-                    for name, repository in fake.repositories.items()
-                    if TYPES[kind](repository)
-                ],
+                Listing(listed, lambda name: minimal_repository(fake, name, fake.repositories[name])),
             )
         return 200, (
             None,
-            [
-                {
+            Listing(
+                list(fake.repositories),
+                lambda name: {
                     "repository_id": _id("repo:" + name),
                     "repository_name": name,
                     "repository_full_name": f"{fake.owner}/{name}",
-                    "properties": _properties(repository),
-                }
-                for name, repository in fake.repositories.items()
-            ],
+                    "properties": _properties(fake.repositories[name]),
+                },
+            ),
         )
     found = re.fullmatch(r"/repos/([^/]+)/([^/]+)/properties/values", path)
     if found is not None:

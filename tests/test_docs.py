@@ -75,6 +75,7 @@ def _workspace(tmp_path: Path, line: str) -> Path:
     (tmp_path / "widgets" / ".github" / "workflows").mkdir(parents=True)
     for name in ("old.yaml", "new.yaml"):
         (work / name).write_text((work / "config" / "policy.yaml").read_text())
+    (work / "repos.jsonl").write_text('widgets\n{"name": "py-tools", "topics": ["python"]}\n')  # a list
     git = ["git", "-C", str(work), "-c", "user.name=t", "-c", "user.email=t@example.com"]
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "-A"], check=True)
