@@ -4,17 +4,22 @@ with no policy edit), `import --into` and `adopt` for one selected repository, a
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from repoconf.cli.main import main
 from repoconf.policy.groups import group_of
 from repoconf.policy.loader import load
 from repoconf.policy.selection import Candidate, resolve
 from standin.github import FakeGitHub
+from tests.cli.test_fuzz import FUZZ, _paths, values
 from tests.conftest import ROOT, TEMPLATE, TOKEN
 
 SELECTOR = """\
@@ -287,3 +292,63 @@ def test_stacks_prints_the_matrix_the_setup_and_the_moves(
         2,
         "repoconf: error: --setup and --moves-from need --groups N, the number of groups to set up\n",
     )
+
+
+# -- whatever a selector or a list holds: exit 0 or 2, never a traceback ------------------------------------
+
+WITH_SELECTORS = yaml.safe_load(
+    TEMPLATE.read_text().replace(
+        "\nrepositories:\n",
+        "\n" + SELECTOR + "  gold:\n    match: {properties: {tier: [gold]}, names: ['*']}\n"
+        "    settings: {variables: {TIER: gold}}\nrepositories:\n",
+    )
+)
+SELECTOR_PATHS = [path for path in _paths(WITH_SELECTORS) if path[:1] == ("selectors",) and len(path) > 1]
+list_lines = st.lists(
+    st.one_of(
+        st.from_regex(r"[A-Za-z0-9._-]{1,12}", fullmatch=True),
+        st.fixed_dictionaries(
+            {"name": st.sampled_from(["widgets", "gadgets", "x"])},
+            optional={
+                "topics": st.lists(st.sampled_from(["python", "PYTHON", "", "go"]), max_size=3),
+                "properties": st.dictionaries(
+                    st.sampled_from(["tier", "team"]),
+                    st.one_of(st.none(), st.text(max_size=5), st.lists(st.text(max_size=5), max_size=2)),
+                ),
+                "archived": st.booleans(),
+                "fork": st.one_of(st.booleans(), st.integers()),
+            },
+        ).map(json.dumps),
+        st.text(max_size=20),
+    ),
+    max_size=6,
+)
+
+
+@FUZZ
+@given(path=st.sampled_from(SELECTOR_PATHS), replacement=values, lines=list_lines)
+def test_any_selector_and_any_list_is_an_answer_never_a_traceback(
+    path: tuple[object, ...],
+    replacement: object,
+    lines: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    document = copy.deepcopy(WITH_SELECTORS)
+    node = document
+    for element in path[:-1]:
+        node = node[element]
+    node[path[-1]] = replacement
+    policy = tmp_path / "fuzz.yaml"
+    policy.write_text(yaml.safe_dump(document))
+    listed = tmp_path / "repos.txt"
+    listed.write_text("\n".join(line.replace("\n", " ") for line in lines) + "\n")
+    for argv in (
+        ["validate", str(policy)],
+        ["validate", str(policy), "--repositories-from", str(listed)],
+        ["diff", str(policy), str(policy), "--repositories-from", str(listed)],
+    ):
+        code = main(argv)
+        _, err = capsys.readouterr()
+        assert code in (0, 2), err
+        assert "Traceback" not in err

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from repoconf.policy.loader import LoadedPolicy
-from repoconf.policy.selection import PREVIEW_PREFIX, read_candidates, resolve
+from repoconf.policy.selection import read_candidates, resolve
 from repoconf.text import printable
 
 
@@ -41,7 +41,3 @@ def unresolved(loaded: LoadedPolicy) -> str | None:
         "(`--repositories-from FILE` lists the owner's repositories)"
     )
 
-
-def preview_name(name: str) -> bool:
-    """Whether a repository name stands for a selector's own settings (no list given)."""
-    return name.startswith(PREVIEW_PREFIX)
