@@ -352,3 +352,17 @@ def test_any_selector_and_any_list_is_an_answer_never_a_traceback(
         _, err = capsys.readouterr()
         assert code in (0, 2), err
         assert "Traceback" not in err
+
+
+def test_validate_prints_as_before_for_a_policy_without_selectors(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "validate", str(TEMPLATE), "--format", "json")
+    assert code == 0
+    assert list(json.loads(out)) == [
+        "file",
+        "valid",
+        "repositories",
+        "errors",
+        "warnings",
+        "diagnostics",
+        "explain",
+    ]

@@ -126,7 +126,8 @@ def _report(
             "file": policy,
             "valid": not failed,
             "repositories": repositories,
-            "unresolved_selectors": unresolved,
+            # only for a policy whose selectors no list resolved: a policy without any prints as before
+            **({"unresolved_selectors": unresolved} if unresolved else {}),
             "errors": errors,
             "warnings": warnings,
             "diagnostics": [d.as_json() for d in diagnostics],
