@@ -70,6 +70,9 @@ def test_validate_checks_each_selector_alone_without_a_list_and_what_it_selects_
         capsys, "validate", str(policy), "--repositories-from", str(listed), "--format", "json"
     )
     assert json.loads(out)["repositories"] == 2
+    assert "unresolved_selectors" not in json.loads(out)
+    code, out, _ = run(capsys, "validate", str(policy), "--format", "json")
+    assert (json.loads(out)["repositories"], json.loads(out)["unresolved_selectors"]) == (1, 1)
 
 
 def test_validate_with_a_list_makes_a_disagreement_an_error_without_one_a_warning(
