@@ -40,4 +40,3 @@ def unresolved(loaded: LoadedPolicy) -> str | None:
         f"note: selectors {names} not resolved: the repositories they select are left out "
         "(`--repositories-from FILE` lists the owner's repositories)"
     )
-
