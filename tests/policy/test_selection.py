@@ -22,6 +22,7 @@ from repoconf.policy.selection import (
     parse_candidates,
     possible_conflicts,
     previewed,
+    read_candidates,
     resolve,
 )
 from tests.conftest import TEMPLATE
@@ -283,6 +284,19 @@ def test_a_bad_list_is_a_located_error(text: str, line: str) -> None:
     with pytest.raises(ListError) as caught:
         parse_candidates(text, "r.txt")
     assert caught.value.lines() == [line]
+
+
+def test_a_list_is_read_bounded(tmp_path: Path) -> None:
+    binary = tmp_path / "repos.bin"
+    binary.write_bytes(b"widgets\n\xff\n")
+    with pytest.raises(ListError) as caught:
+        read_candidates(binary)
+    assert caught.value.lines() == [f"{binary}:2:1: error: not UTF-8 text: byte 0xff at line 2, column 1"]
+    with pytest.raises(ListError) as caught:
+        read_candidates(Path("/dev/zero"))  # never read whole
+    assert caught.value.lines() == [
+        "/dev/zero:1:1: error: larger than 64 MiB: a list of 100,000 repositories takes about 20 MiB"
+    ]
 
 
 # -- the merge of layers is the loader's ----------------------------------------------------------------

@@ -29,6 +29,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from repoconf.errors import DiagnosticError, Location
+from repoconf.files import NotText, Unreadable, decode_utf8, read_file
 from repoconf.policy.diagnostics import Diagnostic, PolicyError, Severity, dotted, merge_repeated
 from repoconf.policy.identifiers import RepositoryName, repository_problem
 from repoconf.policy.loader import LoadedPolicy, Selection, merge, validate_settings
@@ -189,23 +190,22 @@ def parse_candidates(text: str, file: str) -> list[Candidate]:
 
 
 def read_candidates(path: FilePath) -> list[Candidate]:
-    """The list of repositories in the file at ``path`` (UTF-8, at most :data:`MAX_LIST_BYTES`)."""
+    """The list of repositories in the file at ``path``: UTF-8, at most :data:`MAX_LIST_BYTES`, read as
+    every file repoconf reads (:mod:`repoconf.files`: never a wait on a FIFO, never past the limit).
+    """
     file = str(path)
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_LIST_BYTES + 1)
-    except OSError as error:
-        reason = "no such file" if isinstance(error, FileNotFoundError) else error.strerror or str(error)
-        raise ListError([Diagnostic(Location(file, 1, 1), "", f"cannot read: {reason}")]) from None
-    if len(data) > MAX_LIST_BYTES:
-        raise ListError(
-            [Diagnostic(Location(file, 1, 1), "", f"larger than {MAX_LIST_BYTES // 1024 // 1024} MiB")]
-        )
+        data = read_file(path, MAX_LIST_BYTES)
+    except Unreadable as error:
+        missing = error.reason == "No such file or directory"
+        reason = "no such file" if missing else f"cannot read: {error.reason}"
+        if error.limit is not None:
+            reason = f"{error.reason}: a list of 100,000 repositories takes about 20 MiB"
+        raise ListError([Diagnostic(Location(file, 1, 1), "", reason)]) from None
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ListError([Diagnostic(Location(file, line, 1), "", "not UTF-8 text")]) from None
+        text = decode_utf8(data)
+    except NotText as error:
+        raise ListError([Diagnostic(Location(file, error.line, error.column), "", str(error))]) from None
     return parse_candidates(text, file)
 
 
