@@ -63,3 +63,13 @@ def test_a_token_without_the_custom_properties_permission_is_told_which(
         "GET /orgs/acme/properties/values: HTTP 403 (Resource not accessible by personal access token): a "
         'fine-grained token needs "Custom properties: read" on acme, a classic token the read:org scope'
     )
+
+
+def test_a_name_no_repository_has_is_an_answer_that_does_not_fit(fake: FakeGitHub, github: GitHub) -> None:
+    fake.repositories["../bad name"] = FakeRepository()
+    with pytest.raises(GitHubError) as caught:
+        read_inventory(github, "acme", properties=False)
+    assert str(caught.value) == (
+        "GET /orgs/acme/repos: GitHub's answer does not fit (name: Value error, a repository name has "
+        "1–100 letters, digits, `.`, `-` or `_`)"
+    )

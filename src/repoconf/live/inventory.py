@@ -24,14 +24,17 @@ from repoconf.github.client import GitHub
 from repoconf.github.errors import Forbidden, GitHubError, NotFound, UnusableResponse
 from repoconf.github.permissions import needed
 from repoconf.github.responses import parse_answer, parse_answers
+from repoconf.policy.identifiers import RepositoryName
 from repoconf.policy.loader import Selection
 from repoconf.policy.selection import Candidate, property_values
 
 
 class LiveListedRepository(LiveModel):
-    """An item of ``GET /orgs/{org}/repos`` (a minimal repository), or ``GET /repos/{owner}/{repo}``."""
+    """An item of ``GET /orgs/{org}/repos`` (a minimal repository), or ``GET /repos/{owner}/{repo}``. The
+    name becomes the program's resource names: it must be a name GitHub gives a repository.
+    """
 
-    name: str
+    name: RepositoryName
     topics: tuple[str, ...] = ()
     archived: bool = False
     fork: bool = False
@@ -47,7 +50,7 @@ class LivePropertyValue(LiveModel):
 class LiveRepositoryProperties(LiveModel):
     """An item of ``GET /orgs/{org}/properties/values``."""
 
-    repository_name: str
+    repository_name: RepositoryName
     properties: tuple[LivePropertyValue, ...] = ()
 
 
