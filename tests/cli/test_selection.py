@@ -109,7 +109,7 @@ def test_a_bad_list_is_a_located_error(
     assert code == 2
     assert err.startswith(f"{bad}:2:2: error: not JSON (")
     code, _, err = run(capsys, "validate", str(policy), "--repositories-from", str(tmp_path / "none"))
-    assert (code, err) == (2, f"{tmp_path / 'none'}:1:1: error: cannot read: no such file\n")
+    assert (code, err) == (2, f"{tmp_path / 'none'}:1:1: error: no such file\n")
 
 
 def test_render_declares_what_the_list_selects_and_says_what_it_left_out(
@@ -370,3 +370,33 @@ def test_validate_prints_as_before_for_a_policy_without_selectors(capsys: pytest
         "diagnostics",
         "explain",
     ]
+
+
+def test_a_stack_refuses_a_repository_of_another_group_before_any_request(
+    capsys: pytest.CaptureFixture[str], policy: Path, organization: FakeGitHub, tmp_path: Path
+) -> None:
+    directory = tmp_path / "project"
+    directory.mkdir()
+    (directory / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
+    other = 1 - group_of("widgets", 2)
+    (directory / "Pulumi.staging-1.yaml").write_text(
+        f"config:\n  repoconf:policy: {policy}\n  repoconf:group: {other}/2\n"
+    )
+    (directory / "Pulumi.bad.yaml").write_text(
+        f"config:\n  repoconf:policy: {policy}\n  repoconf:group: 2/2\n"
+    )
+    sent = len(organization.requests)
+    code, _, err = run(
+        capsys, "adopt", "acme/widgets", "--stack", "staging-1", "--project-dir", str(directory)
+    )
+    assert code == 2
+    assert err == (
+        f"repoconf: error: widgets is in group {1 - other}/2, not in stack 'staging-1''s {other}/2 "
+        f"({directory / 'Pulumi.staging-1.yaml'}): adopt it with the stack of its group\n"
+    )
+    code, _, err = run(capsys, "audit", "--stack", "bad", "--project-dir", str(directory))
+    assert code == 2
+    assert err.startswith(
+        f"repoconf: error: {directory / 'Pulumi.bad.yaml'}: repoconf:group: '2/2' is not a group"
+    )
+    assert len(organization.requests) == sent
