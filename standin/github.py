@@ -499,6 +499,9 @@ class FakeGitHub:
             "allow_deletions",
             "required_conversation_resolution",
             "lock_branch",
+            "allow_fork_syncing",
+            "required_signatures",
+            "block_creations",
         ):
             protection[setting] = {"enabled": False}
         return dict(protection)

@@ -296,6 +296,10 @@ def rest_protection(fake: FakeGitHub, repository: str, rule: dict[str, Any]) -> 
         )
         if not rule["restrictsReviewDismissals"]:
             reviews.pop("dismissal_restrictions")
+        bypassers = _rest_actors(fake, rule.get("_bypassPullRequestActorIds", []))
+        if bypassers["users"] or bypassers["teams"]:
+            # go-github's PullRequestReviewsEnforcement.BypassPullRequestAllowances (users, teams, apps)
+            reviews["bypass_pull_request_allowances"] = {**bypassers, "apps": []}
     else:
         protection.pop("required_pull_request_reviews")
     if not rule["restrictsPushes"]:
@@ -305,9 +309,27 @@ def rest_protection(fake: FakeGitHub, repository: str, rule: dict[str, Any]) -> 
     protection["allow_deletions"] = {"enabled": rule["allowsDeletions"]}
     protection["required_conversation_resolution"] = {"enabled": rule["requiresConversationResolution"]}
     protection["lock_branch"] = {"enabled": rule["lockBranch"]}
+    # Not in GitHub's example, in its schema and go-github's Protection (RequiredSignatures,
+    # BlockCreations): what `requiresCommitSignatures` and `blocksCreations` show as over REST.
+    protection["required_signatures"] = {
+        "url": f"{base}/required_signatures",
+        "enabled": rule["requiresCommitSignatures"],
+    }
+    protection["block_creations"] = {"enabled": rule["blocksCreations"]}
     # `lockAllowsFetchAndMerge`, which this maps to, is not an input the provider sends: false.
     protection["allow_fork_syncing"] = {"enabled": False}
     return dict(protection)
+
+
+def _rest_actors(fake: FakeGitHub, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """The users and teams these node ids name, as REST objects (an allowance's ``users`` and ``teams``)."""
+    wanted = set(ids)
+    users = [user(login) for login in sorted(fake.users)]
+    teams = [team(fake.owner, slug) for slug in sorted(fake.teams)]
+    return {
+        "users": [found for found in users if found["node_id"] in wanted],
+        "teams": [found for found in teams if found["node_id"] in wanted],
+    }
 
 
 def _store(

@@ -351,6 +351,12 @@ MUTATIONS: dict[tuple[str, str, str], tuple[Mutation, str]] = {
         lambda f, r: _params(r, "required_status_checks").update(do_not_enforce_on_create=True),
         "branches.main.do_not_enforce_on_create",
     ),
+    ("shipped", "ruleset", "dismissal_restriction"): (
+        lambda f, r: _params(r, "pull_request").update(
+            dismissal_restriction={"users": [{"login": "octocat"}], "teams": []}
+        ),
+        "branches.main.dismissal_restriction",
+    ),
     ("shipped", "ruleset", "other_rules"): (
         lambda f, r: _ruleset(r, MAIN)["rules"].append({"type": "required_signatures"}),
         "branches.main.other_rules",
@@ -427,6 +433,24 @@ MUTATIONS: dict[tuple[str, str, str], tuple[Mutation, str]] = {
             dismissal_restrictions={"users": [], "teams": []}
         ),
         "branches.main.dismissal_restrictions",
+    ),
+    ("classic", "classic", "required_signatures"): (
+        lambda f, r: r.classic["main"]["required_signatures"].update(enabled=True),
+        "branches.main.required_signatures",
+    ),
+    ("classic", "classic", "block_creations"): (
+        lambda f, r: r.classic["main"]["block_creations"].update(enabled=True),
+        "branches.main.block_creations",
+    ),
+    ("classic", "classic", "allow_fork_syncing"): (
+        lambda f, r: r.classic["main"]["allow_fork_syncing"].update(enabled=True),
+        "branches.main.allow_fork_syncing",
+    ),
+    ("classic", "classic", "pull_request_bypassers"): (
+        lambda f, r: r.classic["main"]["required_pull_request_reviews"].update(
+            bypass_pull_request_allowances={"users": [{"login": "octocat"}], "teams": [], "apps": []}
+        ),
+        "branches.main.pull_request_bypassers",
     ),
     # release_tags.PROTECTION_TABLE
     ("shipped", "protection", "pattern"): (

@@ -358,3 +358,28 @@ def test_no_resource_can_hide_another(environments: str, location: str, message:
     [line] = caught.value.lines()
     assert line.startswith(f"p.yaml:{location}: error: ")
     assert message in line
+
+
+def test_the_program_refuses_what_validate_refuses() -> None:
+    # prevent_self_review without reviewers: GitHub keeps no reviewers rule to hold it, so a deploy
+    # would leave drift that every audit reports; the program stops with validate's located error.
+    text = (
+        "version: 1\nowner: acme\nrepositories:\n  w:\n    environments:\n"
+        "      qa: {prevent_self_review: true}\n"
+    )
+    with pytest.raises(ProgramError) as caught:
+        render(load_text(text, "p.yaml"))
+    [line] = caught.value.lines()
+    assert line.startswith("p.yaml:6:")
+    assert "repositories.w.environments.qa.prevent_self_review" in line
+    assert "without reviewers does nothing on GitHub" in line
+
+
+def test_the_program_deploys_despite_warnings() -> None:
+    # a warning (one user reviewer with prevent_self_review) is validate --strict's to refuse, not the
+    # program's: the policy still deploys.
+    text = (
+        "version: 1\nowner: acme\nrepositories:\n  w:\n    environments:\n"
+        "      qa: {prevent_self_review: true, reviewers: {users: [octocat]}}\n"
+    )
+    assert render(load_text(text, "p.yaml")).repositories == 1

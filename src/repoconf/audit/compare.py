@@ -18,7 +18,7 @@ from repoconf.concepts import access, branches, environments, release_tags, secr
 from repoconf.concepts.branches import BranchDeclaration, classic_branches
 from repoconf.concepts.content import check_content
 from repoconf.concepts.live import Unverified, plain
-from repoconf.concepts.table import Compare, Row, declared_view, live_view
+from repoconf.concepts.table import Compare, Row, declared_view, live_view, present
 from repoconf.live.read import LiveRepository
 from repoconf.policy.model import ProtectionEngine, RepositorySettings
 
@@ -89,7 +89,7 @@ class Comparison:
         rows = list(rows)
         expected, actual = declared_view(rows, model), live_view(rows, raw)
         for row in rows:
-            if row.within is not None and not (expected[row.within] and actual[row.within]):
+            if row.within is not None and not (present(expected[row.within]) and present(actual[row.within])):
                 continue  # the part it lives in is missing: that part is the one finding
             path = f"{prefix}.{row.key}" if prefix else row.key
             wanted, found = expected[row.key], actual[row.key]

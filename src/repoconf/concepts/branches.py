@@ -31,7 +31,9 @@ from repoconf.concepts.table import (
     Unrepresentable,
     lower_weakens,
     off_weakens,
+    present,
     removal_weakens,
+    same_folded,
 )
 from repoconf.policy.model import BranchRule, ProtectionEngine, RepositorySettings
 
@@ -148,6 +150,14 @@ def _parameter(answer: RulesetAnswer, rule: str, name: str, default: Any) -> Any
 
 def _pull_request(name: str, default: Any) -> Any:
     return lambda answer: _parameter(answer, "pull_request", name, default)
+
+
+def _dismissal_restriction(answer: RulesetAnswer) -> Any:
+    """Who alone may dismiss reviews (``pull_request.dismissal_restriction``); None while it names no
+    one (an empty object restricts nothing).
+    """
+    value = _parameter(answer, "pull_request", "dismissal_restriction", None)
+    return value if present(value) else None
 
 
 def _status_checks(answer: RulesetAnswer) -> Any:
@@ -328,6 +338,12 @@ RULESET_TABLE: tuple[Row[BranchDeclaration, RulesetAnswer], ...] = (
         within="pull_request",
     ),
     Row(
+        "dismissal_restriction",
+        lambda d: None,
+        _dismissal_restriction,
+        within="pull_request",
+    ),
+    Row(
         "do_not_enforce_on_create",
         _with_checks(False),
         lambda a: _parameter(a, "required_status_checks", "do_not_enforce_on_create", False),
@@ -357,6 +373,7 @@ class LiveClassicReviews(LiveModel):
     require_code_owner_reviews: bool = False
     require_last_push_approval: bool = False
     dismissal_restrictions: dict[str, Any] | None = None
+    bypass_pull_request_allowances: dict[str, Any] | None = None
 
 
 class LiveClassicCheck(LiveModel):
@@ -390,6 +407,10 @@ class LiveClassicProtection(LiveModel):
     required_conversation_resolution: LiveEnabled | None = None
     lock_branch: LiveEnabled | None = None
     restrictions: dict[str, Any] | None = None
+    # In GitHub's schema and go-github's Protection, not in the example (github/repos.go).
+    required_signatures: LiveEnabled | None = None
+    block_creations: LiveEnabled | None = None
+    allow_fork_syncing: LiveEnabled | None = None
 
 
 def _enabled(name: str) -> Any:
@@ -411,6 +432,23 @@ def _classic_checks(raw: LiveClassicProtection) -> list[dict[str, Any]]:
     if status.checks is not None:  # an app pinned by hand shows here (the program pins none)
         return checks_view([(check.context, check.app_id) for check in status.checks])
     return checks_view([(context, None) for context in status.contexts])
+
+
+def _pull_request_bypassers(raw: LiveClassicProtection) -> Any:
+    """Who may merge without the pull request's reviews (``bypass_pull_request_allowances``): users,
+    teams and apps as ``kind:name``, sorted; None while there are no required reviews.
+    """
+    reviews = raw.required_pull_request_reviews
+    if reviews is None:
+        return None
+    allowances = reviews.bypass_pull_request_allowances or {}
+    names = [
+        f"{kind[:-1]}:{entry.get(key)}"
+        for kind, key in (("users", "login"), ("teams", "slug"), ("apps", "slug"))
+        for entry in allowances.get(kind) or []
+        if isinstance(entry, dict)
+    ]
+    return sorted(names)
 
 
 def _classic_strict(raw: LiveClassicProtection) -> Any:
@@ -487,6 +525,23 @@ CLASSIC_TABLE: tuple[Row[BranchDeclaration, LiveClassicProtection], ...] = (
         provider="require_conversation_resolution",
     ),
     Row("lock_branch", lambda d: False, _enabled("lock_branch"), provider="lock_branch"),
+    Row(
+        "required_signatures",
+        lambda d: False,
+        _enabled("required_signatures"),
+        provider="require_signed_commits",
+    ),
+    # Inputs of the provider's `restrict_pushes` block, which the program leaves out: GitHub's false.
+    Row("block_creations", lambda d: False, _enabled("block_creations")),
+    # No provider input (the provider sends no `lockAllowsFetchAndMerge`): GitHub's default, false.
+    Row("allow_fork_syncing", lambda d: False, _enabled("allow_fork_syncing")),
+    Row(
+        "pull_request_bypassers",
+        lambda d: [],
+        _pull_request_bypassers,
+        within="pull_request",
+        same=same_folded,
+    ),
     Row("push_restrictions", lambda d: False, lambda raw: raw.restrictions is not None),
     Row(
         "dismissal_restrictions",

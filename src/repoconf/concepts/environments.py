@@ -232,6 +232,9 @@ TABLE: tuple[Row[Environment, LiveEnvironmentAnswer], ...] = (
         provider="prevent_self_review",
         field="prevent_self_review",
         judge=off_weakens("whoever starts a deployment may now approve it"),
+        # a setting of GitHub's required-reviewers rule: without reviewers there is no rule to hold it,
+        # so cleared reviewers are one finding (validate refuses it without reviewers)
+        within="reviewers",
     ),
     Row(
         "can_admins_bypass",

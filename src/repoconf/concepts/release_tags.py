@@ -22,6 +22,7 @@ from repoconf.concepts.table import (
     addition_weakens,
     off_weakens,
     removal_weakens,
+    same_folded,
 )
 from repoconf.policy.model import ReleaseTags, TagOperation
 
@@ -157,6 +158,7 @@ CREATION_TABLE: tuple[Row[ReleaseTags, RulesetAnswer], ...] = (
         restore=_restore_creators,
         strictest={"teams": [], "roles": []},
         hidden_by=BYPASS_HIDDEN_BY,
+        same=same_folded,  # GitHub answers a team's slug lower-case, whatever the policy's spelling
     ),
     Row(
         "creation.pattern",

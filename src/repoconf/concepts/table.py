@@ -165,6 +165,15 @@ def _put(target: dict[str, Any] | list[Any], path: list[str], value: Any) -> Non
     _put(target[head], rest, value)
 
 
+def present(view: Any) -> bool:
+    """Whether a view holds the part a ``within`` row lives in: a rule that is there, a reviewer list
+    with a name in it (a view of empty lists is no reviewers rule at all).
+    """
+    if isinstance(view, dict):
+        return any(present(item) for item in view.values())
+    return bool(view)
+
+
 def same_folded(left: Any, right: Any) -> bool:
     """Equality where GitHub compares names case-insensitively (logins, slugs, secret names)."""
     return bool(_folded(left) == _folded(right))

@@ -13,6 +13,8 @@ from typing import Any
 import pulumi
 import pulumi_github as github
 
+from repoconf.errors import Severity
+from repoconf.policy.checks import run_checks
 from repoconf.policy.loader import LoadedPolicy
 from repoconf.program import logical_names
 from repoconf.program.directory import Directory, ReviewerIds
@@ -134,13 +136,16 @@ def declare(
     if update:
         policy = policy.model_copy(update=update)
         loaded = LoadedPolicy(policy, loaded.source, loaded.origins)
-    clashes = [
+    # `pulumi up` deploys what `repoconf validate` accepts and nothing else: a policy validate refuses
+    # (prevent_self_review without reviewers, more than six reviewers) would apply as something GitHub
+    # does not keep, and every later audit would report it as drift.
+    refused = [
         loaded.diagnose(name, problem, "resource-names")
         for name, settings in policy.repositories.items()
         for problem in logical_names.collisions(name, settings)
-    ]
-    if clashes:
-        raise ProgramError(clashes)
+    ] + [diagnostic for diagnostic in run_checks(loaded) if diagnostic.severity is Severity.ERROR]
+    if refused:
+        raise ProgramError(refused)
     secrets = resolve(loaded, secret_values)
     extra = provider_settings or ProviderSettings()
     arguments = dict(extra.arguments)
