@@ -182,10 +182,11 @@ def test_every_classic_review_setting_is_read(name: str) -> None:
 def test_restrictions_and_checks_are_read() -> None:
     raw = _classic_baseline()
     before = live_view(branches.CLASSIC_TABLE, LiveClassicProtection.model_validate(raw))
-    for change in (
+    changes: list[dict[str, Any]] = [
         {"restrictions": {"users": [], "teams": [], "apps": []}},
         {"required_status_checks": {"strict": True, "contexts": ["Unit Tests"]}},
         {"required_status_checks": {"strict": False, "contexts": ["Lint"]}},
-    ):
+    ]
+    for change in changes:
         changed = LiveClassicProtection.model_validate({**raw, **change})
         assert live_view(branches.CLASSIC_TABLE, changed) != before, change
