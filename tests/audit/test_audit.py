@@ -225,13 +225,30 @@ def test_bypass_teams_the_token_cannot_name_are_unverified(
     report = audit(github, policy.policy)
     assert report.compliant
     assert report.repositories[0].unverified == []
-    # ...one without it only from the owner's teams, which this token cannot list: unverified, not drift
+    # ...one without it only from the owner's teams, which this token cannot list. While every declared
+    # team is found by name, an unnamed one is an addition whatever its name: drift.
     fake.teams.add("interns")
     creation = _tag_ruleset(fake, "repoconf release tag creation")
     creation["bypass_actors"].append({"actor_id": team("acme", "interns")["id"], "actor_type": "Team"})
+    interns = f"team:#{team('acme', 'interns')['id']}"
+    assert findings(github, policy) == [
+        Finding(
+            Kind.CHANGED,
+            "release_tags.created_by",
+            ["team:release-managers"],
+            [interns, "team:release-managers"],
+        )
+    ]
+    # When a declared team is not found by name either, the unnamed one may be it: unverified, not drift.
+    fake.repositories["widgets"].teams.pop("release-managers")
+    creation["bypass_actors"] = [creation["bypass_actors"][-1]]
     report = audit(github, policy.policy)
-    assert report.compliant
-    assert report.repositories[0].unverified == ["release_tags.created_by"]
+    assert [f.path for f in report.repositories[0].findings if f.path.startswith("release_tags")] == []
+    assert "release_tags.created_by" in report.repositories[0].unverified
+    # The protection ruleset declares no team at all: any team in it is drift, named or not.
+    protection = _tag_ruleset(fake, "repoconf release tags")
+    protection["bypass_actors"].append({"actor_id": team("acme", "interns")["id"], "actor_type": "Team"})
+    assert paths(github, policy)["release_tags.bypass_actors"][0] is Kind.CHANGED
 
 
 def test_classic_protection(github: GitHub, fake: FakeGitHub) -> None:

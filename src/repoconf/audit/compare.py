@@ -99,8 +99,12 @@ class Comparison:
                 self.names(path, wanted, found)
             elif row.compare is Compare.NAMED_VALUES:
                 self.values(path, wanted, found)
-            elif not row.same(wanted, found):
-                self.add(Kind.CHANGED, path, wanted, found)
+            else:
+                verdict = row.same(wanted, found)
+                if isinstance(verdict, Unverified):
+                    self.unverified.append(path)
+                elif not verdict:
+                    self.add(Kind.CHANGED, path, wanted, found)
 
 
 def _environments(settings: RepositorySettings, live: LiveRepository, result: Comparison) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import Field
 
-from repoconf.concepts.bypass import ADMIN_ROLE, BYPASS_HIDDEN_BY, BypassView, actors_input
+from repoconf.concepts.bypass import ADMIN_ROLE, BYPASS_HIDDEN_BY, BypassView, actors_input, same_actors
 from repoconf.concepts.live import LiveModel
 from repoconf.concepts.table import (
     OMIT,
@@ -293,6 +293,7 @@ RULESET_TABLE: tuple[Row[BranchDeclaration, RulesetAnswer], ...] = (
         restore=_restore_enforce_admins,
         strictest=True,
         hidden_by=BYPASS_HIDDEN_BY,
+        same=same_actors,
     ),
     # What repoconf declares the same for every branch rule.
     Row("target", lambda d: "branch", lambda a: a.ruleset.target, provider="target"),

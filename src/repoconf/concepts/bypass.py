@@ -1,4 +1,5 @@
-"""Ruleset bypass actors as names: ``team:<slug>``, ``role:<name>``, ``organization-admin``, ``app:#<id>``.
+"""Ruleset bypass actors as names: ``team:<slug>``, ``role:<name>``, ``organization-admin``, ``app:#<id>``,
+and ``team:#<id>`` for a team this token cannot name (a secret team, or no "Members: read").
 
 GitHub returns bypass actors with numeric ids (``actor_id``) and a ``bypass_mode``, and only to callers
 with write access to the ruleset ("bypass_actors is only returned if the user making the API request has
@@ -30,15 +31,16 @@ BypassView = list[str] | Unverified
 TeamNames = Callable[[int], str | None]
 """A team's slug by id, or None when it cannot be known (a token that cannot list the owner's teams)."""
 
+UNNAMED_TEAM = "team:#"
+"""How a team the token cannot name starts (``team:#<id>``)."""
 
-def _actor(actor: dict[str, Any], team_names: TeamNames) -> str | None:
-    """One bypass actor as a name; None when its team cannot be named."""
+
+def _actor(actor: dict[str, Any], team_names: TeamNames) -> str:
+    """One bypass actor as a name (``team:#<id>`` when its team cannot be named)."""
     kind, actor_id = actor.get("actor_type"), actor.get("actor_id")
     if kind == "Team" and isinstance(actor_id, int):
         slug = team_names(actor_id)
-        if slug is None:
-            return None
-        name = f"team:{slug}"
+        name = f"team:{slug}" if slug is not None else f"{UNNAMED_TEAM}{actor_id}"
     elif kind == "RepositoryRole":
         role = next((r for r, i in ROLE_IDS.items() if i == actor_id), None)
         name = f"role:{role}" if role else f"role:#{actor_id}"
@@ -53,13 +55,29 @@ def _actor(actor: dict[str, Any], team_names: TeamNames) -> str | None:
 
 
 def read_actors(bypass_actors: list[dict[str, Any]] | None, team_names: TeamNames) -> BypassView:
-    """Live bypass actors as names, sorted; unverified when GitHub hides them or a team has no name."""
+    """Live bypass actors as names, sorted; unverified when GitHub hides them."""
     if bypass_actors is None:
         return UNVERIFIED
-    names = [_actor(actor, team_names) for actor in bypass_actors]
-    if any(name is None for name in names):
-        return UNVERIFIED
-    return sorted(name for name in names if name is not None)
+    return sorted(_actor(actor, team_names) for actor in bypass_actors)
+
+
+def same_actors(declared: list[str], live: list[str]) -> bool | Unverified:
+    """Whether the live actors are the declared ones (team slugs compared as GitHub compares them).
+
+    A team the token cannot name may be one of the declared teams not found by name, so the answer is
+    unverified then; but an actor no declaration allows, or more unnamed teams than declared teams
+    missing, is drift whatever their names: a ruleset that should let no team bypass is reported with
+    any team in it.
+    """
+    wanted = {name.casefold() for name in declared}
+    unnamed = [name for name in live if name.startswith(UNNAMED_TEAM)]
+    named = [name.casefold() for name in live if not name.startswith(UNNAMED_TEAM)]
+    if not unnamed:
+        return sorted(named) == sorted(wanted) and len(named) == len(declared)
+    missing = [name for name in wanted - set(named) if name.startswith("team:")]
+    if set(named) - wanted or len(wanted - set(named)) > len(missing) or len(unnamed) > len(missing):
+        return False
+    return UNVERIFIED
 
 
 def actors_input(view: BypassView, resolve: Resolve) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from repoconf.concepts.branches import RulesetAnswer, strip_ref
-from repoconf.concepts.bypass import BYPASS_HIDDEN_BY, BypassView, actors_input
+from repoconf.concepts.bypass import BYPASS_HIDDEN_BY, BypassView, actors_input, same_actors
 from repoconf.concepts.table import (
     Option,
     Row,
@@ -22,7 +22,6 @@ from repoconf.concepts.table import (
     addition_weakens,
     off_weakens,
     removal_weakens,
-    same_folded,
 )
 from repoconf.policy.model import ReleaseTags, TagOperation
 
@@ -135,6 +134,7 @@ PROTECTION_TABLE: tuple[Row[ReleaseTags, RulesetAnswer], ...] = (
         provider="bypass_actors",
         encode=lambda view, resolve: actors_input(view, resolve),
         hidden_by=BYPASS_HIDDEN_BY,
+        same=same_actors,
     ),
     Row("target", lambda tags: "tag", lambda a: a.ruleset.target, provider="target"),
     Row("enforcement", lambda tags: "active", lambda a: a.ruleset.enforcement, provider="enforcement"),
@@ -158,7 +158,7 @@ CREATION_TABLE: tuple[Row[ReleaseTags, RulesetAnswer], ...] = (
         restore=_restore_creators,
         strictest={"teams": [], "roles": []},
         hidden_by=BYPASS_HIDDEN_BY,
-        same=same_folded,  # GitHub answers a team's slug lower-case, whatever the policy's spelling
+        same=same_actors,  # slugs folded: GitHub answers them lower-case, whatever the policy's spelling
     ),
     Row(
         "creation.pattern",

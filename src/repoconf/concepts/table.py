@@ -87,8 +87,9 @@ class Row(Generic[Model, Live]):
     hidden_by: str | None = None
     """When GitHub hides the setting from some tokens: the permission that shows it."""
     compare: Compare = Compare.VALUE
-    same: Callable[[Any, Any], bool] = _same
-    """Equality the audit uses (names GitHub compares case-insensitively use :func:`same_folded`)."""
+    same: Callable[[Any, Any], bool | Unverified] = _same
+    """Equality the audit uses (names GitHub compares case-insensitively use :func:`same_folded`);
+    :data:`UNVERIFIED` when the live view is too partly known to say (a bypass team without a name)."""
     within: str | None = None
     """The key of the row this one lives inside (a rule and its parameters): the program sets this input
     only while that row's input is set, and the audit compares it only while GitHub has that row's part
