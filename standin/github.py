@@ -483,6 +483,8 @@ class FakeGitHub:
             "contexts_url": f"{base}/required_status_checks/contexts",
             "checks": [{"context": c, "app_id": a} for c, a in checks],
         }
+        if not checks:  # the provider sends no required_status_checks block without contexts
+            protection.pop("required_status_checks")
         protection["enforce_admins"] = {"url": f"{base}/enforce_admins", "enabled": rule.enforce_admins}
         reviews = protection["required_pull_request_reviews"]
         reviews.pop("dismissal_restrictions")

@@ -260,9 +260,12 @@ def test_classic_protection(github: GitHub, fake: FakeGitHub) -> None:
     )
     policy = load_text(text, "p.yaml")
     fake.deploy("widgets", policy.policy.repositories["widgets"])
-    assert findings(github, policy) == []
-    # wildcard classic rules are not readable over REST: not audited, and not reported missing
+    report = audit(github, policy.policy)
+    assert report.repositories[0].findings == []
+    # wildcard classic rules are not readable over REST: not audited, not reported missing, but listed
+    # as unverified, so a compliant report does not vouch for them
     assert not [path for path, _ in fake.requests if "hotfix" in path]
+    assert report.repositories[0].unverified == ["branches.hotfix/*"]
     repo = fake.repositories["widgets"]
     repo.classic["main"]["required_linear_history"]["enabled"] = False
     del repo.classic["release"]
@@ -272,6 +275,27 @@ def test_classic_protection(github: GitHub, fake: FakeGitHub) -> None:
     assert len(found) == 2
     repo.branches.discard("release")  # "Branch not found" is told apart from "Branch not protected"
     assert paths(github, policy)["branches.release"][2] == "branch does not exist"
+
+
+def test_a_branch_ruleset_left_over_under_classic_protection_is_extra(
+    github: GitHub, fake: FakeGitHub, policy: LoadedPolicy
+) -> None:
+    # deployed with rulesets, then switched to classic: the rulesets still apply on top of the protection
+    text = (
+        "version: 1\nowner: acme\nrepositories:\n  widgets:\n    protection_engine: classic\n"
+        "    branches:\n      main: {required_status_checks: [Unit Tests]}\n"
+    )
+    classic = load_text(text, "p.yaml")
+    fake.deploy("widgets", classic.policy.repositories["widgets"])
+    found = paths(github, classic)
+    assert found == {}
+    repo = fake.repositories["widgets"]
+    repo.rulesets.append(
+        fake.branch_ruleset("widgets", "main", policy.policy.repositories["widgets"].branches["main"])
+    )
+    found = paths(github, classic)
+    assert list(found) == ["branches.main"]
+    assert found["branches.main"][0] is Kind.EXTRA
 
 
 def test_missing_repository_is_one_finding(github: GitHub, fake: FakeGitHub) -> None:

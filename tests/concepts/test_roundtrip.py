@@ -81,6 +81,7 @@ defaults:
       required_approvals: 0
       required_status_checks: [{context: Build, app_id: 15368}, Test]
       enforce_admins: false
+    "release/*": {required_approvals: 1}
   release_tags:
     pattern: "release-*"
     protect_from: [deletion, creation]
@@ -357,6 +358,15 @@ MUTATIONS: dict[tuple[str, str, str], tuple[Mutation, str]] = {
         ),
         "branches.main.dismissal_restriction",
     ),
+    ("varied", "ruleset", "status_checks"): (
+        lambda f, r: _ruleset(r, "repoconf branch release/*")["rules"].append(
+            {
+                "type": "required_status_checks",
+                "parameters": {"strict_required_status_checks_policy": True, "required_status_checks": []},
+            }
+        ),
+        "branches.release/*.status_checks",
+    ),
     ("shipped", "ruleset", "other_rules"): (
         lambda f, r: _ruleset(r, MAIN)["rules"].append({"type": "required_signatures"}),
         "branches.main.other_rules",
@@ -433,6 +443,10 @@ MUTATIONS: dict[tuple[str, str, str], tuple[Mutation, str]] = {
             dismissal_restrictions={"users": [], "teams": []}
         ),
         "branches.main.dismissal_restrictions",
+    ),
+    ("classic", "classic", "status_checks"): (
+        lambda f, r: r.classic["release"].update(required_status_checks={"strict": True, "contexts": []}),
+        "branches.release.status_checks",
     ),
     ("classic", "classic", "required_signatures"): (
         lambda f, r: r.classic["main"]["required_signatures"].update(enabled=True),

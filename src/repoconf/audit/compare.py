@@ -130,6 +130,8 @@ def _branches(settings: RepositorySettings, live: LiveRepository, result: Compar
     audited = set(classic_branches(settings)) if classic else set(settings.branches)
     for pattern, rule in settings.branches.items():
         if pattern not in audited:
+            # a classic rule with a wildcard is visible through GraphQL only, which the audit does not read
+            result.unverified.append(f"branches.{pattern}")
             continue
         path = f"branches.{pattern}"
         declaration = BranchDeclaration(pattern, rule)
@@ -139,10 +141,12 @@ def _branches(settings: RepositorySettings, live: LiveRepository, result: Compar
             result.add(Kind.MISSING, path, declared_view(table, declaration), missing)
             continue
         result.table(path, table, declaration, raw)
-    if not classic:
-        for pattern in sorted(live.branch_rulesets.keys() - settings.branches.keys()):
-            view = live_view(branches.RULESET_TABLE, live.branch_rulesets[pattern])
-            result.add(Kind.EXTRA, f"branches.{pattern}", None, view)
+    # Under classic protection every `repoconf branch` ruleset is left over (from the ruleset engine or
+    # made by hand under repoconf's name): its bypass actors and rules apply on top of the protection.
+    left_over = live.branch_rulesets.keys() - (set() if classic else settings.branches.keys())
+    for pattern in sorted(left_over):
+        view = live_view(branches.RULESET_TABLE, live.branch_rulesets[pattern])
+        result.add(Kind.EXTRA, f"branches.{pattern}", None, view)
 
 
 def _ruleset(

@@ -202,6 +202,17 @@ def _has_checks(declaration: BranchDeclaration) -> bool:
     return bool(declaration.rule.required_status_checks)
 
 
+def _no_stray_checks(declared: bool, present: bool) -> bool:
+    """A status-check part without checks (``strict`` on, no context) where the policy has none is
+    drift; where it has checks, ``required_status_checks`` reports the part's absence.
+    """
+    return declared or not present
+
+
+def _status_checks_row(read: Any) -> Row[BranchDeclaration, Any]:
+    return Row("status_checks", _has_checks, read, same=_no_stray_checks)
+
+
 def _with_checks(value: Any) -> Any:
     """A status-check parameter the program sets only while there are checks (else no rule)."""
     return lambda declaration: value if _has_checks(declaration) else None
@@ -351,6 +362,7 @@ RULESET_TABLE: tuple[Row[BranchDeclaration, RulesetAnswer], ...] = (
         provider="rules.required_status_checks.do_not_enforce_on_create",
         within="required_status_checks",
     ),
+    _status_checks_row(_rule_present("required_status_checks")),
     Row(
         "other_rules",
         lambda d: [],
@@ -515,6 +527,7 @@ CLASSIC_TABLE: tuple[Row[BranchDeclaration, LiveClassicProtection], ...] = (
         judge=off_weakens("administrators may bypass the rule"),
     ),
     Row("pull_request", lambda d: True, lambda raw: raw.required_pull_request_reviews is not None),
+    _status_checks_row(lambda raw: raw.required_status_checks is not None),
     Row("allow_deletions", lambda d: False, _enabled("allow_deletions"), provider="allows_deletions"),
     Row(
         "allow_force_pushes", lambda d: False, _enabled("allow_force_pushes"), provider="allows_force_pushes"
