@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from repoconf.audit.compare import Finding, Kind
 from repoconf.audit.run import audit
 from repoconf.github.client import GitHub
+from repoconf.live.compare import Finding, Kind
 from repoconf.policy.loader import LoadedPolicy, load_text
 from standin.github import FakeGitHub, team
 from tests.conftest import TEMPLATE

@@ -287,6 +287,27 @@ CASES = [
         "`protection_engine: ruleset`, or write the check's name alone",
     ),
     (
+        "more approvals than classic protection allows",
+        """\
+        repositories:
+          w:
+            protection_engine: classic
+            branches: {main: {required_approvals: 7}}
+        """,
+        "p.yaml:6:43: error: repositories.w.branches.main.required_approvals: classic branch protection "
+        "requires at most 6 approvals (rulesets up to 10): lower it, or use `protection_engine: ruleset`",
+    ),
+    (
+        "more approvals than a ruleset allows",
+        """\
+        repositories:
+          w:
+            branches: {main: {required_approvals: 11}}
+        """,
+        "p.yaml:5:43: error: repositories.w.branches.main.required_approvals: expected less than or equal "
+        "to 10",
+    ),
+    (
         "created_by and creation forbidden to everyone",
         """\
         repositories:

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from repoconf.audit.compare import Finding, Kind
 from repoconf.audit.run import AuditReport, RepositoryReport
 from repoconf.concepts.live import plain
+from repoconf.live.compare import Finding, Kind
 from repoconf.text import markdown_text, printable
 
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from repoconf.audit.compare import Finding, compare
 from repoconf.github.client import GitHub, RateLimitStatus
 from repoconf.github.errors import GitHubError
 from repoconf.live.blobs import BlobStore
+from repoconf.live.compare import Finding, compare
 from repoconf.live.read import TeamDirectory, plan_for, read_repository
 from repoconf.policy.model import Policy, RepositorySettings
 from repoconf.progress import Progress

@@ -439,11 +439,18 @@ def _review(name: str) -> Any:
 
 
 def _classic_checks(raw: LiveClassicProtection) -> list[dict[str, Any]]:
+    """The required checks' names. Not their apps: classic protection takes names (the provider sends
+    ``requiredStatusCheckContexts``) and GitHub then pins each to the app that last reported it ("If any
+    of these checks have recently been set by a particular GitHub App, they will be required to come
+    from that app in future", REST "Update branch protection", ``contexts``; go-github's
+    RequiredStatusCheck.AppID). An app shown here is GitHub's doing, and a pin only narrows who may
+    report the check; the policy cannot pin under classic (``protection_engine: ruleset`` can).
+    """
     status = raw.required_status_checks
     if status is None:
         return []
-    if status.checks is not None:  # an app pinned by hand shows here (the program pins none)
-        return checks_view([(check.context, check.app_id) for check in status.checks])
+    if status.checks is not None:
+        return checks_view([(check.context, None) for check in status.checks])
     return checks_view([(context, None) for context in status.contexts])
 
 

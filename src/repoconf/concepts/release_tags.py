@@ -11,6 +11,7 @@ a production tag; ``except`` tags (release candidates) stay creatable by writers
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from repoconf.concepts.branches import RulesetAnswer, strip_ref
@@ -23,7 +24,7 @@ from repoconf.concepts.table import (
     off_weakens,
     removal_weakens,
 )
-from repoconf.policy.model import ReleaseTags, TagOperation
+from repoconf.policy.model import ReleaseTags, RepositoryRole, TagOperation
 
 TAG_RULES = {operation.rule: str(operation) for operation in TagOperation}
 """Ruleset rule type → the policy's operation name (``non_fast_forward`` → ``force_push``)."""
@@ -55,17 +56,41 @@ def _live_rules(answer: RulesetAnswer) -> list[str]:
 
 def _restore_creators(view: BypassView) -> Any:
     found: dict[str, list[str]] = {}
+    left_out: list[str] = []
     for actor in view if isinstance(view, list) else []:
         kind, _, name = actor.partition(":")
-        if kind not in ("team", "role") or name.startswith("#") or " " in name:
-            continue  # an app, an org admin or a mode the policy cannot say: the audit reports it
+        if (
+            kind not in ("team", "role")
+            or name.startswith("#")
+            or " " in name
+            or (kind == "role" and name not in {str(role) for role in RepositoryRole})
+        ):
+            left_out.append(actor)  # an app, an org admin, an unnamed team or a mode the policy cannot say
+            continue
         found.setdefault(f"{kind}s", []).append(name)
+    if left_out:
+        return Unrepresentable(
+            found,
+            f"created_by: the creators' ruleset also lets {', '.join(left_out)} create release tags, which "
+            "the policy cannot say (it names teams and roles that always bypass); written without them, "
+            "so `pulumi up` takes that away",
+        )
     return found
+
+
+DEFAULT_OPERATIONS = [str(operation) for operation in ReleaseTags.model_fields["protect_from"].default]
 
 
 def _restore_operations(view: list[str]) -> Any:
     known = [name for name in view if name in TAG_RULES.values()]
     unknown = [name for name in view if name not in TAG_RULES.values()]
+    if not known:  # the policy forbids at least one operation: its default set, stricter than nothing
+        return Unrepresentable(
+            DEFAULT_OPERATIONS,
+            f"protect_from: the ruleset forbids none of {', '.join(TAG_RULES.values())}"
+            + (f" (it has {', '.join(unknown)})" if unknown else "")
+            + f"; written as the policy's default, {', '.join(DEFAULT_OPERATIONS)}",
+        )
     if unknown:
         return Unrepresentable(
             known,
@@ -73,6 +98,35 @@ def _restore_operations(view: list[str]) -> Any:
             "recreate them by hand or drop them",
         )
     return known
+
+
+GLOB = re.compile(r"[*?\[]")
+
+
+def covering_pattern(patterns: list[str]) -> str:
+    """One fnmatch pattern matching every tag any of ``patterns`` matches: their common literal start
+    and ``*`` (``v1.*`` and ``v2.*`` → ``v*``; nothing in common → ``*``).
+    """
+    literals = [GLOB.split(pattern, maxsplit=1)[0] for pattern in patterns]
+    common = literals[0] if literals else ""
+    for literal in literals[1:]:
+        while not literal.startswith(common):
+            common = common[:-1]
+    return f"{common}*"
+
+
+def _restore_pattern(view: Any) -> Any:
+    if isinstance(view, str) and not view.startswith("~"):
+        return view
+    if isinstance(view, str):  # ~ALL: every tag
+        return Unrepresentable("*", f"pattern: the ruleset includes {view}; written as '*', every tag")
+    covering = covering_pattern(list(view))
+    which = ", ".join(view) if view else "no tag (it has no include)"
+    return Unrepresentable(
+        covering,
+        f"pattern: the ruleset includes {which}, where the policy names one pattern; written as "
+        f"{covering!r}, which covers every one of them (and may protect more tags)",
+    )
 
 
 def _encode_rules(view: list[str], resolve: Any) -> dict[str, bool]:
@@ -107,6 +161,7 @@ PROTECTION_TABLE: tuple[Row[ReleaseTags, RulesetAnswer], ...] = (
         provider=INCLUDES,
         encode=_encode_include,
         field="pattern",
+        restore=_restore_pattern,
     ),
     Row(
         "except",

@@ -277,6 +277,8 @@ def restore_view(
     for row in table:
         if row.fixed or row.field is None:
             continue
+        if row.within is not None and not present(view.get(row.within)):
+            continue  # the part it lives in is not there (no pull-request rule): the field's default
         value = view.get(row.key)
         if isinstance(value, Unverified):
             if row.strictest is None:

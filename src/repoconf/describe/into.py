@@ -20,8 +20,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
-from repoconf.describe.policy import Described
+from repoconf.describe.policy import Described, describe_repository, reloaded, unsaid
 from repoconf.errors import UsageError
+from repoconf.live.read import LiveRepository
 from repoconf.policy.loader import LoadedPolicy, load_text
 from repoconf.policy.model import RepositorySettings
 from repoconf.policy.selection import Candidate, resolve
@@ -69,7 +70,7 @@ def inherited(
     with the selectors that select it (``candidate``: the repository as they look at it).
     """
     document = _document(text, file)
-    if repository in document["repositories"]:
+    if repository.casefold() in {str(known).casefold() for known in document["repositories"]}:
         raise UsageError(
             f"{file}: repository {repository!r} is already in the policy: edit its entry, or remove it and "
             "import again"
@@ -92,7 +93,23 @@ def added(text: str, file: str, repository: str, described: Described) -> tuple[
         repository, before="\n".join(printable(note) for note in notes), indent=2
     )
     edited = _dump(document)
-    return edited, load_text(edited, file)
+    return edited, reloaded(edited, file, repository)
+
+
+def imported_into(
+    text: str, file: str, repository: str, live: LiveRepository, base: RepositorySettings
+) -> tuple[str, Described]:
+    """The policy text with the live repository added as ``repository`` over what it inherits
+    (``base``), checked: the edited policy is loaded and compared with the repository, and what it
+    cannot say becomes a note.
+    """
+    described = describe_repository(live, base)
+    edited, loaded = added(text, file, repository, described)
+    residual = unsaid(loaded.policy.repositories[repository], live, described.notes)
+    if residual:
+        described = Described(described.entry, described.notes + residual)
+        edited, _ = added(text, file, repository, described)
+    return edited, described
 
 
 def _commented(value: Any) -> Any:

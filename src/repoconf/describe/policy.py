@@ -15,6 +15,7 @@ them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,13 +24,18 @@ from urllib.parse import quote
 from repoconf.concepts import access, branches, environments, release_tags, secrets_variables
 from repoconf.concepts.branches import BranchDeclaration
 from repoconf.concepts.content import missing_files
-from repoconf.concepts.live import LiveModel
-from repoconf.concepts.table import Compare, Row, declared_view, live_view, restore_view
+from repoconf.concepts.live import LiveModel, plain
+from repoconf.concepts.ruleset_titles import RELEASE_TAG_CREATION_RULESET, RELEASE_TAG_RULESET
+from repoconf.concepts.table import Compare, Row, declared_view, live_view, present, restore_view
 from repoconf.describe.yaml_text import dump_yaml
+from repoconf.errors import ExitCode, RepoconfError
 from repoconf.github.client import GitHub
 from repoconf.github.responses import parse_answer, parse_answers
 from repoconf.live.blobs import BlobStore
+from repoconf.live.compare import compare
 from repoconf.live.read import LiveRepository, LiveRepositoryInfo, ReadPlan, read_repository
+from repoconf.policy.diagnostics import PolicyError
+from repoconf.policy.loader import LoadedPolicy, load_text
 from repoconf.policy.model import (
     GUIDE_REQUIRED_FILES,
     BranchRule,
@@ -65,6 +71,8 @@ def _overlay(
     fields = {row.field: row for row in table if row.field is not None}
     restored = {item.field: item for item in restore_view(table, live)}
     for name, row in fields.items():
+        if row.within is not None and not present(live.get(row.within)):
+            continue  # the part it lives in is gone (no pull-request rule): inherited, the audit says why
         item = restored.get(name)
         if item is not None and item.note:
             notes.append(f"{where}.{item.note}")
@@ -131,9 +139,21 @@ def _branches(
 
 
 def _release_tags(live: LiveRepository, base: RepositorySettings, notes: list[str]) -> Any:
-    if live.release_tags is None:
+    if live.release_tags is not None:
+        view = live_view(release_tags.PROTECTION_TABLE, live.release_tags)
+    elif live.tag_creation is not None:
+        # Only the creators' ruleset: the policy says created_by only within release_tags, whose other
+        # ruleset forbids its operations to everyone; written with the policy's default operations
+        # (stricter than none), on the creators' tags.
+        view = live_view(release_tags.PROTECTION_TABLE, live.tag_creation)
+        view["protect_from"] = list(release_tags.DEFAULT_OPERATIONS)
+        notes.append(
+            f"release_tags: GitHub has the {RELEASE_TAG_CREATION_RULESET!r} ruleset without "
+            f"{RELEASE_TAG_RULESET!r}, which the policy cannot say (created_by lives in "
+            "release_tags); written with the default protect_from, which `pulumi up` adds"
+        )
+    else:
         return None
-    view = live_view(release_tags.PROTECTION_TABLE, live.release_tags)
     written = _overlay(release_tags.PROTECTION_TABLE, view, base.release_tags, notes, "release_tags")
     inherited_creators = base.release_tags.created_by if base.release_tags else None
     if live.tag_creation is not None:
@@ -142,6 +162,20 @@ def _release_tags(live: LiveRepository, base: RepositorySettings, notes: list[st
         written.update(_overlay(release_tags.CREATION_TABLE, creators, parent, notes, "release_tags"))
     elif inherited_creators is not None:
         written["created_by"] = None
+    forbidden = written.get("protect_from", base.release_tags.protect_from if base.release_tags else ())
+    creators_kept = written.get("created_by", inherited_creators) is not None
+    if "creation" in forbidden and creators_kept:
+        # Rulesets add up: creation forbidden to everyone by the first means the creators' bypass of the
+        # second lets no one through. The policy keeps one of the two; the stricter is what GitHub does.
+        if inherited_creators is not None:
+            written["created_by"] = None
+        else:
+            written.pop("created_by", None)
+        notes.append(
+            "release_tags.created_by: the release-tags ruleset forbids creating tags to everyone, so the "
+            "creators' ruleset lets no one create them; written without created_by (protect_from keeps "
+            "creation), which `pulumi up` turns into one ruleset"
+        )
     return written
 
 
@@ -271,14 +305,60 @@ def read_live(github: GitHub, owner: str, name: str) -> LiveRepository:
     parse_answer(LiveRepositoryInfo, github.get(path), f"GET {path}")
     listing = github.paginate(f"{path}/branches", params={"protected": "true"})
     protected = [branch.name for branch in parse_answers(LiveBranch, listing, f"GET {path}/branches")]
-    plan = ReadPlan(tuple(protected), content=True, teams=True)
+    plan = ReadPlan(tuple(protected), content=True, teams=True, reviewers_on_github=True)
     return read_repository(github, owner, name, plan, blobs=BlobStore(github.cache))
 
 
-def import_repository(github: GitHub, owner: str, name: str) -> str:
-    """Read the repository and return a stand-alone policy's YAML text, notes as comments."""
-    live = read_live(github, owner, name)
-    described = describe_repository(live)
+class UnloadableImport(RepoconfError):
+    """What import wrote does not load as a policy: a bug (nothing is printed or written)."""
+
+    exit_code = ExitCode.BUG
+
+
+def reloaded(text: str, file: str, repository: str) -> LoadedPolicy:
+    """The written policy loaded as the user will load it; one that does not load is a bug of import's,
+    reported as one (never handed to the user to find).
+    """
+    try:
+        return load_text(text, file)
+    except PolicyError as error:
+        first = error.diagnostics[0].format() if error.diagnostics else str(error)
+        raise UnloadableImport(
+            f"import described {repository} as a policy that does not load; this is a bug — nothing was "
+            f"written ({first})"
+        ) from None
+
+
+def _note_path(note: str) -> str:
+    return note.split(":", 1)[0].strip()
+
+
+def unsaid(settings: RepositorySettings, live: LiveRepository, notes: list[str]) -> list[str]:
+    """Import checks itself: the written settings compared with the repository it read, as the audit
+    will compare them after adoption. Each difference no note explains yet becomes a note — what the
+    policy cannot say (a fixed part GitHub has otherwise, a rule the policy has no word for), what
+    `pulumi up` will change and what the audit will keep reporting until then.
+    """
+    said = [_note_path(note) for note in notes]
+    found: list[str] = []
+    for finding in compare(settings, live).findings:
+        path = finding.path
+        if any(path == seen or path.startswith(f"{seen}.") or seen.startswith(f"{path}.") for seen in said):
+            continue
+        found.append(
+            f"{path}: GitHub has {_short(finding.actual)}, which the policy cannot say (it declares "
+            f"{_short(finding.expected)}); the audit reports it ({finding.kind}) until `pulumi up` or a "
+            "hand edit settles it"
+        )
+    return found
+
+
+def _short(value: Any, limit: int = 160) -> str:
+    text = json.dumps(plain(value), sort_keys=True, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _standalone(owner: str, name: str, described: Described) -> str:
     header = [
         SCHEMA_COMMENT,
         f"# Imported by `repoconf import {owner}/{name}`: the repository's settings as they are.",
@@ -286,5 +366,19 @@ def import_repository(github: GitHub, owner: str, name: str) -> str:
         "# them; change a source to {config: KEY} to have the stack set the value instead.",
     ]
     notes = [printable(f"# {note}") for note in described.notes]  # GitHub's names stay on one line
-    document = {"version": 1, "owner": owner, "repositories": {live.name: described.entry}}
+    document = {"version": 1, "owner": owner, "repositories": {name: described.entry}}
     return "\n".join(header + notes) + "\n" + dump_yaml(document)
+
+
+def import_repository(github: GitHub, owner: str, name: str) -> str:
+    """Read the repository and return a stand-alone policy's YAML text, notes as comments; the text is
+    loaded and compared with what was read before it is returned (:func:`unsaid`).
+    """
+    live = read_live(github, owner, name)
+    described = describe_repository(live)
+    text = _standalone(owner, live.name, described)
+    settings = reloaded(text, "imported policy", live.name).policy.repositories[live.name]
+    residual = unsaid(settings, live, described.notes)
+    if not residual:
+        return text
+    return _standalone(owner, live.name, Described(described.entry, described.notes + residual))

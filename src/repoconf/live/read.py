@@ -18,6 +18,7 @@ import threading
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from repoconf.concepts import environments
 from repoconf.concepts.access import (
     LiveCollaboratorPermission,
     LiveRepositoryTeam,
@@ -57,6 +58,7 @@ from repoconf.concepts.secrets_variables import (
     live_secret_names,
     live_variable_values,
 )
+from repoconf.concepts.table import live_view
 from repoconf.github.client import GitHub
 from repoconf.github.errors import Forbidden, GitHubError, HTTPStatusError, NotFound, UnusableResponse
 from repoconf.github.permissions import needed
@@ -214,6 +216,9 @@ class ReadPlan:
     repositories; the repository's own teams listing only where that cannot be read)."""
     users: tuple[str, ...] = ()
     """Users whose permission on the repository to read (one request each)."""
+    reviewers_on_github: bool = False
+    """Also check the access of every reviewer GitHub's environments name (import: the policy is what is
+    being written, so the live reviewers are the ones it will declare)."""
 
 
 def plan_for(settings: RepositorySettings) -> ReadPlan:
@@ -244,7 +249,8 @@ def read_repository(
     try:
         live = _read(github, owner, name, plan, teams or TeamDirectory(github, owner))
         if live.exists:
-            for login in plan.users:
+            users = set(plan.users) | (_live_reviewers(live, "users") if plan.reviewers_on_github else set())
+            for login in sorted(users):
                 live.users[login.casefold()] = _user_permission(github, owner, name, login)
     except Forbidden as error:
         raise _explain_forbidden(error) from None
@@ -321,6 +327,15 @@ def _workflow_file(
     return workflow_text(data)
 
 
+def _live_reviewers(live: LiveRepository, kind: str) -> set[str]:
+    """The reviewers (``users`` or ``teams``) GitHub's environments name."""
+    return {
+        reviewer
+        for answer in live.environments.values()
+        for reviewer in live_view(environments.TABLE, answer)["reviewers"][kind]
+    }
+
+
 def _read(github: GitHub, owner: str, name: str, plan: ReadPlan, directory: TeamDirectory) -> LiveRepository:
     repo = _path("repos", owner, name)
     live = LiveRepository(name)
@@ -356,7 +371,10 @@ def _read(github: GitHub, owner: str, name: str, plan: ReadPlan, directory: Team
         listed = {team.id: team.slug for team in (live.teams or {}).values()}
         return listed.get(team_id) or directory.slug(team_id)
 
-    for slug in plan.reviewer_teams:
+    reviewer_teams = set(plan.reviewer_teams)
+    if plan.reviewers_on_github:
+        reviewer_teams |= _live_reviewers(live, "teams")
+    for slug in sorted(reviewer_teams):
         repositories = directory.repositories(slug)
         if repositories is None and live.teams is None and not plan.teams:
             live.teams = _teams(github, f"{repo}/teams")  # read once, for every team that needs it

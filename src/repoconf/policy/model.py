@@ -451,11 +451,24 @@ RequiredCheck = Annotated[
 ]
 
 
+MAX_RULESET_APPROVALS = 10
+"""A ruleset's ``pull_request.required_approving_review_count`` maximum (GitHub's rule schema,
+../shared/github-api/SCHEMA_repository-rule-types.json; the provider's IntBetween(0, 10),
+resource_github_repository_ruleset.go v6.13.0)."""
+MAX_CLASSIC_APPROVALS = 6
+"""Classic protection's maximum (REST "Update branch protection": required_approving_review_count 0–6)."""
+
+
 class BranchRule(_Frozen):
     """Protection of the branches matching a pattern (the mapping key)."""
 
     required_approvals: int = Field(
-        default=1, ge=0, le=6, strict=True, description="Approving reviews a pull request needs (0–6)."
+        default=1,
+        ge=0,
+        le=MAX_RULESET_APPROVALS,
+        strict=True,
+        description=f"Approving reviews a pull request needs (0–{MAX_RULESET_APPROVALS}; classic "
+        f"protection 0–{MAX_CLASSIC_APPROVALS}).",
     )
     dismiss_stale_reviews: bool = Field(
         default=False, strict=True, description="New commits dismiss earlier approvals."
@@ -695,6 +708,15 @@ class RepositorySettings(_Frozen):
     def _classic_checks_unpinned(self) -> RepositorySettings:
         if self.protection_engine is ProtectionEngine.CLASSIC:
             for pattern, rule in self.branches.items():
+                if rule.required_approvals > MAX_CLASSIC_APPROVALS:
+                    raise _located(
+                        "RepositorySettings",
+                        ("branches", pattern, "required_approvals"),
+                        rule.required_approvals,
+                        f"classic branch protection requires at most {MAX_CLASSIC_APPROVALS} approvals "
+                        f"(rulesets up to {MAX_RULESET_APPROVALS}): lower it, or use "
+                        "`protection_engine: ruleset`",
+                    )
                 for index, (context, app_id) in enumerate(rule.check_contexts()):
                     if app_id is not None:
                         raise _located(

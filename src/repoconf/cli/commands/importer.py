@@ -16,7 +16,7 @@ from repoconf.policy.loader import load
 def import_repository_command(full_name: str, *, access: GitHubAccess, into: Path | None = None) -> ExitCode:
     """Read the repository and print its policy, or add it to the policy file ``into``."""
     owner, name = split_full_name(full_name, "OWNER/REPO")
-    from repoconf.describe.policy import describe_repository, import_repository, read_live
+    from repoconf.describe.policy import import_repository, read_live
 
     if into is None:
         with access.open() as github:
@@ -29,7 +29,7 @@ def import_repository_command(full_name: str, *, access: GitHubAccess, into: Pat
         print(text, end="")
         return ExitCode.OK
 
-    from repoconf.describe.into import added, inherited, write_atomically
+    from repoconf.describe.into import imported_into, inherited, write_atomically
 
     loaded = load(into)  # a policy that does not validate is a located error before any request
     if owner.casefold() != loaded.policy.owner.casefold():
@@ -48,8 +48,9 @@ def import_repository_command(full_name: str, *, access: GitHubAccess, into: Pat
             live = read_live(github, owner, name)
         except NotFound:
             raise _not_found(owner, name) from None
-    described = describe_repository(live, inherited(text, str(into), name, candidate))
-    edited, _ = added(text, str(into), name, described)
+    edited, described = imported_into(
+        text, str(into), name, live, inherited(text, str(into), name, candidate)
+    )
     write_atomically(into, edited)
     written = ", ".join(described.entry) or "nothing: it matches defaults"
     print(f"added {name} to {into} ({written})")
