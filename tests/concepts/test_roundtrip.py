@@ -358,14 +358,14 @@ MUTATIONS: dict[tuple[str, str, str], tuple[Mutation, str]] = {
         ),
         "branches.main.dismissal_restriction",
     ),
-    ("varied", "ruleset", "status_checks"): (
+    ("varied", "ruleset", "empty_status_checks"): (
         lambda f, r: _ruleset(r, "repoconf branch release/*")["rules"].append(
             {
                 "type": "required_status_checks",
                 "parameters": {"strict_required_status_checks_policy": True, "required_status_checks": []},
             }
         ),
-        "branches.release/*.status_checks",
+        "branches.release/*.empty_status_checks",
     ),
     ("shipped", "ruleset", "other_rules"): (
         lambda f, r: _ruleset(r, MAIN)["rules"].append({"type": "required_signatures"}),
@@ -440,9 +440,9 @@ MUTATIONS: dict[tuple[str, str, str], tuple[Mutation, str]] = {
         ),
         "branches.main.dismissal_restrictions",
     ),
-    ("classic", "classic", "status_checks"): (
+    ("classic", "classic", "empty_status_checks"): (
         lambda f, r: r.classic["release"].update(required_status_checks={"strict": True, "contexts": []}),
-        "branches.release.status_checks",
+        "branches.release.empty_status_checks",
     ),
     ("classic", "classic", "required_signatures"): (
         lambda f, r: r.classic["main"]["required_signatures"].update(enabled=True),

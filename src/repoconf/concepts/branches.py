@@ -202,15 +202,11 @@ def _has_checks(declaration: BranchDeclaration) -> bool:
     return bool(declaration.rule.required_status_checks)
 
 
-def _no_stray_checks(declared: bool, present: bool) -> bool:
-    """A status-check part without checks (``strict`` on, no context) where the policy has none is
-    drift; where it has checks, ``required_status_checks`` reports the part's absence.
+def _empty_status_checks(read: Any) -> Row[BranchDeclaration, Any]:
+    """A status-check part that holds no check (``strict`` on, no context): the program never declares
+    one (no checks, no part), and ``required_status_checks`` cannot show it (no check is missing).
     """
-    return declared or not present
-
-
-def _status_checks_row(read: Any) -> Row[BranchDeclaration, Any]:
-    return Row("status_checks", _has_checks, read, same=_no_stray_checks)
+    return Row("empty_status_checks", lambda d: False, read)
 
 
 def _with_checks(value: Any) -> Any:
@@ -362,7 +358,9 @@ RULESET_TABLE: tuple[Row[BranchDeclaration, RulesetAnswer], ...] = (
         provider="rules.required_status_checks.do_not_enforce_on_create",
         within="required_status_checks",
     ),
-    _status_checks_row(_rule_present("required_status_checks")),
+    _empty_status_checks(
+        lambda a: "required_status_checks" in a.ruleset.rule_parameters() and not _status_checks(a)
+    ),
     Row(
         "other_rules",
         lambda d: [],
@@ -534,7 +532,7 @@ CLASSIC_TABLE: tuple[Row[BranchDeclaration, LiveClassicProtection], ...] = (
         judge=off_weakens("administrators may bypass the rule"),
     ),
     Row("pull_request", lambda d: True, lambda raw: raw.required_pull_request_reviews is not None),
-    _status_checks_row(lambda raw: raw.required_status_checks is not None),
+    _empty_status_checks(lambda raw: raw.required_status_checks is not None and not _classic_checks(raw)),
     Row("allow_deletions", lambda d: False, _enabled("allow_deletions"), provider="allows_deletions"),
     Row(
         "allow_force_pushes", lambda d: False, _enabled("allow_force_pushes"), provider="allows_force_pushes"
