@@ -502,10 +502,10 @@ class FakeGitHub:
             "required_conversation_resolution",
             "lock_branch",
             "allow_fork_syncing",
-            "required_signatures",
             "block_creations",
         ):
             protection[setting] = {"enabled": False}
+        protection["required_signatures"] = {"url": f"{base}/required_signatures", "enabled": False}
         return dict(protection)
 
     def org_ruleset(self, title: str, target: str = "branch") -> dict[str, Any]:

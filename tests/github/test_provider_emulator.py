@@ -24,6 +24,7 @@ from repoconf.concepts.branches import classic_branches
 from repoconf.github.client import GitHub, RetryPolicy
 from repoconf.policy.loader import load_text
 from repoconf.policy.template import template_text
+from repoconf.program.errors import ProgramError
 from standin.apply import AppliedPolicy, apply_policy, grant_reviewers, render_against
 from standin.github import FakeGitHub, team, user
 from standin.provider import (
@@ -453,14 +454,18 @@ def test_a_read_only_token_cannot_write(applied: tuple[FakeGitHub, AppliedPolicy
     reader.close()
 
 
-def test_more_than_six_reviewers_fail_as_github_refuses_them() -> None:
+def test_more_than_six_reviewers_never_reach_github() -> None:
     # The provider checks the total only on update (resourceGithubRepositoryEnvironmentDiff returns
-    # early without an id): a new environment's seven reviewers reach GitHub, which answers 422.
+    # early without an id), so a new environment's seven reviewers would reach GitHub, which answers
+    # 422 (as the stand-in does): the program refuses the policy first, as validate does.
     fake = _server()
     try:
         text = (DATA / "checks.yaml").read_text()
-        with pytest.raises(GitHubError, match="PUT /repos/acme/one/environments/crowded: 422"):
+        with pytest.raises(ProgramError, match="7 reviewers; GitHub allows at most 6"):
             apply_policy(fake, text, "checks.yaml")
+        assert [request for request, _ in fake.requests if not request.startswith("GET ")] == []
+        seven = {"reviewers": [{"type": "User", "id": index} for index in range(1, 8)]}
+        assert _write(fake, "PUT", "/repos/acme/one/environments/crowded", seven).status_code == 422
     finally:
         fake.stop()
 
@@ -533,18 +538,9 @@ def _differences(old: Any, new: Any, path: str = "") -> Iterator[str]:
 
 
 KNOWN_DIFFERENCES: dict[str, set[str]] = {
-    # githubv4 CreateBranchProtectionRuleInput: the provider never sends `lockAllowsFetchAndMerge`, so
-    # fork syncing stays off; deploy() keeps the example's `true`. The audit does not read it.
-    # (A check's app id cannot reach GitHub through classic protection either: the schema's
-    # `required_status_checks` has `strict` and `contexts` only. The policy now refuses an app pin under
+    # (A check's app id cannot reach GitHub through classic protection: the schema's
+    # `required_status_checks` has `strict` and `contexts` only. The policy refuses an app pin under
     # classic protection, so no policy here shows it.)
-    "engines.yaml": {
-        "/branches/main/protection.body.allow_fork_syncing.enabled: deploy() true, provider false"
-    },
-    "merge.yaml": {
-        "/branches/main/protection.body.allow_fork_syncing.enabled: deploy() true, provider false"
-    },
-    "classic": {"/branches/main/protection.body.allow_fork_syncing.enabled: deploy() true, provider false"},
     # Names: GitHub stores secret and variable names upper-case ("Names are not case-sensitive"; the
     # REST listings show them upper-case); deploy() keeps the policy's spelling. Reviewer logins and
     # slugs: GitHub answers the canonical account, deploy() the policy's spelling.

@@ -31,6 +31,9 @@ EXTRA = {
     "current_user_can_bypass",  # repository-ruleset: in the schema
     "strict",  # protected-branch-required-status-check: in the schema
     "checks",  # protected-branch-required-status-check: required in the schema
+    "required_signatures",  # protected-branch: in the schema and go-github's Protection, not the example
+    "block_creations",  # same
+    "bypass_pull_request_allowances",  # protected-branch-pull-request-review: in the schema
 }
 # Keys of the example the stand-in leaves out because GitHub does when the setting is not configured.
 OPTIONAL = {
