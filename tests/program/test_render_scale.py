@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -258,3 +259,20 @@ def test_the_spool_is_removed_when_the_rendering_is_closed() -> None:
         spool = rendering.spool.path
         assert len(list(spool.glob("*.declarations"))) == 2
     assert not spool.exists()
+
+
+def test_spool_files_hold_no_secret_value_and_only_the_owner_reads_them(
+    template: Path, stack_config: Callable[[dict[str, str]], None]
+) -> None:
+    stack_config({"testPypiToken": "pypi-test-spool-value"})
+    text = template.read_text() + "".join(f"  w{index}: {{}}\n" for index in range(30))
+    loaded = load_text(text, "p.yaml")
+    values = StackSecrets(environ={"CODECOV_TOKEN": "codecov-spool-value"})
+    with render(loaded, secret_values=values, batch_size=10) as rendering:
+        assert rendering.spool is not None
+        assert rendering.spool.path.stat().st_mode & 0o777 == 0o700
+        files = list(rendering.spool.path.iterdir())
+        assert len(files) == 2 * 4  # a status and a declarations file per slice
+        for file in files:
+            assert b"spool-value" not in file.read_bytes()
+        assert "[secret]" in json_text(rendering)
