@@ -245,11 +245,14 @@ def test_a_worker_that_dies_is_a_bug_reported_by_the_parent() -> None:
 
 
 def test_a_name_only_a_late_slice_uses_is_looked_up_once() -> None:
-    text = policy_text(40) + "  late:\n    environments:\n      qa: {reviewers: {users: [zed]}}\n"
+    # slices follow repository names: `zz-late` comes last, alone in the last slice
+    text = policy_text(12) + "  zz-late:\n    environments:\n      qa: {reviewers: {users: [zed]}}\n"
     loaded: LoadedPolicy = load_text(text, "p.yaml")
-    with render(loaded, batch_size=5) as rendering:
+    with render(loaded, batch_size=3) as rendering:
+        assert len(rendering.parts) == 1 + 5
         assert rendering.lookups == {"github:index/getTeam:getTeam": 4, "github:index/getUser:getUser": 1}
-        assert rendering.repositories == 41
+        assert rendering.repositories == 13
+        assert rendering.declarations[-1].name.startswith("zz-late/")
 
 
 def test_the_spool_is_removed_when_the_rendering_is_closed() -> None:
