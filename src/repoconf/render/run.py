@@ -217,17 +217,29 @@ def _cyclic_gc_paused() -> Iterator[Callable[[], int]]:
             gc.enable()
 
 
-def _slices(loaded: LoadedPolicy, selected: list[str], batch_size: int) -> list[list[str]]:
-    """The repositories in slices, in the given order (at least one slice, maybe empty)."""
+def _slices(loaded: LoadedPolicy, selected: list[str], batch_size: int, workers: int) -> list[list[str]]:
+    """The repositories in slices, in the given order (at least one slice, maybe empty).
+
+    Slices hold about :data:`SLICE_RESOURCES` planned resources at most; when that makes more than one,
+    their number is rounded up to a multiple of ``workers`` and the resources spread evenly (each
+    repository goes to the slice its middle falls in), so that no worker is left alone with a last
+    slice: five slices of 1,940 resources on two workers take three rounds, six of 1,617 three shorter
+    ones. A slice also ends at ``batch_size`` repositories.
+    """
+    sizes = [1 + len(logical_names.planned(name, loaded.policy.repositories[name])) for name in selected]
+    total = sum(sizes)
+    count = -(-total // SLICE_RESOURCES)
+    if count > 1:
+        count = -(-count // workers) * workers
     slices: list[list[str]] = [[]]
-    planned = 0
-    for name in selected:
-        size = 1 + len(logical_names.planned(name, loaded.policy.repositories[name]))
-        if slices[-1] and (len(slices[-1]) >= batch_size or planned + size > SLICE_RESOURCES):
+    current = before = 0
+    for name, size in zip(selected, sizes, strict=True):
+        share = (2 * before + size) * count // (2 * total)
+        if slices[-1] and (share > current or len(slices[-1]) >= batch_size):
             slices.append([])
-            planned = 0
+            current = max(share, current)
         slices[-1].append(name)
-        planned += size
+        before += size
     return slices
 
 
@@ -518,11 +530,10 @@ def render(
     values = secret_values or PlaceholderSecrets()
     chosen = [name for name in loaded.policy.repositories if repositories is None or name in repositories]
     settings = {name: loaded.policy.repositories[name] for name in chosen}
-    slices = _slices(loaded, sorted(chosen), batch_size)
+    workers = workers or available_cores()
+    slices = _slices(loaded, sorted(chosen), batch_size, workers)
     if len(slices) > 1 and hasattr(os, "fork"):
-        providers, parts, resources, spool = _render_forked(
-            loaded, slices, values, mocks, workers or available_cores(), progress
-        )
+        providers, parts, resources, spool = _render_forked(loaded, slices, values, mocks, workers, progress)
         return Rendering(
             parts=[providers, *parts],
             resources=len(providers) + resources,
