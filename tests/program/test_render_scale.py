@@ -28,6 +28,7 @@ from repoconf.render import run
 from repoconf.render.formats import FORMATS, _lookups, _options
 from repoconf.render.mocks import RecordingMonitor, RenderMocks
 from repoconf.render.run import Rendering, RenderWorkerError, render
+from tests.conftest import shipped_resources
 from tests.program.test_lookups import GitHubWithout
 
 SMALL = (
@@ -106,7 +107,11 @@ def test_streamed_json_is_the_whole_document_as_json_dumps_prints_it() -> None:
                 }
                 for d in rendering.declarations
             ],
-            "summary": {"repositories": 25, "resources": 1 + 25 * 97, "lookups": _lookups(rendering)},
+            "summary": {
+                "repositories": 25,
+                "resources": shipped_resources(25),
+                "lookups": _lookups(rendering),
+            },
             "content": {name: expected_content(s) for name, s in loaded.policy.repositories.items()},
         }
         assert json_text(rendering) == json.dumps(document, indent=2) + "\n"
@@ -154,9 +159,10 @@ class OrderRecorder(RenderMocks):
 
 def test_two_processes_print_the_same_bytes(tmp_path: Path) -> None:
     # Protobuf Struct keys come back in an order that varies with the hash seed: before the keys were
-    # sorted, two runs of this printed different inputs.
+    # sorted, two runs of this printed different inputs. Enough repositories for two slices (workers).
+    size = run.SLICE_RESOURCES // (shipped_resources(2) - shipped_resources(1)) + 5
     policy = tmp_path / "p.yaml"
-    policy.write_text(policy_text(30))
+    policy.write_text(policy_text(size))
     outputs = set()
     for seed in ("1", "2"):
         result = subprocess.run(
@@ -167,7 +173,7 @@ def test_two_processes_print_the_same_bytes(tmp_path: Path) -> None:
         )
         outputs.add(result.stdout)
     assert len(outputs) == 1
-    assert json.loads(outputs.pop())["summary"]["resources"] == 1 + 30 * 97
+    assert json.loads(outputs.pop())["summary"]["resources"] == shipped_resources(size)
 
 
 def failing(monkeypatch: pytest.MonkeyPatch, text: str, fork: bool) -> list[str]:
