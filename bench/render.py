@@ -52,9 +52,10 @@ def main() -> None:
         "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     ratios = [
-        "| repositories | render wall ÷ bare CPU (collector off) | render wall ÷ bare CPU (stock) | "
-        "render CPU ÷ bare CPU (collector off) |",
-        "| ---: | ---: | ---: | ---: |",
+        "| repositories | render wall ÷ bare program's CPU (collector off) | render wall ÷ its "
+        "declarations' CPU (collector off, strict) | render wall ÷ bare program's CPU (stock) | render CPU "
+        "÷ bare program's CPU (collector off) |",
+        "| ---: | ---: | ---: | ---: | ---: |",
     ]
     met = True
     memory: dict[int, float] = {}
@@ -95,15 +96,18 @@ def main() -> None:
                 print(table[-1])
             render_runs = Spread(runs["repoconf render"])
             memory[size] = render_runs.tree_peak_mib
-            cells = []
-            for name in ("bare (no-gc)", "bare (stock)"):
-                cells.append(f"{render_runs.median / declaring[name][1]:.2f}" if name in declaring else "-")
-            off = declaring.get("bare (no-gc)")
-            cells.append(f"{render_runs.cpu_median / off[1]:.2f}" if off else "-")
+            whole = {name: Spread(runs[name]).cpu_median for name in runs if name.startswith("bare")}
+            off, stock = "bare (no-gc)", "bare (stock)"
+            cells = [
+                f"{render_runs.median / whole[off]:.2f}" if off in whole else "-",
+                f"{render_runs.median / declaring[off][1]:.2f}" if off in declaring else "-",
+                f"{render_runs.median / whole[stock]:.2f}" if stock in whole else "-",
+                f"{render_runs.cpu_median / whole[off]:.2f}" if off in whole else "-",
+            ]
             ratios.append(f"| {size:,} | {' | '.join(cells)} |")
             print(ratios[-1])
-            if size >= 100 and off is not None:
-                met = met and render_runs.median / off[1] <= TARGET_RATIO
+            if size >= 100 and off in whole:
+                met = met and render_runs.median / whole[off] <= TARGET_RATIO
     notes = [
         f"Target (issue #24): render's wall time at most {TARGET_RATIO} × the CPU time of the bare program "
         "declaring the same resources (its wall time on one idle core), at 100 and 1,000 repositories, "
@@ -111,10 +115,11 @@ def main() -> None:
         "size printed the same bytes, and the baseline declared exactly what render printed (checked "
         "before timing).",
         "",
-        "render's figures are the whole command (interpreter start, loading the policy, the workers, "
-        "printing); the baseline's ratios use its declarations alone (interpreter start, imports and "
-        "reading the document excluded), which makes them strict for render. Peak memory of the process "
-        "tree by size (render): "
+        "Both sides are whole programs: interpreter start, imports, loading the policy (render) or "
+        "reading the JSON document (the baseline, a few hundredths of its time), declaring, printing "
+        "(render). The strict column divides by the baseline's declarations alone (its start-up and "
+        "reading excluded, render's start-up kept), the most a bare program could be credited with. "
+        "Peak memory of the process tree by size (render): "
         + ", ".join(f"{size:,}: {mib:.0f} MiB" for size, mib in memory.items())
         + ". The baseline's memory includes the JSON document it reads.",
     ]
