@@ -75,14 +75,15 @@ def _no_stack_trace() -> source_pb2.StackTrace:
 def _stack_capture_off() -> Iterator[None]:
     """Skip the SDK's stack capture on resource registration while a render runs.
 
-    pulumi's ``runtime/resource.py`` (``register_resource``, ``read_resource``; pulumi/pulumi,
-    ``sdk/python/lib/pulumi/runtime/resource.py``, 3.272) calls ``_get_stack_trace()`` for every
-    resource: ``traceback.extract_stack()`` plus a file URI per frame, sent to the engine as the
+    Since pulumi 3.195 (pulumi/pulumi cb6c33b51e; here 3.272), ``register_resource`` and
+    ``read_resource`` in ``sdk/python/lib/pulumi/runtime/resource.py`` call ``_get_stack_trace()`` for
+    every resource: ``traceback.extract_stack()`` plus a file URI per frame, sent to the engine as the
     registration's ``stackTrace`` and ``sourcePosition`` (used in engine diagnostics). The SDK has no
     setting to turn it off, and under mocks nothing reads it (about a sixth of a render's time), so for
     the duration of a render that one module attribute answers an empty trace, which the SDK's own
     ``_get_source_position`` turns into no position. tests/program/test_render_scale.py fails if the SDK
     stops calling it, renames it, or if the swap stops taking effect; the real program never swaps it.
+    Older SDKs take a source position from a 7-frame stack only: nothing to turn off there.
     """
     original = getattr(pulumi_resource, "_get_stack_trace", None)
     if original is None:  # an SDK without it: nothing to turn off (the test says so)
