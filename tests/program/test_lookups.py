@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from typing import Any
 
 import pytest
@@ -76,17 +77,24 @@ def test_an_unknown_tag_creator_team_names_the_policy_line() -> None:
     ]
 
 
-def test_slices_follow_resources_and_leave_the_collector_as_it_was() -> None:
+def test_slices_follow_resources_and_leave_the_collector_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
     per_repository = shipped_resources(2) - shipped_resources(1)
-    fits = SLICE_RESOURCES // per_repository  # repositories whose resources one slice holds
-    loaded = load_text(policy_text(fits + 5), "p.yaml")
-    seen: list[tuple[int, int, str]] = []
-    assert gc.isenabled()
-    rendering = render(loaded, progress=lambda *step: seen.append(step))
-    assert [done for done, _, _ in seen] == [fits, fits + 5]
-    assert len(rendering.declarations) == shipped_resources(fits + 5)
-    assert gc.isenabled()
-    assert gc.get_freeze_count() == 0
+    size = SLICE_RESOURCES // per_repository + 5  # more resources than one slice holds: two slices
+    expected = shipped_resources(size)
+    loaded = load_text(policy_text(size), "p.yaml")
+    for fork in (True, False):
+        if not fork:  # the in-process path, which pauses the collector itself
+            monkeypatch.delattr(os, "fork")
+        seen: list[tuple[int, int, str]] = []
+        assert gc.isenabled()
+        frozen = gc.get_freeze_count()
+        rendering = render(loaded, progress=lambda *step, seen=seen: seen.append(step), workers=2)
+        # two slices for two workers, the resources spread evenly
+        assert [done for done, _, _ in seen] in ([size // 2, size], [(size + 1) // 2, size])
+        assert len(rendering.declarations) == expected
+        assert gc.isenabled()
+        # neither frozen more nor unfrozen (frozen objects freed on the way lower the count)
+        assert 0 < gc.get_freeze_count() <= frozen
 
 
 def test_render_in_slices_declares_the_same_and_looks_up_once() -> None:

@@ -82,7 +82,7 @@ def test_no_secret_value_in_any_render_format(
         text = format_(rendering)
         for value in (TEST_PYPI, CODECOV):
             assert value not in text, name
-    assert "[secret]" in FORMATS["json"](rendering)
+    assert "[secret]" in "".join(FORMATS["json"](rendering))
     assert TEST_PYPI not in json.dumps([d.inputs for d in rendering.declarations])
 
 

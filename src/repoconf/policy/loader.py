@@ -7,9 +7,12 @@ Every error is located at the line where the offending value was written, includ
 from __future__ import annotations
 
 import difflib
+import gc
 import sys
 import types
 import typing
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any, Literal
@@ -93,7 +96,7 @@ class LoadedPolicy:
 
     def origin(self, repository: str, path: Path) -> Path:
         """Document path where a merged repository value (or its nearest ancestor) was written."""
-        found = _nearest_origin(self.origins[repository], path)
+        found = _nearest_origin(self.origins[repository], self.source, path)
         return found[0] if found is not None else ("repositories", repository)
 
     def location(self, repository: str, path: Path) -> Location:
@@ -113,56 +116,65 @@ class LoadedPolicy:
         )
 
 
-def _nearest_origin(origins: dict[Path, Path], path: Path) -> tuple[Path, Path] | None:
-    """Where the value at ``path`` (or its nearest recorded ancestor) was written, and the rest of
-    ``path`` below that ancestor.
+REMOVED: Path = ("<removed>",)
+"""The origin recorded for a key that a ``null`` removed from the merged settings."""
+
+
+def _nearest_origin(origins: dict[Path, Path], source: SourceMap, path: Path) -> tuple[Path, Path] | None:
+    """Where the value at ``path`` of the merged settings (or its nearest ancestor there) was written,
+    and the rest of ``path`` below that ancestor.
+
+    :func:`merge` records an origin only where the merged value's source changes (a merged mapping, a
+    key kept from the other side, a key removed); below such a point the merged value is the document's
+    own, so the document's paths (``source.values``, every value written) tell which part of ``path``
+    exists.
     """
     for end in range(len(path), -1, -1):
         origin = origins.get(path[:end])
-        if origin is not None:
-            return origin, path[end:]
+        if origin is None:
+            continue
+        if origin is REMOVED:  # not in the merged settings: its parent is the nearest ancestor
+            parent = _nearest_origin(origins, source, path[: end - 1])
+            return None if parent is None else (parent[0], (*parent[1], *path[end - 1 :]))
+        rest = path[end:]
+        written = 0
+        while written < len(rest) and (*origin, *rest[: written + 1]) in source.values:
+            written += 1
+        return (*origin, *rest[:written]), rest[written:]
     return None
-
-
-def _record(value: Any, out: Path, origin: Path, origins: dict[Path, Path]) -> None:
-    origins[out] = origin
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _record(item, (*out, key), (*origin, key), origins)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _record(item, (*out, index), (*origin, index), origins)
 
 
 def merge(
     base: Any, base_origin: Path, override: Any, override_origin: Path, out: Path, origins: dict[Path, Path]
 ) -> Any:
     """Deep-merge ``override`` over ``base``: mappings key by key, lists and scalars replace, ``None``
-    removes the inherited key. ``origins`` learns, for every merged path, the document path it came from.
+    removes the inherited key. ``origins`` learns where the merged value's source changes: the merged
+    mapping at ``out`` comes from ``override_origin``, a key kept from ``base`` from ``base_origin``, a
+    removed key is :data:`REMOVED`; every other path follows from its nearest recorded ancestor
+    (:func:`_nearest_origin`). One entry per merge point, not one per value: a policy of 10,000
+    repositories records a few dozen paths per repository, not every version pattern of its defaults.
 
     A secret's source is one value, not a mapping to merge: ``{env: X}`` over ``{config: y}`` replaces
     it rather than producing a source with both keys.
     """
+    origins[out] = override_origin
     secret_source = len(out) >= 2 and out[-2] == "secrets"
     if secret_source or not (isinstance(base, dict) and isinstance(override, dict)):
-        _record(override, out, override_origin, origins)
         return override
-    origins[out] = override_origin
     result: dict[str, Any] = {}
     for key, value in base.items():
         if key not in override:
             result[key] = value
-            _record(value, (*out, key), (*base_origin, key), origins)
+            origins[(*out, key)] = (*base_origin, key)
     for key, value in override.items():
         if value is None:
-            continue
-        if key in base and base[key] is not None:
+            origins[(*out, key)] = REMOVED
+        elif key in base and base[key] is not None:
             result[key] = merge(
                 base[key], (*base_origin, key), value, (*override_origin, key), (*out, key), origins
             )
         else:
             result[key] = value
-            _record(value, (*out, key), (*override_origin, key), origins)
     return result
 
 
@@ -357,7 +369,7 @@ def _locator(
     source: SourceMap, origins: dict[Path, Path], prefix: Path
 ) -> typing.Callable[[Path, bool], tuple[Location, Path]]:
     def locate(path: Path, at_key: bool) -> tuple[Location, Path]:
-        found = _nearest_origin(origins, path)
+        found = _nearest_origin(origins, source, path)
         if found is None:
             return source.value(prefix), (*prefix, *path)
         origin, rest = found
@@ -367,8 +379,35 @@ def _locator(
     return locate
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a policy loads, what it built frozen afterwards.
+
+    Loading allocates a few hundred container objects per repository and frees almost none until the
+    command ends; with the collector on, its repeated scans of everything alive made loading 10,000
+    repositories twice as slow, and once loaded, every later collection (a diff builds much more)
+    scanned the policy again. ``gc.freeze()`` moves everything alive into the permanent generation
+    that collections skip; objects are still freed when their last reference goes. The collector is
+    enabled again if it was. A caller that turned the collector off keeps it as it was, unfrozen.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
 def load_text(text: str, file: str) -> LoadedPolicy:
     """Validate policy YAML text; raise :class:`PolicyError` with every problem found."""
+    with _collector_paused():
+        return _load_text(text, file)
+
+
+def _load_text(text: str, file: str) -> LoadedPolicy:
     try:
         data, source = parse(text, file)
     except SourceError as error:
@@ -413,8 +452,7 @@ def load_text(text: str, file: str) -> LoadedPolicy:
     if not entries and not selector_settings:
         # `defaults` may be partial (a repository can complete it), so it is only validated on its own
         # when no repository will validate it merged.
-        default_origins: dict[Path, Path] = {}
-        _record(defaults, (), ("defaults",), default_origins)
+        default_origins: dict[Path, Path] = {(): ("defaults",)}
         try:
             RepositorySettings.model_validate(defaults)
         except ValidationError as error:

@@ -1,9 +1,15 @@
-"""`repoconf render` output: a table for terminals, JSON (SPEC §6), markdown for job summaries."""
+"""`repoconf render` output: a table for terminals, JSON (SPEC §6), markdown for job summaries.
+
+Each format yields its text in pieces, reading the rendering's declarations one slice at a time
+(:meth:`Rendering.each`): printing a render of thousands of repositories never builds the whole
+document in memory.
+"""
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from repoconf.concepts.content import expected_content
@@ -42,27 +48,58 @@ def _lookups(rendering: Rendering) -> dict[str, Any]:
     return {"fake_ids": True, **counts}
 
 
-def _json(rendering: Rendering) -> str:
-    """The stable JSON shape of SPEC §6 (plus ``summary.lookups``, saying the ids are fake)."""
-    document = {
-        "resources": [
-            {
-                "type": d.type,
-                "name": d.name,
-                "parent": d.parent,
-                "inputs": d.inputs,
-                "options": _options(d),
-            }
-            for d in rendering.declarations
-        ],
-        "summary": {
-            "repositories": rendering.repositories,
-            "resources": len(rendering.declarations),
-            "lookups": _lookups(rendering),
-        },
-        "content": {name: expected_content(settings) for name, settings in rendering.settings.items()},
+def _nested(value: Any, depth: int) -> str:
+    """``value`` as ``json.dumps(indent=2)`` prints it ``depth`` levels deep in a document."""
+    return json.dumps(value, indent=2).replace("\n", "\n" + "  " * depth)
+
+
+def _json_list(items: Iterable[Any], depth: int) -> Iterator[str]:
+    """A list ``depth`` levels deep, one item at a time, as ``json.dumps(indent=2)`` prints it."""
+    pad = "  " * (depth + 1)
+    empty = True
+    for item in items:
+        yield ("[\n" if empty else ",\n") + pad + _nested(item, depth + 1)
+        empty = False
+    yield "[]" if empty else "\n" + "  " * depth + "]"
+
+
+def _json_object(pairs: Iterable[tuple[str, Any]], depth: int) -> Iterator[str]:
+    """An object ``depth`` levels deep, one member at a time, as ``json.dumps(indent=2)`` prints it."""
+    pad = "  " * (depth + 1)
+    empty = True
+    for key, value in pairs:
+        yield ("{\n" if empty else ",\n") + pad + json.dumps(key) + ": " + _nested(value, depth + 1)
+        empty = False
+    yield "{}" if empty else "\n" + "  " * depth + "}"
+
+
+def _resource(declaration: Declaration) -> dict[str, Any]:
+    return {
+        "type": declaration.type,
+        "name": declaration.name,
+        "parent": declaration.parent,
+        "inputs": declaration.inputs,
+        "options": _options(declaration),
     }
-    return json.dumps(document, indent=2, sort_keys=False)
+
+
+def _json(rendering: Rendering) -> Iterator[str]:
+    """The stable JSON shape of SPEC §6 (plus ``summary.lookups``, saying the ids are fake), streamed:
+    the same bytes as ``json.dumps(document, indent=2)`` of the whole document.
+    """
+    yield '{\n  "resources": '
+    yield from _json_list(map(_resource, rendering.each()), 1)
+    summary = {
+        "repositories": rendering.repositories,
+        "resources": rendering.resources,
+        "lookups": _lookups(rendering),
+    }
+    yield ',\n  "summary": ' + _nested(summary, 1)
+    yield ',\n  "content": '
+    yield from _json_object(
+        ((name, expected_content(settings)) for name, settings in rendering.settings.items()), 1
+    )
+    yield "\n}\n"
 
 
 def _compact(value: Any) -> str:
@@ -83,7 +120,7 @@ def _option_text(declaration: Declaration) -> str:
 def _summary_line(rendering: Rendering) -> str:
     lookups = _lookups(rendering)
     return (
-        f"{rendering.repositories} repositories, {len(rendering.declarations)} resources; "
+        f"{rendering.repositories} repositories, {rendering.resources} resources; "
         f"look-ups: {lookups['users']} users, {lookups['teams']} teams, "
         f"{lookups['repositories']} repositories"
     )
@@ -113,21 +150,38 @@ def _content_lines(rendering: Rendering, code: str = "") -> list[str]:
     return lines
 
 
-def _table(rendering: Rendering) -> str:
-    """One row per resource: type, logical name, parent, options, then its inputs."""
+def _row(declaration: Declaration) -> tuple[str, str, str, str]:
+    return (
+        _short_type(declaration.type),
+        declaration.name,
+        declaration.parent or "-",
+        _option_text(declaration),
+    )
+
+
+def _table(rendering: Rendering) -> Iterator[str]:
+    """One row per resource: type, logical name, parent, options, then its inputs. Two passes over the
+    declarations: the first measures the columns.
+    """
     header = ("TYPE", "NAME", "PARENT", "OPTIONS")
-    rows = [(_short_type(d.type), d.name, d.parent or "-", _option_text(d)) for d in rendering.declarations]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    widths = [len(cell) for cell in header]
+    for declaration in rendering.each():
+        widths = [max(width, len(cell)) for width, cell in zip(widths, _row(declaration), strict=True)]
+
+    def line(row: tuple[str, ...]) -> str:
+        return "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() + "\n"
+
+    yield line(header)
+    for declaration in rendering.each():
+        yield line(_row(declaration))
+        if declaration.inputs:
+            yield f"    inputs: {_compact(declaration.inputs)}\n"
     lines = []
-    for row, declaration in zip([header, *rows], [None, *rendering.declarations], strict=True):
-        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
-        if declaration is not None and declaration.inputs:
-            lines.append(f"    inputs: {_compact(declaration.inputs)}")
     content = _content_lines(rendering)
     if content:
         lines += ["", CONTENT_NOTE, *(f"  {line}" for line in content)]
     lines += ["", _summary_line(rendering), LOOKUP_NOTE]
-    return "\n".join(lines)
+    yield "".join(f"{line}\n" for line in lines)
 
 
 def _cell(text: str) -> str:
@@ -163,34 +217,42 @@ def _resource_table(items: list[Declaration]) -> list[str]:
     return lines
 
 
-def _markdown(rendering: Rendering) -> str:
+def _repository_of(rendering: Rendering) -> Callable[[Declaration], str | None]:
+    def repository(declaration: Declaration) -> str | None:
+        name = declaration.name.split("/", 1)[0]
+        return name if name in rendering.settings else None
+
+    return repository
+
+
+def _markdown(rendering: Rendering) -> Iterator[str]:
     """A pull request's job summary: per repository its release flow (Mermaid), its environments in
-    policy terms, and the declared resources in a collapsed block.
+    policy terms, and the declared resources in a collapsed block. The declarations come in
+    repository order, so each repository's section is written as its resources are read.
     """
     lines = ["## repoconf render", "", _summary_line(rendering) + ".", "", f"> {LOOKUP_NOTE}", ""]
-    by_repository: dict[str, list[Declaration]] = {}
-    top_level: list[Declaration] = []
-    roots = {d.name for d in rendering.declarations if d.type == "repoconf:index:Repository"}
-    for declaration in rendering.declarations:
-        repository = declaration.name.split("/", 1)[0]
-        if repository in roots:
-            by_repository.setdefault(repository, []).append(declaration)
+    for name, group in itertools.groupby(rendering.each(), key=_repository_of(rendering)):
+        items = list(group)
+        if name is None:
+            lines += ["### Provider", "", *_resource_table(items), ""]
         else:
-            top_level.append(declaration)
-    if top_level:
-        lines += ["### Provider", "", *_resource_table(top_level), ""]
-    for name, items in by_repository.items():
-        lines += [f"### `{_cell(name)}`", ""]
-        settings = rendering.settings.get(name)
-        if settings is not None and settings.environments:
-            lines += ["```mermaid", flow(settings), "```", "", *_settings_table(settings), ""]
-        lines += [f"<details><summary>{len(items)} resources</summary>", "", *_resource_table(items), ""]
-        lines += ["</details>", ""]
+            lines += [f"### `{_cell(name)}`", ""]
+            settings = rendering.settings[name]
+            if settings.environments:
+                lines += ["```mermaid", flow(settings), "```", "", *_settings_table(settings), ""]
+            lines += [f"<details><summary>{len(items)} resources</summary>", "", *_resource_table(items), ""]
+            lines += ["</details>", ""]
+        yield "".join(f"{line}\n" for line in lines)
+        lines = []
     content = _content_lines(rendering, code="`")
     if content:
         lines += ["### Repository content", "", CONTENT_NOTE, ""]
         lines += [f"- {line}" for line in content] + [""]
-    return "\n".join(lines)
+    yield "".join(f"{line}\n" for line in lines)
 
 
-FORMATS = {"table": _table, "json": _json, "markdown": _markdown}
+FORMATS: dict[str, Callable[[Rendering], Iterator[str]]] = {
+    "table": _table,
+    "json": _json,
+    "markdown": _markdown,
+}

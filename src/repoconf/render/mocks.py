@@ -32,11 +32,15 @@ def _urn_name(urn: str) -> str:
 
 
 def mask(value: Any) -> Any:
-    """Replace every secret (wire form) with ``[secret]``; integral floats back to ints."""
+    """Replace every secret (wire form) with ``[secret]``; integral floats back to ints; keys sorted.
+
+    The keys of a deserialized protobuf ``Struct`` come in no fixed order (it is a map), so they are
+    sorted here: every format prints inputs in one order and two renders compare equal byte for byte.
+    """
     if isinstance(value, dict):
         if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
             return SECRET_MASK
-        return {key: mask(item) for key, item in value.items()}
+        return {key: mask(value[key]) for key in sorted(value)}
     if isinstance(value, list):
         return [mask(item) for item in value]
     if isinstance(value, float) and value.is_integer():

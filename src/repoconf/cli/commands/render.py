@@ -32,8 +32,10 @@ def render_command(
     from repoconf.render.formats import FORMATS
     from repoconf.render.run import render as run_render
 
-    rendering = run_render(
+    # Nothing is printed before every slice has rendered: a program error leaves stdout empty.
+    with run_render(
         loaded, set(selected) if selected else None, progress=terminal_progress("rendered")
-    )
-    print(FORMATS[output](rendering))
+    ) as rendering:
+        for piece in FORMATS[output](rendering):
+            sys.stdout.write(piece)
     return ExitCode.OK
