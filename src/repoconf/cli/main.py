@@ -45,7 +45,7 @@ from repoconf.cli.commands.workflow import (
 )
 from repoconf.errors import ExitCode, RepoconfError, UsageError
 from repoconf.ops.drift_issue import DEFAULT_AUTHOR, PulumiOutcome
-from repoconf.policy.loader import DEFAULT_POLICY
+from repoconf.policy.loader import DEFAULT_POLICY, freeze_after_load
 from repoconf.text import printable
 
 Handler = Callable[[argparse.Namespace], ExitCode]
@@ -602,7 +602,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entry() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: the process is the command's alone, so what a policy load builds is
+    frozen out of the collector's scans (:func:`~repoconf.policy.loader.freeze_after_load`).
+    """
+    freeze_after_load()
     sys.exit(main())
 
 
