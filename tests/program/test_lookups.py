@@ -10,7 +10,7 @@ import pytest
 from pulumi.runtime.mocks import MockCallArgs
 
 from bench.policies import policy_text
-from repoconf.policy.loader import load_text
+from repoconf.policy.loader import LoadedPolicy, load_text
 from repoconf.program.errors import ProgramError
 from repoconf.render.mocks import RenderMocks
 from repoconf.render.run import SLICE_RESOURCES, render
@@ -82,6 +82,14 @@ def test_slices_follow_resources_and_leave_the_collector_as_it_was(monkeypatch: 
     size = SLICE_RESOURCES // per_repository + 5  # more resources than one slice holds: two slices
     expected = shipped_resources(size)
     loaded = load_text(policy_text(size), "p.yaml")
+    gc.freeze()  # as the console script leaves a loaded policy: render must neither unfreeze nor add
+    try:
+        _render_twice(monkeypatch, loaded, size, expected)
+    finally:
+        gc.unfreeze()
+
+
+def _render_twice(monkeypatch: pytest.MonkeyPatch, loaded: LoadedPolicy, size: int, expected: int) -> None:
     for fork in (True, False):
         if not fork:  # the in-process path, which pauses the collector itself
             monkeypatch.delattr(os, "fork")
