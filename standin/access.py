@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from standin.github import API_DOCS, _id, reference, team, user
+from standin.github import API_DOCS, _id, decoded, reference, team, user
 
 if TYPE_CHECKING:
     from standin.github import FakeGitHub
@@ -88,12 +88,8 @@ def route(
         return 200, (None, [team_repository(fake, name, slug) for name in held])
     found = re.fullmatch(r"/organizations/(\d+)/team/(\d+)/repos/([^/]+)/([^/]+)", path)
     if found:
-        org_id, team_id, owner, name = (
-            int(found.group(1)),
-            int(found.group(2)),
-            found.group(3),
-            found.group(4),
-        )
+        org_text, team_text, owner, name = decoded(found)
+        org_id, team_id = int(org_text), int(team_text)
         slug = _team_slug(fake, team_id)
         repository = fake.repositories.get(name)
         if org_id != organization(fake)["id"] or owner != fake.owner or slug is None or repository is None:

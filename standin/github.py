@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from repoconf.concepts.ruleset_titles import (
     RELEASE_TAG_CREATION_RULESET,
@@ -149,7 +149,19 @@ def team(owner: str, slug: str) -> dict[str, Any]:
 
 Router = Callable[["FakeGitHub", str, str, dict[str, list[str]], bytes], "tuple[int, Any] | None"]
 """A router: (stand-in, method, canonical path, query, raw body) → (status, body), or None when the
-request is not one it serves."""
+request is not one it serves. The path is still percent-encoded: a router matches it, then decodes each
+segment it took (:func:`decoded`)."""
+
+
+def decoded(match: re.Match[str]) -> tuple[Any, ...]:
+    """A route's groups, each percent-decoded (None for a group that did not take part).
+
+    Routes match the raw path and decode after matching: an environment named ``a/b`` is sent as
+    ``environments/a%2Fb`` (GitHub's REST docs for ``environment_name``: "The name of the environment.
+    The name must be URL encoded. For example, any slashes in the name must be replaced with %2F."), and
+    decoding the whole path first would split it into two segments.
+    """
+    return tuple(None if group is None else unquote(group) for group in match.groups())
 
 
 @dataclass
@@ -669,7 +681,7 @@ class FakeGitHub:
         status, body = self._dispatch(handler, url.path, url.query, authorization, raw_payload)
         if status == 200 and isinstance(body, tuple):
             key, items = body
-            self._send_page(handler, self._canonical(unquote(url.path)), parse_qs(url.query), key, items)
+            self._send_page(handler, self._canonical(url.path), parse_qs(url.query), key, items)
             return
         self._send(handler, status, body)
 
@@ -686,7 +698,7 @@ class FakeGitHub:
             return 401, {"message": "Bad credentials", "documentation_url": API_DOCS, "status": "401"}
         writer = authorization == f"Bearer {self.token}"
         query = parse_qs(raw_query)
-        path = self._canonical(unquote(raw_path))
+        path = self._canonical(raw_path)  # still encoded: routes decode the segments they match
         if path == "/graphql" and handler.command == "POST":
             from standin import graphql  # builds on this module, so imported late
 
@@ -758,7 +770,9 @@ class FakeGitHub:
             if name not in ("page", "per_page")
             for value in values
         ]
-        base = f"{self.base}{self._public_path(path)}?" + "".join(f"{n}={v}&" for n, v in kept)
+        # the path as it came (still encoded), the other parameters encoded again: `environment=prod eu`
+        # stays one parameter
+        base = f"{self.base}{self._public_path(path)}?" + "".join(f"{urlencode([pair])}&" for pair in kept)
         links = []
         if page < last:
             links.append(f'<{base}per_page={per_page}&page={page + 1}>; rel="next"')
@@ -894,9 +908,12 @@ class FakeGitHub:
                 }
             return 200, (None, [team(self.owner, slug) for slug in sorted(self.teams)])
         match = re.fullmatch(r"/repos/([^/]+)/([^/]+)(/.*)?", path)
-        if match is None or match.group(1) != self.owner or match.group(2) not in self.repositories:
+        if match is None:
             return not_found
-        name, rest = match.group(2), match.group(3) or ""
+        owner, name, _ = decoded(match)
+        if owner != self.owner or name not in self.repositories:
+            return not_found
+        rest = match.group(3) or ""  # still encoded: each branch below decodes what it takes
         repository = self.repositories[name]
         repo_url = f"https://api.github.com/repos/{self.owner}/{name}"
         if rest == "":
@@ -910,7 +927,7 @@ class FakeGitHub:
             r"/environments/([^/]+)/(deployment-branch-policies|secrets|variables)", rest
         )
         if env_match:
-            found = repository.environment(env_match.group(1))
+            found = repository.environment(decoded(env_match)[0])
             if found is None:
                 return not_found
             env = found[1]
@@ -962,7 +979,7 @@ class FakeGitHub:
         if rest.startswith("/git/trees/"):
             return self._tree(name, repository)
         if rest.startswith("/contents/"):
-            return self._content(name, repository, rest.removeprefix("/contents/"))
+            return self._content(name, repository, unquote(rest.removeprefix("/contents/")))
         if rest.startswith("/deployments"):
             return self._deployments(repository, rest, query)
         if rest.startswith(runs.PREFIXES):  # Actions runs, reviews, compare, git refs and tags
@@ -995,7 +1012,7 @@ class FakeGitHub:
             return 200, (None, items)
         protection_match = re.fullmatch(r"/branches/(.+)/protection", rest)
         if protection_match:
-            branch = protection_match.group(1)
+            branch = decoded(protection_match)[0]
             if branch not in repository.branches:
                 return 404, {"message": "Branch not found", "documentation_url": API_DOCS, "status": "404"}
             protection = repository.classic.get(branch)
@@ -1147,12 +1164,16 @@ class FakeGitHub:
         not_found = (404, {"message": "Not Found", "documentation_url": API_DOCS, "status": "404"})
         edit = re.fullmatch(r"/repos/([^/]+)/([^/]+)/issues/comments/(\d+)", path)
         if edit is not None:
-            return self._edit_comment(method, edit.group(1), edit.group(2), int(edit.group(3)), payload)
+            owner, repository_name, cid = decoded(edit)
+            return self._edit_comment(method, owner, repository_name, int(cid), payload)
         match = re.fullmatch(r"/repos/([^/]+)/([^/]+)/issues(?:/(\d+)(/comments)?)?", path)
-        if match is None or match.group(1) != self.owner or match.group(2) not in self.repositories:
+        if match is None:
             return not_found
-        repository = self.repositories[match.group(2)]
-        if match.group(3) is None:
+        owner, repository_name, number, comments = decoded(match)
+        if owner != self.owner or repository_name not in self.repositories:
+            return not_found
+        repository = self.repositories[repository_name]
+        if number is None:
             if method == "GET":
                 # GitHub's filters: `state` (default open) and `labels` (comma-separated, all required);
                 # pull requests are listed too, marked by their `pull_request` key.
@@ -1168,19 +1189,19 @@ class FakeGitHub:
                 return 200, (None, sorted(found, key=lambda issue: issue["number"], reverse=not ascending))
             if method != "POST":
                 return not_found
-            issue = self.issue(match.group(2), len(repository.issues) + 1, payload)
+            issue = self.issue(repository_name, len(repository.issues) + 1, payload)
             repository.issues.append(issue)
             return 201, self._public_issue(issue)
-        found_issue = [i for i in repository.issues if i["number"] == int(match.group(3))]
+        found_issue = [i for i in repository.issues if i["number"] == int(number)]
         if not found_issue:
             return not_found
         issue = found_issue[0]
-        if match.group(4):
+        if comments:
             if method == "GET":  # "List issue comments": oldest first
                 return 200, (None, list(issue["_comments"]))
             if method != "POST":
                 return not_found
-            comment = self.comment(match.group(2), issue, payload["body"])
+            comment = self.comment(repository_name, issue, payload["body"])
             issue["_comments"].append(comment)
             return 201, comment
         if method == "GET":

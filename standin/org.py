@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
-from standin.github import API_DOCS, FakeRepository, _id, _reference_text, user
+from standin.github import API_DOCS, FakeRepository, _id, _reference_text, decoded, user
 
 if TYPE_CHECKING:
     from standin.github import FakeGitHub
@@ -91,9 +91,10 @@ def route(fake: FakeGitHub, method: str, path: str, query: dict[str, list[str]],
         return None
     found = re.fullmatch(r"/orgs/([^/]+)/(repos|properties/values)", path)
     if found is not None:
-        if found.group(1).casefold() != fake.owner.casefold():
+        owner, listing = decoded(found)
+        if owner.casefold() != fake.owner.casefold():
             return _not_found()
-        if found.group(2) == "repos":
+        if listing == "repos":
             kind = query.get("type", ["all"])[0]
             if kind not in TYPES:
                 return 422, {"message": "Validation Failed", "documentation_url": API_DOCS, "status": "422"}
@@ -116,8 +117,9 @@ def route(fake: FakeGitHub, method: str, path: str, query: dict[str, list[str]],
         )
     found = re.fullmatch(r"/repos/([^/]+)/([^/]+)/properties/values", path)
     if found is not None:
-        repository = fake.repositories.get(found.group(2))
-        if found.group(1) != fake.owner or repository is None:
+        owner, name = decoded(found)
+        repository = fake.repositories.get(name)
+        if owner != fake.owner or repository is None:
             return _not_found()
         return 200, _properties(repository)
     return None

@@ -28,6 +28,7 @@ import re
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from standin import github
 
@@ -172,7 +173,7 @@ class Actions:
         found = []
         for run in reversed(self.runs):
             if workflow is not None:
-                wanted = workflow.group(1)
+                wanted = github.decoded(workflow)[0]
                 bare = run["path"].rsplit("@", 1)[0]
                 if wanted not in (bare.rsplit("/", 1)[-1], str(run["workflow_id"])):
                     continue
@@ -340,9 +341,9 @@ class Actions:
         if compare is not None:
             return self._compare(compare.group(1), compare.group(2))
         if rest.startswith("/git/ref/"):
-            return self._ref(rest.removeprefix("/git/ref/"))
+            return self._ref(unquote(rest.removeprefix("/git/ref/")))
         if rest.startswith("/git/tags/"):
-            return self._tag_object(rest.removeprefix("/git/tags/"))
+            return self._tag_object(unquote(rest.removeprefix("/git/tags/")))
         return not_found
 
 

@@ -37,6 +37,7 @@ from standin.github import (
     FakeEnvironment,
     FakeRepository,
     _id,
+    decoded,
     reference,
     team,
     user,
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 
 Answer = tuple[int, Any]
 Handler = Callable[["FakeGitHub", str, FakeRepository, tuple[str, ...], Any], Answer]
-"""(stand-in, repository name, repository, the path's groups, decoded body) → answer."""
+"""(stand-in, repository name, repository, the path's groups percent-decoded, decoded body) → answer."""
 
 PROVIDER_REFERENCE = "reference_provider"
 WAIT_TIMER_MAX = 43_200
@@ -105,19 +106,21 @@ def route(fake: FakeGitHub, method: str, path: str, query: dict[str, list[str]],
     if method == "GET":
         found = re.fullmatch(r"/users/([^/]+)", path)
         if found:
-            return _user(fake, found.group(1))
+            return _user(fake, *decoded(found))
         found = re.fullmatch(r"/orgs/([^/]+)/teams/([^/]+)", path)
         if found:
-            return _team(fake, found.group(1), found.group(2))
+            return _team(fake, *decoded(found))
     match = re.fullmatch(r"/repos/([^/]+)/([^/]+)(/.+)", path)
-    if match is None or match.group(1) != fake.owner or match.group(2) not in fake.repositories:
+    if match is None:
         return None
-    name, rest = match.group(2), match.group(3)
+    owner, name, _ = decoded(match)
+    if owner != fake.owner or name not in fake.repositories:
+        return None
     repository = fake.repositories[name]
     for pattern, handlers in ROUTES:
-        found = re.fullmatch(pattern, rest)
+        found = re.fullmatch(pattern, match.group(3))  # still encoded: `environments/a%2Fb` is one segment
         if found and method in handlers:
-            return handlers[method](fake, name, repository, found.groups(), payload)
+            return handlers[method](fake, name, repository, decoded(found), payload)
     return None
 
 
