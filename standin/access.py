@@ -77,7 +77,8 @@ def route(
                 "documentation_url": API_DOCS,
                 "status": "403",
             }
-        slug = next((s for s in fake.teams if s.casefold() == found.group(1).casefold()), None)
+        wanted = decoded(found)[0]
+        slug = fake.find_team(wanted)
         if slug is None:
             return NOT_FOUND
         held = [
@@ -104,18 +105,20 @@ def route(
             return (200, fake._repository(name, repository)) if slug in repository.teams else NOT_FOUND
         return None
     found = re.fullmatch(r"/repos/([^/]+)/([^/]+)/(teams|collaborators/([^/]+)/permission)", path)
-    if method != "GET" or found is None or found.group(1) != fake.owner:
+    if method != "GET" or found is None:
         return None
-    repository = fake.repositories.get(found.group(2))
+    owner, name, kind, login = decoded(found)
+    if owner != fake.owner:
+        return None
+    repository = fake.repositories.get(name)
     if repository is None:
         return NOT_FOUND
-    if found.group(3) == "teams":
+    if kind == "teams":
         listed = [
             {**team(fake.owner, slug), "permission": permission}
             for slug, permission in sorted(repository.teams.items())
         ]
         return 200, (None, listed)
-    login = found.group(4)
     permission = next(
         (level for known, level in repository.collaborators.items() if known.casefold() == login.casefold()),
         "none",

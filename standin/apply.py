@@ -26,7 +26,7 @@ from repoconf.policy.loader import load_text
 from repoconf.policy.model import ExternalSource, RepositorySettings
 from repoconf.render.mocks import Declaration, RenderMocks
 from repoconf.render.run import render
-from standin.github import FakeGitHub, FakeRepository
+from standin.github import FakeGitHub, FakeRepository, team_slug
 from standin.provider import Declared, Provider, path_escape
 
 
@@ -55,7 +55,7 @@ class StandInLookups(RenderMocks):
         self.lookups[token] += 1
         if token == "github:index/getUser:getUser":
             login = str(args.args.get("username"))
-            if self.enroll and not any(known.casefold() == login.casefold() for known in self.fake.users):
+            if self.enroll and self.fake.find_user(login) is None:
                 self.fake.users.add(login)
             found = self._get(f"/users/{login}")
             return {
@@ -66,8 +66,8 @@ class StandInLookups(RenderMocks):
             }, []
         if token == "github:index/getTeam:getTeam":
             slug = str(args.args.get("slug"))
-            if self.enroll and not any(known.casefold() == slug.casefold() for known in self.fake.teams):
-                self.fake.teams.add(slug)
+            if self.enroll and self.fake.find_team(slug) is None:
+                self.fake.add_team(slug)  # a team of that name: its slug is GitHub's (lower-case)
             found = self._get(f"/orgs/{self.fake.owner}/teams/{slug}")
             return {"id": str(found["id"]), "slug": found["slug"], "nodeId": found["node_id"]}, []
         if token == "github:index/getRepository:getRepository":
@@ -124,7 +124,7 @@ def grant_reviewers(repository: FakeRepository, settings: RepositorySettings) ->
     """
     for _, kind, name in reviewer_names(settings):
         if kind == "teams":
-            repository.teams.setdefault(name, "pull")
+            repository.teams.setdefault(team_slug(name), "pull")
         else:
             repository.collaborators.setdefault(name, "read")
 

@@ -45,7 +45,7 @@ from repoconf.concepts.ruleset_titles import (
     RELEASE_TAG_RULESET,
     branch_ruleset_title,
 )
-from repoconf.policy.model import ProtectionEngine, RepositorySettings, TagOperation
+from repoconf.policy.model import BranchRule, ProtectionEngine, RepositorySettings, TagOperation
 from standin import runs
 
 REFERENCE = Path(__file__).resolve().parent / "reference"
@@ -125,6 +125,36 @@ BASE_ROLE_IDS = {"maintain": 2, "write": 4, "admin": 5}
 """``RepositoryRole`` bypass actor ids of GitHub's base roles, written here from the provider's documentation
 (integrations/terraform-provider-github, website/docs/r/repository_ruleset.html.markdown), not imported
 from repoconf, so that the stand-in cannot agree with a mistake of ours."""
+
+
+PULL_REQUEST_PARAMETERS: dict[str, str] = {
+    "required_approving_review_count": "required_approvals",
+    "dismiss_stale_reviews_on_push": "dismiss_stale_reviews",
+    "require_code_owner_review": "require_code_owner_reviews",
+    "require_last_push_approval": "require_last_push_approval",
+}
+"""A ruleset's ``pull_request`` rule parameter (SCHEMA_repository-rule-types.json) → the branch-rule field
+that sets it; written here, not taken from repoconf's concept tables, so that the stand-in cannot agree
+with a mistake of theirs."""
+
+CLASSIC_REVIEWS: dict[str, str] = {
+    "required_approving_review_count": "required_approvals",
+    "dismiss_stale_reviews": "dismiss_stale_reviews",
+    "require_code_owner_reviews": "require_code_owner_reviews",
+    "require_last_push_approval": "require_last_push_approval",
+}
+"""Classic protection's ``required_pull_request_reviews`` key (GitHub's "Get branch protection"
+example) → the branch-rule field that sets it."""
+
+
+def team_slug(name: str) -> str:
+    """The slug GitHub gives a team of this name: lower-case, each run of other characters than letters,
+    digits, ``.``, ``_`` and ``-`` one ``-`` (GitHub's examples: the team "Justice League" has slug
+    ``justice-league``; tests/github/test_standin.py holds this to them). GitHub does not document what it
+    does with ``.`` and ``_``; the stand-in keeps them, so that a team made for a policy's slug (letters,
+    digits, ``.``, ``_``, ``-``: repoconf.policy.identifiers) is found by that slug, in any case.
+    """
+    return re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-")
 
 
 def team(owner: str, slug: str) -> dict[str, Any]:
@@ -277,7 +307,8 @@ class FakeGitHub:
         self.page_size = page_size
         self.repositories: dict[str, FakeRepository] = {}
         self.teams: set[str] = set()
-        """The owner's teams by slug (``GET /orgs/{org}/teams``): every team a deployed policy names."""
+        """The owner's teams by slug (``GET /orgs/{org}/teams``): every team a deployed policy names, by
+        the slug GitHub gives it (:meth:`add_team`); endpoints look slugs up case-insensitively."""
         self.users: set[str] = set()
         """Logins of the accounts ``GET /users/{login}`` knows (environment reviewers by id resolve to
         these); canonical spelling, looked up case-insensitively as GitHub does."""
@@ -298,27 +329,51 @@ class FakeGitHub:
 
     # -- set-up -----------------------------------------------------------------------------------
 
+    def add_team(self, name: str) -> str:
+        """Make a team of this name (known already: nothing); return its slug as GitHub derives it."""
+        slug = team_slug(name)
+        self.teams.add(slug)
+        return slug
+
+    def find_user(self, login: str) -> str | None:
+        """The login of the account ``login`` names, in its own spelling (GitHub's logins are
+        case-insensitive), or None when the stand-in knows no such account.
+        """
+        return next((known for known in self.users if known.casefold() == login.casefold()), None)
+
+    def find_team(self, slug: str) -> str | None:
+        """The slug of the team ``slug`` names, as GitHub stores it: GitHub looks slugs up
+        case-insensitively (``GET /orgs/{org}/teams/Release-Managers`` finds ``release-managers``).
+        """
+        return next((known for known in self.teams if known.casefold() == slug.casefold()), None)
+
     def deploy(self, name: str, settings: RepositorySettings) -> FakeRepository:
-        """Configure a repository as `pulumi up` with this policy would leave it."""
+        """Configure a repository as `pulumi up` with this policy would leave it, in GitHub's spelling:
+        teams by the slug GitHub derives (:meth:`add_team`), secret and variable names upper-case (GitHub
+        stores them so: standin/writes.py). tests/github/test_provider_emulator.py holds the result to
+        what the provider's own calls leave, for a policy setting every option.
+        """
         repository = FakeRepository()
         for env_name, env in settings.environments.items():
             refs = env.deployment_refs
             state = FakeEnvironment(
-                users=list(env.reviewers.users) if env.reviewers else [],
-                teams=list(env.reviewers.teams) if env.reviewers else [],
+                users=[self.find_user(login) or login for login in env.reviewers.users]
+                if env.reviewers
+                else [],
+                teams=[self.add_team(slug) for slug in env.reviewers.teams] if env.reviewers else [],
                 wait_timer=env.wait_timer,
                 prevent_self_review=env.prevent_self_review,
                 can_admins_bypass=env.can_admins_bypass,
-                secrets=set(env.secrets),
-                variables=dict(env.variables),
+                secrets={secret.upper() for secret in env.secrets},
+                variables={variable.upper(): value for variable, value in env.variables.items()},
             )
             if refs is not None:
                 state.branch_policy = "protected" if refs.protected else "custom"
                 state.policies = [(p, "branch") for p in refs.branches or ()]
                 state.policies += [(p, "tag") for p in refs.tag_patterns()]
             repository.environments[env_name] = state
-        repository.secrets = set(settings.secrets)
-        repository.variables = dict(settings.variables)
+        repository.secrets = {secret.upper() for secret in settings.secrets}
+        repository.variables = {variable.upper(): value for variable, value in settings.variables.items()}
         for pattern, rule in settings.branches.items():
             if not any(wildcard in pattern for wildcard in "*?["):
                 repository.branches.add(pattern)
@@ -326,6 +381,7 @@ class FakeGitHub:
                 repository.classic[pattern] = self.classic_protection(name, pattern, rule)
             else:
                 repository.rulesets.append(self.branch_ruleset(name, pattern, rule))
+        creators: list[str] = []
         if settings.release_tags is not None:
             tags = settings.release_tags
             forbidden = set(tags.protect_from)
@@ -342,9 +398,10 @@ class FakeGitHub:
                 )
             )
             if tags.created_by is not None:
+                creators = [self.add_team(slug) for slug in tags.created_by.teams]
                 bypass = [
                     {"actor_id": team(self.owner, slug)["id"], "actor_type": "Team", "bypass_mode": "always"}
-                    for slug in tags.created_by.teams
+                    for slug in creators
                 ] + [
                     {"actor_id": BASE_ROLE_IDS[role], "actor_type": "RepositoryRole", "bypass_mode": "always"}
                     for role in tags.created_by.roles
@@ -360,28 +417,20 @@ class FakeGitHub:
                         bypass,
                     )
                 )
-                self.teams.update(tags.created_by.teams)
-        for env in settings.environments.values():
-            self.teams.update(env.reviewers.teams if env.reviewers else ())
         repository.files = self.files_for(settings)
         # the organization as it stands around the policy: reviewers can read the repository, release-tag
         # creators can push to it, and the policy's own grants are in place
-        for env in settings.environments.values():
-            for slug in env.reviewers.teams if env.reviewers else ():
+        for state in repository.environments.values():
+            for slug in state.teams:
                 repository.teams.setdefault(slug, "pull")
-            for login in env.reviewers.users if env.reviewers else ():
+            for login in state.users:
                 repository.collaborators.setdefault(login, "write")
-        for slug in (
-            settings.release_tags.created_by.teams
-            if settings.release_tags and settings.release_tags.created_by
-            else ()
-        ):
+        for slug in creators:
             repository.teams.setdefault(slug, "push")
         if settings.access is not None:
             repository.teams.update(
-                {slug: str(permission) for slug, permission in settings.access.teams.items()}
+                {self.add_team(slug): str(permission) for slug, permission in settings.access.teams.items()}
             )
-            self.teams.update(settings.access.teams)
         self.repositories[name] = repository
         return repository
 
@@ -435,7 +484,7 @@ class FakeGitHub:
             "updated_at": STAMP,
         }
 
-    def branch_ruleset(self, repository: str, pattern: str, rule: Any) -> dict[str, Any]:
+    def branch_ruleset(self, repository: str, pattern: str, rule: BranchRule) -> dict[str, Any]:
         """The ruleset repoconf declares for a branch rule."""
         rules: list[dict[str, Any]] = [
             {"type": "deletion"},
@@ -444,11 +493,8 @@ class FakeGitHub:
                 "type": "pull_request",
                 "parameters": {
                     "allowed_merge_methods": ["merge", "squash", "rebase"],
-                    "dismiss_stale_reviews_on_push": rule.dismiss_stale_reviews,
-                    "require_code_owner_review": rule.require_code_owner_reviews,
-                    "require_last_push_approval": False,
-                    "required_approving_review_count": rule.required_approvals,
                     "required_review_thread_resolution": False,
+                    **{key: getattr(rule, field) for key, field in PULL_REQUEST_PARAMETERS.items()},
                 },
             },
         ]
@@ -478,7 +524,7 @@ class FakeGitHub:
             repository, branch_ruleset_title(pattern), "branch", [f"refs/heads/{pattern}"], [], rules, bypass
         )
 
-    def classic_protection(self, repository: str, branch: str, rule: Any) -> dict[str, Any]:
+    def classic_protection(self, repository: str, branch: str, rule: BranchRule) -> dict[str, Any]:
         """A branch protection object as "Get branch protection" returns it (GitHub's example, with this
         rule's settings; no push restrictions or dismissal restrictions, which repoconf does not set).
         """
@@ -500,14 +546,13 @@ class FakeGitHub:
         protection["enforce_admins"] = {"url": f"{base}/enforce_admins", "enabled": rule.enforce_admins}
         reviews = protection["required_pull_request_reviews"]
         reviews.pop("dismissal_restrictions")
-        reviews.update(
-            url=f"{base}/required_pull_request_reviews",
-            dismiss_stale_reviews=rule.dismiss_stale_reviews,
-            require_code_owner_reviews=rule.require_code_owner_reviews,
-            required_approving_review_count=rule.required_approvals,
-            require_last_push_approval=False,
-        )
+        reviews["url"] = f"{base}/required_pull_request_reviews"
+        reviews.update({key: getattr(rule, field) for key, field in CLASSIC_REVIEWS.items()})
         protection["required_linear_history"] = {"enabled": rule.linear_history}
+        # What repoconf leaves off: the program declares force pushes, deletions, conversation resolution,
+        # the branch lock, signatures and creation blocks off, and the provider never sends
+        # lockAllowsFetchAndMerge (githubv4 CreateBranchProtectionRuleInput; standin/graphql.py), so fork
+        # syncing stays off too.
         for setting in (
             "allow_force_pushes",
             "allow_deletions",

@@ -131,7 +131,7 @@ def _user(fake: FakeGitHub, login: str) -> Answer:
     """``GET /users/{username}``: the public-user example, as this account (logins case-insensitive,
     answered in their canonical spelling).
     """
-    canonical = next((known for known in fake.users if known.casefold() == login.casefold()), None)
+    canonical = fake.find_user(login)
     if canonical is None:
         return NOT_FOUND
     found = provider_reference("GET_users_USERNAME")
@@ -144,7 +144,7 @@ def _team(fake: FakeGitHub, org: str, slug: str) -> Answer:
     """``GET /orgs/{org}/teams/{team_slug}``: the team-full example, as this team."""
     if org.casefold() != fake.owner.casefold():
         return NOT_FOUND
-    canonical = next((known for known in fake.teams if known.casefold() == slug.casefold()), None)
+    canonical = fake.find_team(slug)
     if canonical is None:
         return NOT_FOUND
     found = provider_reference("GET_orgs_ORG_teams_TEAM_SLUG")

@@ -3,9 +3,10 @@ standin/graphql.py), held to terraform-provider-github v6.13.0, go-github v88, t
 and GitHub's REST reference; then the round trip: policy → render → applied through the provider's own
 calls → GitHub's answers → `repoconf audit`.
 
-Each body test names the provider source it follows. The comparison test lists every difference
-between the state the provider's calls leave and the state ``FakeGitHub.deploy()`` (repoconf's own
-reading of the policy) builds, each with the source line that decides it.
+Each body test names the provider source it follows. The comparison test holds the state
+``FakeGitHub.deploy()`` (the stand-in's own reading of the policy) builds to the state the provider's
+calls leave: no difference, order aside, for every policy under tests/data (every_option.yaml sets every
+option).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -498,7 +500,7 @@ def _answers(fake: FakeGitHub, name: str, branches: list[str]) -> dict[str, Any]
         return response.json()
 
     for environment in get("/environments?per_page=100")["environments"]:
-        env = f"/environments/{environment['name']}"
+        env = f"/environments/{quote(environment['name'], safe='')}"  # `release/prod` is one segment
         get(f"{env}/deployment-branch-policies?per_page=100")
         get(f"{env}/secrets?per_page=100")
         get(f"{env}/variables?per_page=30")
@@ -537,26 +539,6 @@ def _differences(old: Any, new: Any, path: str = "") -> Iterator[str]:
         yield f"{path}: deploy() {json.dumps(old)}, provider {json.dumps(new)}"
 
 
-KNOWN_DIFFERENCES: dict[str, set[str]] = {
-    # (A check's app id cannot reach GitHub through classic protection: the schema's
-    # `required_status_checks` has `strict` and `contexts` only. The policy refuses an app pin under
-    # classic protection, so no policy here shows it.)
-    # Names: GitHub stores secret and variable names upper-case ("Names are not case-sensitive"; the
-    # REST listings show them upper-case); deploy() keeps the policy's spelling. Reviewer logins and
-    # slugs: GitHub answers the canonical account, deploy() the policy's spelling.
-    "cases": {
-        "/actions/secrets?per_page=100.body.secrets[0].name: "
-        'deploy() "codecov_token", provider "CODECOV_TOKEN"',
-        "/actions/variables?per_page=30.body.variables[0].name: "
-        'deploy() "python_version", provider "PYTHON_VERSION"',
-        "/environments/Deploy/secrets?per_page=100.body.secrets[0].name: "
-        'deploy() "deploy_key", provider "DEPLOY_KEY"',
-        "/environments/Deploy/variables?per_page=30.body.variables[0].name: "
-        'deploy() "region", provider "REGION"',
-    },
-}
-"""Every difference between deploy() and the provider's calls, by policy (order aside)."""
-
 POLICIES = {
     "template": template_text(),
     "classic": CLASSIC,
@@ -573,9 +555,9 @@ def test_provider_state_against_deploy(policy: str) -> None:
     loaded = load_text(text, f"{policy}.yaml")
     old, new = _server(), _server()
     try:
-        if policy == "cases":  # accounts in their canonical spelling: the policy writes Alice and Ops
-            new.users.update({"alice", "bob"})
-            new.teams.add("ops")
+        if policy == "cases":  # accounts in their canonical spelling (the policy writes Alice); the team
+            for fake in (old, new):  # Ops is made by both from the policy: its slug is GitHub's, `ops`
+                fake.users.update({"alice", "bob"})
         for name, settings in loaded.policy.repositories.items():
             old.deploy(name, settings)
         apply_policy(new, text, f"{policy}.yaml")
@@ -587,24 +569,35 @@ def test_provider_state_against_deploy(policy: str) -> None:
             branches = classic_branches(settings)
             before, after = _answers(old, name, branches), _answers(new, name, branches)
             found |= set(_differences(_canonical(before), _canonical(after)))
-        if policy == "cases":  # the reviewers: canonical logins and slugs
-            env = new.repositories["widgets"].environments["Deploy"]
-            assert (sorted(env.users), env.teams) == (["alice", "bob"], ["ops"])
-            assert {team["slug"] for team in _get(new, "/orgs/acme/teams").json()} == {"ops"}
-            found = {line for line in found if "reviewer" not in line and not line.startswith("teams")}
-        assert found == KNOWN_DIFFERENCES.get(policy, set())
+        if policy == "cases":  # the reviewers: canonical logins and slugs, from either
+            for fake in (old, new):
+                env = fake.repositories["widgets"].environments["Deploy"]
+                assert (sorted(env.users), env.teams) == (["alice", "bob"], ["ops"])
+                assert {team["slug"] for team in _get(fake, "/orgs/acme/teams").json()} == {"ops"}
+        # None, order aside. (A check's app id cannot reach GitHub through classic protection: the
+        # schema's `required_status_checks` has `strict` and `contexts` only; the policy refuses an app pin
+        # under classic protection, so no policy here shows it.)
+        assert found == set()
     finally:
         old.stop()
         new.stop()
 
 
-@pytest.mark.parametrize("policy", sorted(POLICIES))
+A6 = pytest.mark.xfail(
+    strict=True,
+    reason="A6: release_tags.created_by compares the policy's `Release-Managers` with GitHub's slug "
+    "`release-managers` case-sensitively (concepts/release_tags.py, being fixed by the lead)",
+)
+
+
+@pytest.mark.parametrize(
+    "policy", [pytest.param(p, marks=A6) if p == "every_option.yaml" else p for p in sorted(POLICIES)]
+)
 def test_audit_finds_provider_applied_state_compliant(policy: str) -> None:
     fake = _server()
     try:
         text = POLICIES[policy]
-        fake.users.update({"alice", "bob"})  # canonical spellings (the cases policy writes Alice, Ops)
-        fake.teams.add("ops")
+        fake.users.update({"alice", "bob"})  # canonical spellings (the cases policy writes Alice)
         apply_policy(fake, text, f"{policy}.yaml")
         loaded = load_text(text, f"{policy}.yaml")
         for name, settings in loaded.policy.repositories.items():
