@@ -471,3 +471,84 @@ def test_every_policy_setting_of_every_table_has_a_case() -> None:
     wanted |= {f"access.teams.qa.{row.key}" for row in access.TABLE if row.field}
     covered = {path for _, _, path, _ in CASES}
     assert sorted(wanted - covered) == []
+
+
+# -- names GitHub compares case-insensitively ------------------------------------------------------------
+
+
+def _changes(head: dict[str, Any]) -> dict[str, tuple[Any, Any, str | None]]:
+    (repository,) = diff_policies(policy(BASE), policy(head)).repositories
+    return {change.path: (change.before, change.after, change.why) for change in repository.changes}
+
+
+def test_respelled_reviewers_and_variables_are_the_same_names() -> None:
+    head = copy.deepcopy(BASE)
+    qa(head)["reviewers"] = {"users": ["Alice", "BOB"], "teams": ["QA"]}  # the same accounts, the same ids
+    assert _changes(head) == {}
+    qa(head)["variables"] = {"url": "https://elsewhere.example"}  # respelled and changed: both shown
+    assert _changes(head) == {
+        "environments.qa.variables": (["URL"], ["url"], None),
+        "environments.qa.variables.url": (VALUE_CHANGED, VALUE_CHANGED, None),
+    }
+
+
+def test_a_gated_secret_respelled_at_repository_scope_is_still_read_without_the_gate() -> None:
+    head = copy.deepcopy(BASE)
+    widgets(head)["secrets"]["pypi_token"] = {"config": "pypiToken"}  # the environment holds PYPI_TOKEN
+    found = _changes(head)
+    assert found["secrets.pypi_token"] == (
+        None,
+        "present",
+        "every workflow may now read pypi_token without the gate of production-deploy",
+    )
+
+
+def test_a_respelled_environment_is_paired_and_its_replacement_explained() -> None:
+    head = copy.deepcopy(BASE)
+    environments_ = widgets(head)["environments"]
+    environments_["Production-Deploy"] = environments_.pop("production-deploy")
+    environments_["QA"] = environments_.pop("qa")
+    environments_["Staging"] = environments_.pop("staging")
+    environments_["QA"]["wait_timer"] = 5
+    found = _changes(head)
+    assert found == {
+        "environments.Production-Deploy": (
+            "production-deploy",
+            "Production-Deploy",
+            "environment production-deploy is respelled Production-Deploy: the same environment to GitHub, "
+            "another resource to Pulumi, which creates Production-Deploy (GitHub updates production-deploy) "
+            "then deletes production-deploy, which GitHub deletes: production-deploy and its gate are gone, "
+            "while Pulumi's state holds Production-Deploy",
+        ),
+        # qa is `protect`ed: Pulumi refuses to delete it (`pulumi up` fails), nothing is lost
+        "environments.QA": ("qa", "QA", None),
+        "environments.QA.wait_timer": (30, 5, "the wait before QA deploys is shorter"),
+        # no gate to lose
+        "environments.Staging": ("staging", "Staging", None),
+    }
+
+
+def test_a_respelled_team_grant_is_paired_and_its_replacement_explained() -> None:
+    head = copy.deepcopy(BASE)
+    teams = widgets(head)["access"]["teams"]
+    teams["DevOps"] = teams.pop("devops")
+    teams["QA"] = "pull"
+    del teams["qa"]
+    found = _changes(head)
+    assert found == {
+        "access.teams.DevOps": (
+            "devops",
+            "DevOps",
+            "team grant devops is respelled DevOps: the same team grant to GitHub, another resource to "
+            "Pulumi, which creates DevOps (GitHub updates devops) then deletes devops, which GitHub "
+            "deletes: team devops loses its permission, while Pulumi's state holds the grant",
+        ),
+        "access.teams.QA": (
+            "qa",
+            "QA",
+            "team grant qa is respelled QA: the same team grant to GitHub, another resource to Pulumi, "
+            "which creates QA (GitHub updates qa) then deletes qa, which GitHub deletes: team qa loses its "
+            "permission, while Pulumi's state holds the grant",
+        ),
+        "access.teams.QA.permission": ("push", "pull", "the team's permission is lowered from push to pull"),
+    }

@@ -4,6 +4,15 @@ applied), with every change that weakens a release gate flagged and explained in
 No Pulumi and no network: it works on the policy model, so a pull request is reviewed without the
 stack's secrets or a token. Secret *values* never appear: a secret is its name, and a variable's value
 change is reported as such without the values (the issue asks for names only; values stay in the file).
+
+Names GitHub compares case-insensitively (environments, secrets, variables, reviewers, teams) are paired
+so: ``qa`` and ``QA`` are one environment, its settings compared. A reviewer or release-tag creator
+respelled is no change (the program resolves it to the same id). An environment, secret, variable or team
+grant respelled is one: the program names its Pulumi resource after the policy's spelling (and the
+provider replaces an environment whose name changes: ``ForceNew``, terraform-provider-github v6.13.0,
+resource_github_repository_environment.go), so `pulumi up` creates the new spelling, which GitHub takes
+for the old one, then deletes the old one, which deletes it from GitHub. That weakens a gate as removing
+it does: a gated environment (unless ``protect`` makes Pulumi refuse the deletion), a team's grant.
 """
 
 from __future__ import annotations
@@ -132,6 +141,24 @@ class _Changes:
         self.add(path, old, new, why)
 
 
+def _paired(old: Iterable[str], new: Iterable[str]) -> list[tuple[str | None, str | None]]:
+    """The names of both sides matched as GitHub matches them, case-insensitively (a policy holds each
+    name once in any case: the loader checks it): (old spelling, new spelling), None where a side lacks
+    it, by folded name.
+    """
+    before = {name.casefold(): name for name in old}
+    after = {name.casefold(): name for name in new}
+    return [(before.get(key), after.get(key)) for key in sorted(before.keys() | after.keys())]
+
+
+def _respelled(kind: str, old: str, new: str, loss: str) -> str:
+    """Why respelling a resource's name weakens a gate: GitHub's names ignore case, Pulumi's do not."""
+    return (
+        f"{kind} {old} is respelled {new}: the same {kind} to GitHub, another resource to Pulumi, which "
+        f"creates {new} (GitHub updates {old}) then deletes {old}, which GitHub deletes: {loss}"
+    )
+
+
 def _refs_view(refs: DeploymentRefs | None) -> Any:
     if refs is None:
         return "any ref"
@@ -174,6 +201,8 @@ def _table(
     for judged in judge_changes(table, before, after):
         row = rows[judged.key]
         where = f"{path}.{judged.key}" if path else judged.key
+        if row.compare is Compare.VALUE and row.same(judged.before, judged.after):
+            continue  # reviewers respelled: the same accounts, the same ids in the program's inputs
         if row.compare is Compare.NAMES:
             changes.names(where, judged.before, judged.after, None)
         elif row.compare is Compare.NAMED_VALUES:
@@ -195,7 +224,7 @@ def _options(path: str, options: tuple[Option, ...], before: Any, after: Any, ch
 
 def _deployment_refs(
     path: str,
-    name: str,
+    names: tuple[str, str],
     old_settings: RepositorySettings,
     new_settings: RepositorySettings,
     changes: _Changes,
@@ -203,7 +232,8 @@ def _deployment_refs(
     """Which refs may deploy: wider when a sample ref the old rules refused is now allowed (which
     branches are protected depends on the repository's branch rules, so no row can judge it alone).
     """
-    old, new = old_settings.environments[name], new_settings.environments[name]
+    old, new = old_settings.environments[names[0]], new_settings.environments[names[1]]
+    name = names[1]
     if old.deployment_refs == new.deployment_refs:
         return
     newly = [
@@ -220,22 +250,30 @@ def _deployment_refs(
 
 def _environment(
     path: str,
-    name: str,
+    names: tuple[str, str],
     old_settings: RepositorySettings,
     new_settings: RepositorySettings,
     changes: _Changes,
 ) -> None:
-    old, new = old_settings.environments[name], new_settings.environments[name]
+    """One environment of both sides (``names``: its old and new spelling)."""
+    before, name = names
+    old, new = old_settings.environments[before], new_settings.environments[name]
+    if before != name:
+        # A protected environment is never deleted: Pulumi refuses, and `pulumi up` fails instead.
+        gone = f"{before} and its gate are gone, while Pulumi's state holds {name}"
+        lost = _gated(old) and not old.protect
+        changes.add(path, before, name, _respelled("environment", before, name, gone) if lost else None)
     _table(path, environments.TABLE, old, new, changes, name)
     _options(path, environments.OPTIONS, old, new, changes)
-    _deployment_refs(path, name, old_settings, new_settings, changes)
+    _deployment_refs(path, names, old_settings, new_settings, changes)
 
 
 def _variables(path: str, old: dict[str, str], new: dict[str, str], changes: _Changes) -> None:
+    """Variable names (GitHub's are case-insensitive: a respelled one is listed, its value compared)."""
     changes.names(path, old, new, None)
-    for name in sorted(old.keys() & new.keys()):
-        if old[name] != new[name]:
-            changes.add(f"{path}.{name}", VALUE_CHANGED, VALUE_CHANGED)
+    for before, after in _paired(old, new):
+        if before is not None and after is not None and old[before] != new[after]:
+            changes.add(f"{path}.{after}", VALUE_CHANGED, VALUE_CHANGED)
 
 
 def _gated(environment: Environment) -> bool:
@@ -266,18 +304,21 @@ def _release_tags(old: ReleaseTags | None, new: ReleaseTags | None, changes: _Ch
 
 
 def _access(old: RepositorySettings, new: RepositorySettings, changes: _Changes) -> None:
-    """Team grants: one removed or lowered weakens (a reviewer team may stop being asked)."""
+    """Team grants: one removed, respelled or lowered weakens (a reviewer team may stop being asked)."""
     before = {grant.slug: grant for grant in access.grants(old)}
     after = {grant.slug: grant for grant in access.grants(new)}
-    for slug in sorted(before.keys() | after.keys()):
-        path = f"access.teams.{slug}"
-        if slug not in after:
-            why = f"team {slug} loses its permission on the repository (Pulumi removes the grant)"
-            changes.add(path, str(before[slug].permission), None, why)
-        elif slug not in before:
-            changes.add(path, None, str(after[slug].permission))
-        else:
-            _table(path, access.TABLE, before[slug], after[slug], changes)
+    for old_slug, new_slug in _paired(before, after):
+        if new_slug is None and old_slug is not None:
+            why = f"team {old_slug} loses its permission on the repository (Pulumi removes the grant)"
+            changes.add(f"access.teams.{old_slug}", str(before[old_slug].permission), None, why)
+        elif new_slug is not None and old_slug is None:
+            changes.add(f"access.teams.{new_slug}", None, str(after[new_slug].permission))
+        elif new_slug is not None and old_slug is not None:
+            path = f"access.teams.{new_slug}"
+            if old_slug != new_slug:
+                loss = f"team {old_slug} loses its permission, while Pulumi's state holds the grant"
+                changes.add(path, old_slug, new_slug, _respelled("team grant", old_slug, new_slug, loss))
+            _table(path, access.TABLE, before[old_slug], after[new_slug], changes)
 
 
 def _tags_view(tags: ReleaseTags | None) -> Any:
@@ -294,21 +335,27 @@ def _tags_view(tags: ReleaseTags | None) -> Any:
 def diff_repository(old: RepositorySettings, new: RepositorySettings) -> list[Change]:
     """Every change between two merged settings of one repository."""
     changes = _Changes()
-    for name in sorted(old.environments.keys() | new.environments.keys()):
-        path = f"environments.{name}"
-        if name not in new.environments:
+    for old_name, new_name in _paired(old.environments, new.environments):
+        if new_name is None and old_name is not None:
             why = (
-                f"{name} and its gate are gone: a workflow naming it gets a new, unprotected environment "
+                f"{old_name} and its gate are gone: a workflow naming it gets a new, unprotected environment "
                 "(GitHub creates environments on first use)"
             )
-            changes.add(path, "present", None, why if _gated(old.environments[name]) else None)
-        elif name not in old.environments:
-            changes.add(path, None, "present")
-        else:
-            _environment(path, name, old, new, changes)
+            gated = _gated(old.environments[old_name])
+            changes.add(f"environments.{old_name}", "present", None, why if gated else None)
+        elif new_name is not None and old_name is None:
+            changes.add(f"environments.{new_name}", None, "present")
+        elif new_name is not None and old_name is not None:
+            _environment(f"environments.{new_name}", (old_name, new_name), old, new, changes)
     _table("", secrets_variables.TABLE, old, new, changes)
-    for secret in sorted(new.secrets.keys() - old.secrets.keys()):
-        gates = [name for name, env in new.environments.items() if secret in env.secrets and _gated(env)]
+    for held_before, secret in _paired(old.secrets, new.secrets):
+        if held_before is not None or secret is None:
+            continue
+        gates = [
+            name
+            for name, env in new.environments.items()
+            if secret.casefold() in {held.casefold() for held in env.secrets} and _gated(env)
+        ]
         if gates:
             changes.add(
                 f"secrets.{secret}",
