@@ -98,3 +98,21 @@ def test_a_missing_repository_leaves_the_file_as_it_was(
     assert main(["import", "acme/ghost", "--into", str(target)]) == 3
     assert "repository acme/ghost not found" in capsys.readouterr().err
     assert target.read_text() == before
+
+
+def test_names_github_spells_otherwise_keep_the_policys_spelling(
+    capsys: pytest.CaptureFixture[str], fake: FakeGitHub, target: Path
+) -> None:
+    # GitHub compares environment and variable names case-insensitively; the loader merges by key, so
+    # an entry under GitHub's spelling would be a second `qa` beside the one `defaults` gives.
+    repo = fake.deploy("legacy", load(TEMPLATE).policy.repositories["widgets"])
+    repo.environments["QA"] = repo.environments.pop("qa")
+    repo.environments["QA"].name = "QA"
+    repo.environments["QA"].wait_timer = 7
+    repo.variables["tier"] = "gold"
+    assert main(["import", "acme/legacy", "--into", str(target)]) == 0, capsys.readouterr().err
+    merged = load(target).policy.repositories["legacy"]
+    assert merged.environments["qa"].wait_timer == 7
+    assert "QA" not in merged.environments
+    text = target.read_text()
+    assert "      qa:\n        wait_timer: 7" in text

@@ -96,8 +96,10 @@ def _overlay_names(live: dict[str, Any], base: dict[str, Any], compare: Compare)
     written: dict[str, Any] = {}
     for name, value in live.items():
         inherited = folded.pop(name.casefold(), None)
-        if inherited is None or (compare is Compare.NAMED_VALUES and base[inherited] != value):
+        if inherited is None:
             written[name] = value
+        elif compare is Compare.NAMED_VALUES and base[inherited] != value:
+            written[inherited] = value  # the policy's spelling: the loader merges by key
     for name in folded.values():
         written[name] = None
     return written
@@ -110,9 +112,10 @@ def _environments(live: LiveRepository, base: RepositorySettings, notes: list[st
         view = live_view(environments.TABLE, answer)
         known = inherited.pop(name.casefold(), None)
         parent = base.environments[known] if known is not None else Environment()
-        entry = _overlay(environments.TABLE, view, parent, notes, f"environments.{name}")
+        spelled = known or name  # the policy's spelling where it has one: the loader merges by key
+        entry = _overlay(environments.TABLE, view, parent, notes, f"environments.{spelled}")
         if known is None or entry:
-            written[name] = entry
+            written[spelled] = entry
     for name in inherited.values():
         written[name] = None
     return written
