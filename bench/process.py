@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
+import json
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,30 +65,64 @@ class _TreeSampler(threading.Thread):
             self.peak_kib = max(self.peak_kib, sum(_pss_kib(pid) for pid in _descendants(self.pid)))
 
 
+LAUNCHER = """
+import json, os, subprocess, sys, time
+for line in sys.stdin:
+    job = json.loads(line)
+    with open(job["out"], "wb") as out, open(job["err"], "wb") as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(job["argv"], stdout=out, stderr=err)
+        print(json.dumps({"pid": child.pid}), flush=True)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+    print(json.dumps({"code": child.returncode, "seconds": seconds, "maxrss_kib": usage.ru_maxrss,
+                      "cpu": usage.ru_utime + usage.ru_stime}), flush=True)
+"""
+"""Starts every measured command. Linux carries the maximum resident set of the process that forks a
+child into the child's (``wait4``'s ``ru_maxrss`` counts the memory it had before ``exec``), so children
+of the benchmark itself, which holds every run's output, reported its size, not theirs. This launcher
+starts first and stays small, and its children report their own."""
+
+
+class _Launcher:
+    def __init__(self) -> None:
+        process = subprocess.Popen(
+            [sys.executable, "-c", LAUNCHER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        if process.stdin is None or process.stdout is None:
+            raise RuntimeError("the launcher has no pipes")
+        self.jobs, self.results = process.stdin, process.stdout
+
+    def run(self, argv: list[str], out: Path, err: Path) -> tuple[dict[str, float], _TreeSampler]:
+        self.jobs.write(json.dumps({"argv": argv, "out": str(out), "err": str(err)}) + "\n")
+        self.jobs.flush()
+        sampler = _TreeSampler(int(json.loads(self.results.readline())["pid"]))
+        sampler.start()
+        result: dict[str, float] = json.loads(self.results.readline())
+        sampler.done.set()
+        sampler.join()
+        return result, sampler
+
+
+_LAUNCHER = _Launcher()  # at import, while the benchmark is still small
+
+
 def measure(argv: list[str], expected_codes: tuple[int, ...] = (0,)) -> Measurement:
     """Run ``argv``; peak memory is the largest single process's maximum resident set (``wait4``
     reports the child's and its waited-for descendants'), tree memory the sampled PSS sum.
     """
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        child = subprocess.Popen(argv, stdout=out, stderr=err)
-        sampler = _TreeSampler(child.pid)
-        sampler.start()
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - start
-        sampler.done.set()
-        sampler.join()
-        code = os.waitstatus_to_exitcode(status)
-        child.returncode = code  # reaped by wait4: tell Popen, or it warns that the child still runs
-        out.seek(0)
-        err.seek(0)
+    with tempfile.TemporaryDirectory() as directory:
+        out, err = Path(directory) / "out", Path(directory) / "err"
+        result, sampler = _LAUNCHER.run(argv, out, err)
+        code = int(result["code"])
         if code not in expected_codes:
-            sys.exit(f"{' '.join(argv)} exited {code}:\n{err.read().decode()}")
+            sys.exit(f"{' '.join(argv)} exited {code}:\n{err.read_text(errors='replace')}")
         return Measurement(
-            seconds,
-            usage.ru_maxrss / 1024,
-            out.read().decode(),
-            cpu_seconds=usage.ru_utime + usage.ru_stime,
+            result["seconds"],
+            result["maxrss_kib"] / 1024,
+            out.read_text(),
+            cpu_seconds=result["cpu"],
             tree_peak_mib=sampler.peak_kib / 1024,
         )
 

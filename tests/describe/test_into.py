@@ -107,7 +107,6 @@ def test_names_github_spells_otherwise_keep_the_policys_spelling(
     # an entry under GitHub's spelling would be a second `qa` beside the one `defaults` gives.
     repo = fake.deploy("legacy", load(TEMPLATE).policy.repositories["widgets"])
     repo.environments["QA"] = repo.environments.pop("qa")
-    repo.environments["QA"].name = "QA"
     repo.environments["QA"].wait_timer = 7
     repo.variables["tier"] = "gold"
     assert main(["import", "acme/legacy", "--into", str(target)]) == 0, capsys.readouterr().err
