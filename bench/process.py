@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -71,7 +72,7 @@ for line in sys.stdin:
     job = json.loads(line)
     with open(job["out"], "wb") as out, open(job["err"], "wb") as err:
         start = time.perf_counter()
-        child = subprocess.Popen(job["argv"], stdout=out, stderr=err)
+        child = subprocess.Popen(job["argv"], stdout=out, stderr=err, env=job["env"])
         print(json.dumps({"pid": child.pid}), flush=True)
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
@@ -95,7 +96,8 @@ class _Launcher:
         self.jobs, self.results = process.stdin, process.stdout
 
     def run(self, argv: list[str], out: Path, err: Path) -> tuple[dict[str, float], _TreeSampler]:
-        self.jobs.write(json.dumps({"argv": argv, "out": str(out), "err": str(err)}) + "\n")
+        job = {"argv": argv, "out": str(out), "err": str(err), "env": dict(os.environ)}  # as it is now
+        self.jobs.write(json.dumps(job) + "\n")
         self.jobs.flush()
         sampler = _TreeSampler(int(json.loads(self.results.readline())["pid"]))
         sampler.start()
