@@ -10,7 +10,7 @@ named: every repository comes from the selectors. Measured:
 - `repoconf validate --repositories-from FILE` in a fresh process (as a user runs it), wall time and peak
   memory, the list written from the same organization.
 
-Run from the repository root: `python -m bench.selection` (prints a markdown table).
+Run from the repository root: `python -m bench.selection` (writes its section of docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from bench.process import measure_repeated
+from bench.report import write_section
 from repoconf.github.client import GitHub
 from repoconf.live.inventory import read_inventory
 from repoconf.policy.loader import load_text
@@ -64,7 +65,7 @@ def organization(size: int) -> FakeGitHub:
 
 
 def main() -> None:
-    """Measure and print the table."""
+    """Measure and write the figures to docs/benchmarks.md."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
@@ -101,7 +102,13 @@ def main() -> None:
                 f"{spread.median:.2f} s | {spread.peak_mib:.0f} MiB |"
             )
             print(table[-1], flush=True)
-    print("\n".join(table))
+    notes = [
+        "Requests and the read + resolve time are the stand-in's organization read in this process "
+        "(`GET /orgs/{org}/repos` and, for the property selector, `GET /orgs/{org}/properties/values`, "
+        "100 per page) and the selectors resolved; `validate --repositories-from` runs in a fresh process "
+        "on the same list, offline."
+    ]
+    write_section("selection", "python -m bench.selection", table, notes)
 
 
 if __name__ == "__main__":
