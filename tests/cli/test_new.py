@@ -155,12 +155,20 @@ def test_check_says_what_this_version_writes_differently(
     assert "config.owner" in err
 
 
-def test_this_repository_is_an_instance_of_the_scaffold() -> None:
-    scaffold = Scaffold("acme", "widgets", "repoconf", "staging", Requirement.pinned("-e ."), "acme-sandbox")
-    files = scaffold.files()
-    instance = [*OWNED, "Pulumi.yaml", "Pulumi.staging.yaml"]  # config/policy.yaml is the user's
-    different = [path for path in instance if (ROOT / path).read_text() != files[path]]
-    assert different == [], "regenerate with: repoconf new --check . | git apply"
+THIS = Scaffold("acme", "widgets", "repoconf", "staging", Requirement.pinned("-e ."), "acme-sandbox")
+INSTANCE = [*OWNED, "Pulumi.yaml", "Pulumi.staging.yaml"]  # config/policy.yaml is the user's
+
+
+@pytest.mark.parametrize("path", INSTANCE)
+def test_this_repository_is_an_instance_of_the_scaffold(path: str) -> None:
+    # one case per file: the floor job leaves out the schema, which older pydantic words otherwise
+    assert (ROOT / path).read_text() == THIS.files()[path], (
+        "regenerate with: repoconf new --check . | git apply"
+    )
+
+
+def test_the_deploy_runs_on_repoconf_changes() -> None:
     # repoconf installs itself from its checkout, so its program code triggers previews and deploys
+    files = THIS.files()
     paths = yaml.safe_load(files[".github/workflows/deploy.yml"])[True]["push"]["paths"]
     assert {"src/**", "pyproject.toml", "config/**", "imports/**"} <= set(paths)
