@@ -34,6 +34,11 @@ def test_a_team_without_a_name_keeps_its_id() -> None:
         (["team:qa", "team:ops"], ["team:#9", "team:#10"], UNVERIFIED),
         (["team:qa"], ["team:#9", "team:#10"], False),  # two teams where one is declared
         (["team:qa"], ["team:#9", "role:write"], False),  # role:write is allowed by nobody
+        (["team:qa", "team:ops"], ["team:#9"], False),  # one team where two are declared
+        (["team:qa"], ["team:#9 (pull_request)"], False),  # a declared team bypasses always
+        (["team:qa", "role:admin"], ["role:admin", "team:#9 (exempt)"], False),
+        (["team:qa", "role:admin"], ["role:admin", "team:#9"], UNVERIFIED),
+        (["team:qa"], ["team:qa", "team:qa"], False),  # GitHub lists an actor once
     ],
 )
 def test_same_actors(declared: list[str], live: list[str], verdict: object) -> None:

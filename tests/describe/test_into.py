@@ -115,3 +115,34 @@ def test_names_github_spells_otherwise_keep_the_policys_spelling(
     assert "QA" not in merged.environments
     text = target.read_text()
     assert "      qa:\n        wait_timer: 7" in text
+
+
+CLASSIC_WILDCARD = """\
+version: 1
+owner: acme
+defaults:
+  protection_engine: classic
+  branches:
+    main: {required_approvals: 2, enforce_admins: true}
+    "release/*": {required_approvals: 1}
+repositories:
+  widgets: {}
+"""
+
+
+def test_a_classic_wildcard_rule_rest_cannot_show_is_kept_not_removed(
+    capsys: pytest.CaptureFixture[str], fake: FakeGitHub, target: Path
+) -> None:
+    """REST shows a classic wildcard rule only as the branches it protects: the protected release/1.0 is
+    that rule's effect (not a rule of its own), and release/* is kept, never written removed."""
+    target.write_text(CLASSIC_WILDCARD)
+    repo = fake.deploy("legacy", load(target).policy.repositories["widgets"])
+    repo.branches.add("release/1.0")
+    repo.classic["release/1.0"] = repo.classic.pop("release/*")
+    assert main(["import", "acme/legacy", "--into", str(target)]) == 0
+    text = target.read_text()
+    merged = load(target).policy.repositories["legacy"]
+    assert merged.branches == load(target).policy.repositories["widgets"].branches
+    assert "release/1.0" not in merged.branches
+    assert "# branches.release/1.0: protected by a classic rule it matches as 'release/*'" in text
+    assert "# branches.release/*: a classic rule with a wildcard is visible through GraphQL only" in text

@@ -66,3 +66,35 @@ def test_secrets_are_external_and_names_keep_githubs_spelling(github: GitHub) ->
         "CODECOV_TOKEN": {"external": True},
         "TEST_PYPI_TOKEN": {"external": True},
     }
+
+
+def test_a_pattern_another_rules_ruleset_covers_stays_protected(github: GitHub, fake: FakeGitHub) -> None:
+    """main's ruleset edited on GitHub to include release/* too: the policy says one pattern per rule,
+    so release/* is written as a rule of its own with main's settings — `pulumi up` narrowing main's
+    include then leaves release/* protected by its own ruleset instead of by nothing."""
+    repo = fake.repositories["widgets"]
+    ruleset = next(r for r in repo.rulesets if r["name"] == "repoconf branch main")
+    ruleset["conditions"]["ref_name"]["include"].append("refs/heads/release/*")
+    text = import_repository(github, "acme", "widgets")
+    imported = load_text(text, "imported.yaml").policy.repositories["widgets"]
+    assert imported.branches["release/*"] == imported.branches["main"]
+    assert "# branches.release/*: covered by the ruleset of main" in text
+    assert "# branches.main.include: GitHub has" in text  # main's own ruleset still differs until then
+
+
+def test_classic_protection_beside_rulesets_is_named_not_dropped_silently(
+    github: GitHub, fake: FakeGitHub
+) -> None:
+    classic = load_text(
+        "version: 1\nowner: acme\ndefaults: {protection_engine: classic, branches: {main: {}}}\n"
+        "repositories: {legacy: {}}\n",
+        "classic.yaml",
+    )
+    protection = fake.deploy("legacy", classic.policy.repositories["legacy"]).classic["main"]
+    repo = fake.repositories["widgets"]
+    repo.branches.add("hotfix")
+    repo.classic["hotfix"] = protection
+    text = import_repository(github, "acme", "widgets")
+    imported = load_text(text, "imported.yaml").policy.repositories["widgets"]
+    assert "hotfix" not in imported.branches  # a policy on the ruleset engine cannot say it ...
+    assert "# branches.hotfix: GitHub also has classic protection on hotfix" in text  # ... and says so

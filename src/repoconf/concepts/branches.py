@@ -35,6 +35,7 @@ from repoconf.concepts.table import (
     removal_weakens,
     same_folded,
 )
+from repoconf.policy.fnmatch import has_wildcard
 from repoconf.policy.model import BranchRule, ProtectionEngine, RepositorySettings
 
 MERGE_METHODS = ["merge", "rebase", "squash"]
@@ -599,4 +600,4 @@ def classic_branches(settings: RepositorySettings) -> list[str]:
     """
     if settings.protection_engine is not ProtectionEngine.CLASSIC:
         return []
-    return [pattern for pattern in settings.branches if not any(c in pattern for c in "*?[")]
+    return [pattern for pattern in settings.branches if not has_wildcard(pattern)]

@@ -65,17 +65,24 @@ def same_actors(declared: list[str], live: list[str]) -> bool | Unverified:
     """Whether the live actors are the declared ones (team slugs compared as GitHub compares them).
 
     A team the token cannot name may be one of the declared teams not found by name, so the answer is
-    unverified then; but an actor no declaration allows, or more unnamed teams than declared teams
-    missing, is drift whatever their names: a ruleset that should let no team bypass is reported with
-    any team in it.
+    unverified when each unnamed team can stand for exactly one of them. It is drift whatever the names
+    when it cannot: an actor no declaration allows, a declared role or more (or fewer) declared teams
+    missing than there are unnamed teams, or an unnamed team bypassing in another mode than the
+    declared ``always`` — a ruleset that should let no team bypass is reported with any team in it.
     """
     wanted = {name.casefold() for name in declared}
     unnamed = [name for name in live if name.startswith(UNNAMED_TEAM)]
     named = [name.casefold() for name in live if not name.startswith(UNNAMED_TEAM)]
+    missing = wanted - set(named)
+    if set(named) - wanted or len(set(named)) != len(named):
+        return False
     if not unnamed:
-        return sorted(named) == sorted(wanted) and len(named) == len(declared)
-    missing = [name for name in wanted - set(named) if name.startswith("team:")]
-    if set(named) - wanted or len(wanted - set(named)) > len(missing) or len(unnamed) > len(missing):
+        return not missing
+    if (
+        len(unnamed) != len(missing)
+        or any(not name.startswith("team:") for name in missing)
+        or any(name.endswith(")") for name in unnamed)  # a mode other than always: see _actor
+    ):
         return False
     return UNVERIFIED
 

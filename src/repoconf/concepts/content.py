@@ -46,7 +46,7 @@ from repoconf.errors import Severity
 from repoconf.files import NotText, decode_utf8, size_text
 from repoconf.plain_yaml import YamlRefused, YamlSyntaxError, load, scalar_text
 from repoconf.policy.diagnostics import Problem
-from repoconf.policy.fnmatch import fnmatch_pathname
+from repoconf.policy.fnmatch import fnmatch_pathname, has_wildcard
 from repoconf.policy.model import RepositorySettings
 from repoconf.policy.source import Path
 from repoconf.text import fit
@@ -192,7 +192,7 @@ def missing_files(required: Iterable[str], content: Content) -> list[str]:
         if wanted.endswith("/"):
             directory = wanted.rstrip("/")
             present = directory in content.directories or any(f.startswith(wanted) for f in content.files)
-        elif any(char in wanted for char in "*?["):
+        elif has_wildcard(wanted):
             present = any(fnmatch_pathname(wanted, path) for path in content.files)
         else:
             present = wanted in content.files
@@ -641,7 +641,7 @@ def check_content(settings: RepositorySettings, content: Content) -> ContentFind
     missing_checks: list[str] = []
     workflows = parse_workflows(content.workflows)
     for pattern, rule in settings.branches.items():
-        if any(char in pattern for char in "*?["):
+        if has_wildcard(pattern):
             continue  # which branch would a pull request target? not knowable from a pattern
         produced, unknown = produced_checks(workflows, pattern)
         if not content.complete:
@@ -730,4 +730,4 @@ def content_problems(settings: RepositorySettings, content: Content, where: str)
 def _kind(path: str) -> str:
     if path.endswith("/"):
         return "directory"
-    return "file matching" if any(char in path for char in "*?[") else "file"
+    return "file matching" if has_wildcard(path) else "file"

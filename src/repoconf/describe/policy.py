@@ -35,6 +35,7 @@ from repoconf.live.blobs import BlobStore
 from repoconf.live.compare import compare
 from repoconf.live.read import LiveRepository, LiveRepositoryInfo, ReadPlan, read_repository
 from repoconf.policy.diagnostics import PolicyError
+from repoconf.policy.fnmatch import fnmatch_pathname, has_wildcard
 from repoconf.policy.loader import LoadedPolicy, load_text
 from repoconf.policy.model import (
     GUIDE_REQUIRED_FILES,
@@ -127,7 +128,15 @@ def _branches(
     classic = {branch: raw for branch, raw in live.classic.items() if raw is not None}
     use_classic = bool(classic) and not live.branch_rulesets
     table = branches.CLASSIC_TABLE if use_classic else branches.RULESET_TABLE
-    found: dict[str, Any] = classic if use_classic else dict(live.branch_rulesets)
+    if use_classic:
+        found: dict[str, Any] = _through_wildcards(classic, base, notes)
+    else:
+        found = _covered(table, live, base, notes)
+        notes.extend(
+            f"branches.{branch}: GitHub also has classic protection on {branch}, which a policy on the "
+            "ruleset engine cannot say: not written (repoconf leaves it as it is; the audit does not read it)"
+            for branch in sorted(classic)
+        )
     written: dict[str, Any] = {}
     inherited = dict(base.branches)
     for pattern, raw in found.items():
@@ -137,8 +146,58 @@ def _branches(
         if pattern not in base.branches or entry:
             written[pattern] = entry
     for pattern in inherited:
+        if use_classic and has_wildcard(pattern):
+            notes.append(
+                f"branches.{pattern}: a classic rule with a wildcard is visible through GraphQL only, which "
+                "import does not read: kept as the policy declares it (the audit lists it unverified)"
+            )
+            continue
         written[pattern] = None
     return written, use_classic
+
+
+def _through_wildcards(classic: dict[str, Any], base: RepositorySettings, notes: list[str]) -> dict[str, Any]:
+    """Classic protection by rule: REST shows a wildcard rule as each branch it protects, so a protected
+    branch the base's wildcard rule matches (and no rule names exactly) is that rule's effect, not a rule.
+    GitHub matches classic rules with ``File.fnmatch`` and ``FNM_PATHNAME`` ("About protected branches").
+    """
+    wildcards = [pattern for pattern in base.branches if has_wildcard(pattern)]
+    rules: dict[str, Any] = {}
+    for branch, raw in classic.items():
+        rule = (
+            None
+            if branch in base.branches
+            else next((pattern for pattern in wildcards if fnmatch_pathname(pattern, branch)), None)
+        )
+        if rule is None:
+            rules[branch] = raw
+            continue
+        notes.append(
+            f"branches.{branch}: protected by a classic rule it matches as {rule!r} (REST shows a wildcard "
+            "rule per branch): read as that rule, not written as one of its own"
+        )
+    return rules
+
+
+def _covered(
+    table: tuple[Row[Any, Any], ...], live: LiveRepository, base: RepositorySettings, notes: list[str]
+) -> dict[str, Any]:
+    """The branch rulesets by the rule each declares, and each further pattern a ruleset's include
+    names (edited on GitHub) as a rule of its own with that ruleset's settings: the policy says one
+    pattern per rule, and `pulumi up` narrowing the include must not leave those branches unprotected.
+    """
+    rules: dict[str, Any] = dict(live.branch_rulesets)
+    for pattern, raw in live.branch_rulesets.items():
+        for also in live_view(table, raw)["include"]:
+            if also in rules or also.startswith("~"):
+                continue  # declared already, or GitHub's ~DEFAULT_BRANCH / ~ALL, which no rule can name
+            rules[also] = raw
+            notes.append(
+                f"branches.{also}: covered by the ruleset of {pattern} (its include lists it); written as a "
+                f"rule of its own with {pattern}'s settings, which `pulumi up` creates as its own ruleset "
+                "(the audit reports it missing until then)"
+            )
+    return rules
 
 
 def _release_tags(live: LiveRepository, base: RepositorySettings, notes: list[str]) -> Any:

@@ -167,6 +167,15 @@ class Pattern:
         return reachable[len(parts)]
 
 
+WILDCARDS = "*?["
+"""What makes a pattern match more than its own text."""
+
+
+def has_wildcard(pattern: str) -> bool:
+    """Whether ``pattern`` can match another name than itself (a literal one is compared as a name)."""
+    return any(char in pattern for char in WILDCARDS)
+
+
 @functools.lru_cache(maxsize=4096)
 def compile_pattern(pattern: str) -> Pattern:
     """Compile once; a ``**`` segment followed by ``/`` is a globstar, a trailing ``**`` is a ``*``."""

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from repoconf.errors import DiagnosticError, Location
 from repoconf.files import NotText, Unreadable, decode_utf8, read_file
 from repoconf.policy.diagnostics import Diagnostic, PolicyError, Severity, dotted, merge_repeated
+from repoconf.policy.fnmatch import has_wildcard
 from repoconf.policy.identifiers import RepositoryName, repository_problem
 from repoconf.policy.loader import LoadedPolicy, Selection, merge, validate_settings
 from repoconf.policy.model import RepositoryMatch, RepositorySettings
@@ -419,7 +420,7 @@ def previewed(loaded: LoadedPolicy) -> LoadedPolicy:
 
 def _literal_names(rule: RepositoryMatch) -> set[str] | None:
     """The names a rule can select when it names them without wildcards, else None (unknown)."""
-    if not rule.names or any(char in pattern for pattern in rule.names for char in "*?["):
+    if not rule.names or any(has_wildcard(pattern) for pattern in rule.names):
         return None
     return {pattern.casefold() for pattern in rule.names}
 
