@@ -92,8 +92,9 @@ def route(
         org_text, team_text, owner, name = decoded(found)
         org_id, team_id = int(org_text), int(team_text)
         slug = _team_slug(fake, team_id)
-        repository = fake.repositories.get(name)
-        if org_id != organization(fake)["id"] or owner != fake.owner or slug is None or repository is None:
+        known = fake.named(owner, name)
+        repository = None if known is None else fake.repositories[known]
+        if org_id != organization(fake)["id"] or slug is None or repository is None:
             return NOT_FOUND
         if method == "PUT":
             permission = (json.loads(raw or b"{}") or {}).get("permission", "push")
@@ -108,11 +109,12 @@ def route(
     if method != "GET" or found is None:
         return None
     owner, name, kind, login = decoded(found)
-    if owner != fake.owner:
+    if owner.casefold() != fake.owner.casefold():
         return None
-    repository = fake.repositories.get(name)
-    if repository is None:
+    known = fake.named(owner, name)
+    if known is None:
         return NOT_FOUND
+    repository = fake.repositories[known]
     if kind == "teams":
         listed = [
             {**team(fake.owner, slug), "permission": permission}

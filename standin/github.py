@@ -789,9 +789,10 @@ class FakeGitHub:
     def _public_path(self, path: str) -> str:
         """The ``/repositories/{id}/...`` form of a repository path, as GitHub writes Link URLs."""
         match = re.fullmatch(r"/repos/([^/]+)/([^/]+)(/.*)?", path)
-        if match is None or match.group(2) not in self.repositories:
+        name = None if match is None else self.named(*decoded(match)[:2])
+        if match is None or name is None:
             return path
-        return f"/repositories/{_id('repo:' + match.group(2))}{match.group(3) or ''}"
+        return f"/repositories/{_id('repo:' + name)}{match.group(3) or ''}"
 
     def _send_page(
         self,
@@ -942,6 +943,14 @@ class FakeGitHub:
 
     # -- routes -----------------------------------------------------------------------------------
 
+    def named(self, owner: str, name: str) -> str | None:
+        """The repository ``owner/name`` as it was created, or None: GitHub finds an owner and a
+        repository whatever the case of their names, and answers with the names as they were created.
+        """
+        if owner.casefold() != self.owner.casefold():
+            return None
+        return next((known for known in self.repositories if known.casefold() == name.casefold()), None)
+
     def _route(self, path: str, query: dict[str, list[str]], writer: bool) -> tuple[int, Any]:
         not_found = (404, {"message": "Not Found", "documentation_url": API_DOCS, "status": "404"})
         if path == f"/orgs/{self.owner}/teams":
@@ -955,8 +964,8 @@ class FakeGitHub:
         match = re.fullmatch(r"/repos/([^/]+)/([^/]+)(/.*)?", path)
         if match is None:
             return not_found
-        owner, name, _ = decoded(match)
-        if owner != self.owner or name not in self.repositories:
+        name = self.named(*decoded(match)[:2])
+        if name is None:
             return not_found
         rest = match.group(3) or ""  # still encoded: each branch below decodes what it takes
         repository = self.repositories[name]
@@ -1214,8 +1223,9 @@ class FakeGitHub:
         match = re.fullmatch(r"/repos/([^/]+)/([^/]+)/issues(?:/(\d+)(/comments)?)?", path)
         if match is None:
             return not_found
-        owner, repository_name, number, comments = decoded(match)
-        if owner != self.owner or repository_name not in self.repositories:
+        owner, asked, number, comments = decoded(match)
+        repository_name = self.named(owner, asked)
+        if repository_name is None:
             return not_found
         repository = self.repositories[repository_name]
         if number is None:
@@ -1267,9 +1277,10 @@ class FakeGitHub:
     ) -> tuple[int, Any]:
         """``PATCH .../issues/comments/{id}``: the comment with its new body."""
         not_found = (404, {"message": "Not Found", "documentation_url": API_DOCS, "status": "404"})
-        if method != "PATCH" or owner != self.owner or repository not in self.repositories:
+        name = self.named(owner, repository)
+        if method != "PATCH" or name is None:
             return not_found
-        for issue in self.repositories[repository].issues:
+        for issue in self.repositories[name].issues:
             for comment in issue["_comments"]:
                 if comment["id"] == cid:
                     comment.update(body=payload["body"], updated_at=STAMP)

@@ -252,11 +252,12 @@ def _node(fake: FakeGitHub, arguments: dict[str, Any]) -> tuple[Any, dict[str, A
 
 
 def _repository(fake: FakeGitHub, arguments: dict[str, Any]) -> tuple[Any, dict[str, Any] | None]:
-    name = arguments.get("name")
-    if arguments.get("owner") != fake.owner or name not in fake.repositories:
-        message = f"Could not resolve to a Repository with the name '{arguments.get('owner')}/{name}'."
+    owner, asked = str(arguments.get("owner")), str(arguments.get("name"))
+    name = fake.named(owner, asked)
+    if name is None:
+        message = f"Could not resolve to a Repository with the name '{owner}/{asked}'."
         return None, {"type": "NOT_FOUND", "message": message}
-    return _repository_object(str(name)), None
+    return _repository_object(name), None
 
 
 # -- mutations ------------------------------------------------------------------------------------

@@ -117,9 +117,8 @@ def route(fake: FakeGitHub, method: str, path: str, query: dict[str, list[str]],
         )
     found = re.fullmatch(r"/repos/([^/]+)/([^/]+)/properties/values", path)
     if found is not None:
-        owner, name = decoded(found)
-        repository = fake.repositories.get(name)
-        if owner != fake.owner or repository is None:
+        known = fake.named(*decoded(found))
+        if known is None:
             return _not_found()
-        return 200, _properties(repository)
+        return 200, _properties(fake.repositories[known])
     return None

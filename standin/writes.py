@@ -113,8 +113,8 @@ def route(fake: FakeGitHub, method: str, path: str, query: dict[str, list[str]],
     match = re.fullmatch(r"/repos/([^/]+)/([^/]+)(/.+)", path)
     if match is None:
         return None
-    owner, name, _ = decoded(match)
-    if owner != fake.owner or name not in fake.repositories:
+    name = fake.named(*decoded(match)[:2])
+    if name is None:
         return None
     repository = fake.repositories[name]
     for pattern, handlers in ROUTES:

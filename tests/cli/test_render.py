@@ -149,3 +149,10 @@ def test_markdown_opens_each_repository_with_its_flow_and_settings(
         "PYPI\\_TOKEN | \\- |" in section
     )
     assert "| production\\-release | release\\-managers | 30 min |" in section
+
+
+def test_repo_is_found_whatever_its_case(capsys: pytest.CaptureFixture[str], data: Path) -> None:
+    """GitHub compares repository names case-insensitively: `--repo GADGETS` is the policy's `gadgets`."""
+    code, out, _ = run(capsys, "render", str(data / "merge.yaml"), "--repo", "GADGETS", "--format", "json")
+    assert code == 0
+    assert "gadgets" in [r["name"] for r in json.loads(out)["resources"]]

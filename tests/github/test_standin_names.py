@@ -164,3 +164,22 @@ def test_a_policys_teams_get_githubs_lower_case_slugs() -> None:
         assert [r["reviewer"]["slug"] for r in reviewers] == ["qa"]
     finally:
         applied.stop()
+
+
+def test_a_repository_is_found_whatever_the_case_of_its_name(server: FakeGitHub) -> None:
+    """GitHub finds ``ACME/NAMES`` as ``acme/names`` and answers with the names as created (its REST
+    paths take ``owner`` and ``repo`` "The name of the repository without the .git extension. The name is
+    not case sensitive."), on every route the stand-in serves."""
+    assert _call(server, "GET", "/repos/ACME/NAMES").json()["name"] == "names"
+    assert _call(server, "GET", "/repos/Acme/Names/environments").status_code == 200
+    assert _call(server, "GET", "/repos/acme/NAMES/teams").status_code == 200
+    assert _call(server, "GET", "/repos/acme/NAMES/properties/values").status_code == 200
+    assert _call(server, "PUT", "/repos/acme/NAMES/environments/qa", {"wait_timer": 1}).status_code == 200
+    assert "qa" in server.repositories["names"].environments
+    assert _call(server, "GET", "/repos/acme/other").status_code == 404
+
+
+def test_import_writes_the_name_the_repository_was_created_with(server: FakeGitHub) -> None:
+    with GitHub(server.base, WRITE, timeout=2.0, retry=RetryPolicy(attempts=2, backoff=0.01)) as github:
+        text = import_repository(github, "acme", "NAMES")
+    assert list(load_text(text, "imported.yaml").policy.repositories) == ["names"]

@@ -28,15 +28,20 @@ def split_full_name(text: str, option: str) -> tuple[str, str]:
     return owner, name
 
 
+def _spelled(loaded: LoadedPolicy, name: str) -> str | None:
+    """The policy's spelling of a repository name (GitHub compares them case-insensitively), or None."""
+    return next((known for known in loaded.policy.repositories if known.casefold() == name.casefold()), None)
+
+
 def selected_repositories(loaded: LoadedPolicy, names: list[str] | None) -> list[str] | None:
-    """The ``--repo`` names, checked against the policy; None when no filter was given."""
+    """The ``--repo`` names as the policy spells them; None when no filter was given."""
     if not names:
         return None
-    unknown = sorted(set(names) - set(loaded.policy.repositories))
+    unknown = sorted(name for name in names if _spelled(loaded, name) is None)
     if unknown:
         known = ", ".join(sorted(loaded.policy.repositories))
         raise UsageError(f"--repo: {', '.join(unknown)} not in the policy (it has: {known})")
-    return names
+    return [spelled for name in names if (spelled := _spelled(loaded, name)) is not None]
 
 
 def one_repository(loaded: LoadedPolicy, name: str | None) -> str:
@@ -48,9 +53,10 @@ def one_repository(loaded: LoadedPolicy, name: str | None) -> str:
                 f"--repo: the policy has {len(repositories)} repositories: {', '.join(repositories)}"
             )
         return next(iter(repositories))
-    if name not in repositories:
+    spelled = _spelled(loaded, name)
+    if spelled is None:
         raise UsageError(f"--repo: {name} not in the policy (it has: {', '.join(repositories)})")
-    return name
+    return spelled
 
 
 # The ranges every numeric option of GitHub access must fall in (cli/main.py checks them while parsing, so

@@ -363,8 +363,9 @@ def read_live(github: GitHub, owner: str, name: str) -> LiveRepository:
     rule shows as the branches it protects), and its default branch's content; :class:`NotFound` when
     GitHub has no such repository.
     """
+    asked = f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}"
+    name = parse_answer(LiveRepositoryInfo, github.get(asked), f"GET {asked}").name  # as created
     path = f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}"
-    parse_answer(LiveRepositoryInfo, github.get(path), f"GET {path}")
     listing = github.paginate(f"{path}/branches", params={"protected": "true"})
     protected = [branch.name for branch in parse_answers(LiveBranch, listing, f"GET {path}/branches")]
     plan = ReadPlan(tuple(protected), content=True, teams=True, reviewers_on_github=True)

@@ -177,9 +177,11 @@ class LiveTeamRepository(LiveModel):
 
 
 class LiveRepositoryInfo(LiveModel):
-    """``GET /repos/{owner}/{repo}``: what `import` needs of it."""
+    """``GET /repos/{owner}/{repo}``: what `import` needs of it — the name as the repository was created
+    (GitHub finds ``acme/LEGACY`` as ``legacy`` and answers with ``legacy``).
+    """
 
-    default_branch: str | None = None
+    name: str
 
 
 def _path(*parts: str) -> str:

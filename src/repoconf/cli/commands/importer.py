@@ -23,9 +23,7 @@ def import_repository_command(full_name: str, *, access: GitHubAccess, into: Pat
             try:
                 text = import_repository(github, owner, name)
             except NotFound:
-                raise GitHubError(
-                    f"repository {owner}/{name} not found (or the token cannot see it)"
-                ) from None
+                raise _not_found(owner, name) from None
         print(text, end="")
         return ExitCode.OK
 
@@ -48,12 +46,13 @@ def import_repository_command(full_name: str, *, access: GitHubAccess, into: Pat
             live = read_live(github, owner, name)
         except NotFound:
             raise _not_found(owner, name) from None
+    # GitHub finds `acme/LEGACY` as `legacy`: the entry takes the name the repository was created with
     edited, described = imported_into(
-        text, str(into), name, live, inherited(text, str(into), name, candidate)
+        text, str(into), live.name, live, inherited(text, str(into), live.name, candidate)
     )
     write_atomically(into, edited)
     written = ", ".join(described.entry) or "nothing: it matches defaults"
-    print(f"added {name} to {into} ({written})")
+    print(f"added {live.name} to {into} ({written})")
     for note in described.notes:
         print(f"note: {note}", file=sys.stderr)
     return ExitCode.OK
