@@ -38,10 +38,10 @@ from standin.github import (
     FakeRepository,
     _id,
     decoded,
-    reference,
     team,
     user,
 )
+from standin.schema import RULE_TYPES, problems, rule_schemas
 
 if TYPE_CHECKING:
     from standin.github import FakeGitHub
@@ -491,72 +491,28 @@ def _delete_variable(
 
 # -- rulesets -------------------------------------------------------------------------------------
 
-RULE_SCHEMAS: dict[str, Any] = {
-    schema["title"]: schema
-    for key, schema in reference("SCHEMA_repository-rule-types").items()
-    if key.startswith("repository-rule-") and "title" in schema
-}
-JSON_TYPES: dict[str, type | tuple[type, ...]] = {
-    "object": dict,
-    "array": list,
-    "string": str,
-    "integer": int,
-    "boolean": bool,
-}
-
-
-def schema_problems(schema: dict[str, Any], value: Any, path: str) -> list[str]:
-    """Where ``value`` breaks the part of JSON Schema GitHub's rule schemas use."""
-    if value is None:
-        return [] if schema.get("nullable") else [f"{path} cannot be null"]
-    expected = JSON_TYPES.get(schema.get("type", ""), object)
-    if not isinstance(value, expected) or (schema.get("type") == "integer" and isinstance(value, bool)):
-        return [f"{path} must be of type {schema.get('type')}"]
-    if "enum" in schema and value not in schema["enum"]:
-        return [f"{path} must be one of {schema['enum']}"]
-    problems: list[str] = []
-    if isinstance(value, int) and not isinstance(value, bool):
-        low, high = schema.get("minimum", value), schema.get("maximum", value)
-        problems += [] if low <= value <= high else [f"{path} is out of range"]
-    if isinstance(value, dict):
-        properties = schema.get("properties", {})
-        problems += [f"{path}/{key} is required" for key in schema.get("required", []) if key not in value]
-        problems += [f"{path}/{key} is not allowed" for key in value if properties and key not in properties]
-        for key, item in value.items():
-            if key in properties:
-                problems += schema_problems(properties[key], item, f"{path}/{key}")
-    if isinstance(value, list) and "items" in schema:
-        for index, item in enumerate(value):
-            problems += schema_problems(schema["items"], item, f"{path}/{index}")
-    return problems
-
 
 def _ruleset_problems(body: dict[str, Any], creating: bool) -> list[str]:
-    schemas = reference("SCHEMA_repository-rule-types")
-    problems: list[str] = []
+    found: list[str] = []
     if creating:
-        problems += [f"/{key} is required" for key in ("name", "enforcement") if key not in body]
+        found += [f"/{key} is required" for key in ("name", "enforcement") if key not in body]
     if "bypass_actors" in body and body["bypass_actors"] is None:
         # The message GitHub gives, as terraform-provider-github quotes it (github/util_rules.go,
         # expandBypassActors: "Invalid property /bypass_actors: data cannot be null.").
-        problems.append("Invalid property /bypass_actors: data cannot be null.")
-    for actor in body.get("bypass_actors") or []:
-        problems += schema_problems(schemas["repository-ruleset-bypass-actor"], actor, "/bypass_actors")
+        found.append("Invalid property /bypass_actors: data cannot be null.")
+    for index, actor in enumerate(body.get("bypass_actors") or []):
+        found += problems(RULE_TYPES, "repository-ruleset-bypass-actor", actor, f"/bypass_actors/{index}")
     if "enforcement" in body:
-        problems += schema_problems(
-            schemas["repository-rule-enforcement"], body["enforcement"], "/enforcement"
-        )
+        found += problems(RULE_TYPES, "repository-rule-enforcement", body["enforcement"], "/enforcement")
     if body.get("target", "branch") not in ("branch", "tag", "push"):
-        problems.append("/target must be one of branch, tag, push")
+        found.append("/target must be one of branch, tag, push")
     if body.get("conditions") is not None:
-        problems += schema_problems(
-            schemas["repository-ruleset-conditions"], body["conditions"], "/conditions"
-        )
+        found += problems(RULE_TYPES, "repository-ruleset-conditions", body["conditions"], "/conditions")
     for index, rule in enumerate(body.get("rules") or []):
-        schema = RULE_SCHEMAS.get(str(rule.get("type"))) if isinstance(rule, dict) else None
+        schema = rule_schemas().get(str(rule.get("type"))) if isinstance(rule, dict) else None
         if schema is not None:  # rule types outside the vendored schemas are taken as sent
-            problems += schema_problems(schema, rule, f"/rules/{index}")
-    return problems
+            found += problems(RULE_TYPES, schema, rule, f"/rules/{index}")
+    return found
 
 
 def _stored_rules(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from repoconf.policy.loader import LoadedPolicy
 from repoconf.policy.model import ProtectionEngine
 from standin import runs
 from standin.github import REFERENCE, FakeGitHub
+from standin.schema import RULE_TYPES, json_schema, problems, rule_schemas
 from tests.conftest import ROOT, TOKEN
 
 SHARED = ROOT.parent / "shared" / "github-api"
@@ -244,54 +245,48 @@ def test_answers_have_the_reference_shape(
     assert shape_errors(example(reference), answer) == []
 
 
-RULE_SCHEMAS = example("SCHEMA_repository-rule-types")
-JSON_TYPES: dict[str, type | tuple[type, ...]] = {
-    "object": dict,
-    "array": list,
-    "string": str,
-    "integer": int,
-    "boolean": bool,
-    "number": (int, float),
-}
-
-
-def schema_errors(schema: dict[str, Any], value: Any, path: str = "$") -> list[str]:
-    """``value`` against the part of JSON Schema GitHub's rule schemas use (no additional keys allowed)."""
-    if value is None:
-        return [] if schema.get("nullable") else [f"{path}: null"]
-    expected = JSON_TYPES.get(schema.get("type", ""), object)
-    if not isinstance(value, expected) or (schema.get("type") == "integer" and isinstance(value, bool)):
-        return [f"{path}: expected {schema.get('type')}"]
-    if "enum" in schema and value not in schema["enum"]:
-        return [f"{path}: {value!r} not in {schema['enum']}"]
-    errors: list[str] = []
-    if isinstance(value, dict):
-        properties = schema.get("properties", {})
-        errors += [f"{path}.{key}: required" for key in schema.get("required", []) if key not in value]
-        errors += [
-            f"{path}.{key}: not in the schema" for key in value if properties and key not in properties
-        ]
-        for key, item in value.items():
-            if key in properties:
-                errors += schema_errors(properties[key], item, f"{path}.{key}")
-    if isinstance(value, list) and "items" in schema:
-        for index, item in enumerate(value):
-            errors += schema_errors(schema["items"], item, f"{path}[{index}]")
-    return errors
-
-
 def test_the_schema_check_can_fail() -> None:
-    deletion = RULE_SCHEMAS["repository-rule-deletion"]
-    assert schema_errors(deletion, {"type": "deletion"}) == []
-    assert schema_errors(deletion, {"type": "deletion", "parameters": {}}) == [
-        "$.parameters: not in the schema"
+    deletion = "repository-rule-deletion"
+    assert problems(RULE_TYPES, deletion, {"type": "deletion"}) == []
+    assert problems(RULE_TYPES, deletion, {"type": "deletion", "parameters": {}}) == [
+        ": Additional properties are not allowed ('parameters' was unexpected)"
     ]
-    assert schema_errors(deletion, {"type": "creation"}) == ["$.type: 'creation' not in ['deletion']"]
+    assert problems(RULE_TYPES, deletion, {"type": "creation"}) == [
+        "/type: 'creation' is not one of ['deletion']"
+    ]
+    count = "repository-rule-pull-request"
+    parameters = {
+        "dismiss_stale_reviews_on_push": True,
+        "require_code_owner_review": True,
+        "require_last_push_approval": True,
+        "required_approving_review_count": 11,
+        "required_review_thread_resolution": True,
+    }
+    too_many = {"type": "pull_request", "parameters": parameters}
+    assert problems(RULE_TYPES, count, too_many) == [
+        "/parameters/required_approving_review_count: 11 is greater than the maximum of 10"
+    ]
+    # nullable (OpenAPI 3.0) is JSON Schema's null; a $ref resolves to the vendored component
+    assert json_schema({"type": "string", "nullable": True, "enum": ["a"]}, {}) == {
+        "type": ["string", "null"],
+        "enum": ["a", None],
+    }
+    status = "repository-rule-required-status-checks"
+    bad_check = {
+        "type": "required_status_checks",
+        "parameters": {
+            "required_status_checks": [{"context": 5}],
+            "strict_required_status_checks_policy": True,
+        },
+    }
+    assert problems(RULE_TYPES, status, bad_check) == [
+        "/parameters/required_status_checks/0/context: 5 is not of type 'string'"
+    ]
 
 
 def test_a_ruleset_has_the_reference_shape(rich: FakeGitHub) -> None:
     listing = get(rich, "GET", "/repos/acme/widgets/rulesets").json()
-    by_title = {schema.get("title"): schema for schema in RULE_SCHEMAS.values()}
+    by_title = rule_schemas()
     seen: set[str] = set()
     for summary in listing:
         ruleset = get(rich, "GET", f"/repos/acme/widgets/rulesets/{summary['id']}").json()
@@ -301,11 +296,11 @@ def test_a_ruleset_has_the_reference_shape(rich: FakeGitHub) -> None:
         )
         for rule in ruleset["rules"]:
             seen.add(rule["type"])
-            assert schema_errors(by_title[rule["type"]], rule) == [], rule
+            assert problems(RULE_TYPES, by_title[rule["type"]], rule) == [], rule
         for actor in ruleset["bypass_actors"]:
-            assert schema_errors(RULE_SCHEMAS["repository-ruleset-bypass-actor"], actor) == []
-        assert schema_errors(RULE_SCHEMAS["repository-rule-enforcement"], ruleset["enforcement"]) == []
-        assert schema_errors(RULE_SCHEMAS["repository-ruleset-conditions"], ruleset["conditions"]) == []
+            assert problems(RULE_TYPES, "repository-ruleset-bypass-actor", actor) == []
+        assert problems(RULE_TYPES, "repository-rule-enforcement", ruleset["enforcement"]) == []
+        assert problems(RULE_TYPES, "repository-ruleset-conditions", ruleset["conditions"]) == []
     assert {"pull_request", "required_status_checks", "required_linear_history", "deletion", "update"} <= seen
     assert {summary["source_type"] for summary in listing} == {"Repository", "Organization"}
 
