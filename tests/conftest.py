@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,12 @@ DATA = Path(__file__).resolve().parent / "data"
 TEMPLATE = Path(str(resources.files("repoconf.policy").joinpath("template.yaml")))
 """The packaged template: the seed's release process, owner ``acme``, repository ``widgets``."""
 TOKEN = "ghp_fake_test_token_0123456789"
+
+REQUIREMENT = [
+    "--requirement",
+    f"repoconf @ git+https://github.com/acme/repoconf@v{metadata.version('repoconf')}",
+]
+"""`repoconf new`'s requirement line: the tests' repoconf is an editable install, which has no default."""
 USER_POLICY = ROOT / "config" / "policy.yaml"
 
 

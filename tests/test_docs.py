@@ -21,7 +21,7 @@ import pytest
 
 from repoconf.github.permissions import IDENTITIES, markdown_table
 from repoconf.workflows import pins
-from tests.conftest import ROOT
+from tests.conftest import REQUIREMENT, ROOT
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 NETWORK = {"audit", "import", "adopt", "drift-issue", "pr-comment"}
@@ -31,7 +31,7 @@ def commands() -> list[tuple[str, str]]:
     found = []
     for doc in DOCS:
         for block in re.findall(r"```sh\n(.*?)```", doc.read_text(), re.DOTALL):
-            for line in block.splitlines():
+            for line in re.sub(r"\\\n\s*", " ", block).splitlines():  # a `\` continues the line
                 line = line.strip()
                 if not line.startswith("repoconf ") or "..." in line or "…" in line:
                     continue
@@ -64,6 +64,7 @@ def _workspace(tmp_path: Path, line: str) -> Path:
                 "acme",
                 "--repo",
                 "widgets",
+                *REQUIREMENT,
             ],
             capture_output=True,
             check=False,

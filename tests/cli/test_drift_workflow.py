@@ -29,7 +29,7 @@ from repoconf.cli.main import main
 from repoconf.ops.drift_issue import DEFAULT_AUTHOR, LABEL, MARKER, TITLE
 from repoconf.policy.loader import load
 from standin.github import FakeGitHub, FakeRepository
-from tests.conftest import TOKEN
+from tests.conftest import REQUIREMENT, TOKEN
 
 READ_TOKEN = "github_pat_read_only_0123456789"
 CONFIG_REPOSITORY = "acme/config"
@@ -165,7 +165,7 @@ def run_drift(repository: Path, fake: FakeGitHub, runner: Path) -> Run:
 def repository(tmp_path: Path) -> Path:
     """A configuration repository `repoconf new` wrote, with repoconf "installed" in its .venv."""
     directory = tmp_path / "config"
-    assert main(["new", str(directory), "--owner", "acme", "--repo", "widgets"]) == 0
+    assert main(["new", str(directory), "--owner", "acme", "--repo", "widgets", *REQUIREMENT]) == 0
     (directory / ".venv" / "bin").mkdir(parents=True)
     (directory / ".venv" / "bin" / "repoconf").symlink_to(Path(sys.executable).parent / "repoconf")
     return directory

@@ -3,6 +3,7 @@ repository as one instance of the scaffold."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,12 +12,12 @@ import pytest
 import yaml
 
 from repoconf.cli.main import main
-from repoconf.scaffold.repository import OWNED, Requirement, Scaffold, version
+from repoconf.scaffold.repository import OWNED, Requirement, Scaffold, installed_requirement, version
 from repoconf.workflows import pins
-from tests.conftest import ROOT
+from tests.conftest import REQUIREMENT, ROOT
 from tests.workflows.actionlint import actionlint
 
-ARGS = ["--owner", "acme", "--repo", "widgets"]
+ARGS = ["--owner", "acme", "--repo", "widgets", *REQUIREMENT]
 FILES = {
     ".github/workflows/deploy.yml",
     ".github/workflows/drift.yml",
@@ -50,7 +51,7 @@ def test_new_writes_a_complete_repository_that_passes_actionlint_and_zizmor(
     assert main(["new", str(target), *ARGS]) == 0
     assert written(target) == FILES
     assert f"wrote {len(FILES)} files" in capsys.readouterr().out
-    assert (target / "requirements.txt").read_text().splitlines()[-1] == f"repoconf=={version()}"
+    assert (target / "requirements.txt").read_text().splitlines()[-1] == REQUIREMENT[1]
     assert yaml.safe_load((target / "Pulumi.yaml").read_text())["name"] == "acme-github"
     assert yaml.safe_load((target / "Pulumi.staging.yaml").read_text()) == {
         "config": {"acme-github:policy": "config/policy.yaml"}
@@ -115,6 +116,48 @@ def test_bad_arguments_are_usage_errors(
     assert not (tmp_path / "x").exists()
 
 
+COMMIT = "a" * 40
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "default"),
+    [  # PEP 610's examples of direct_url.json, and what `new` pins by default
+        (
+            {"url": "https://github.com/acme/repoconf", "vcs_info": {"vcs": "git", "commit_id": COMMIT}},
+            f"repoconf @ git+https://github.com/acme/repoconf@{COMMIT}",
+        ),
+        ({"url": "file:///home/me/repoconf", "dir_info": {"editable": True}}, None),
+        ({"url": "https://example.com/repoconf-0.1.0.tar.gz", "archive_info": {}}, None),
+        (
+            {"url": "ssh://git@github.com/acme/repoconf", "vcs_info": {"vcs": "git", "commit_id": COMMIT}},
+            None,
+        ),
+        ({"url": "https://github.com/acme/repoconf", "vcs_info": {"vcs": "git", "commit_id": "main"}}, None),
+        (None, None),  # installed from an index: no direct_url.json
+    ],
+)
+def test_the_default_requirement_is_the_git_commit_repoconf_was_installed_from(
+    direct_url: dict[str, object] | None, default: str | None
+) -> None:
+    text = json.dumps(direct_url) if direct_url is not None else None
+    if default is not None:
+        assert installed_requirement(text) == default
+        assert Requirement.pinned(default).line == default
+    else:
+        with pytest.raises(ValueError, match="no safe default requirement"):
+            installed_requirement(text)
+
+
+def test_without_a_requirement_an_install_that_is_not_a_git_commit_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The tests' repoconf is an editable install: nothing safe to pin, and never `repoconf==` (the
+    `repoconf` project on PyPI is another one)."""
+    assert main(["new", str(tmp_path / "x"), "--owner", "acme", "--repo", "widgets"]) == 2
+    assert "the `repoconf` project on PyPI is another one" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
+
+
 def test_the_git_requirement_while_repoconf_is_not_on_pypi(tmp_path: Path) -> None:
     line = f"repoconf @ git+https://github.com/acme/repoconf@v{version()}"
     assert main(["new", str(tmp_path / "x"), *ARGS, "--requirement", line]) == 0
@@ -172,3 +215,17 @@ def test_the_deploy_runs_on_repoconf_changes() -> None:
     files = THIS.files()
     paths = yaml.safe_load(files[".github/workflows/deploy.yml"])[True]["push"]["paths"]
     assert {"src/**", "pyproject.toml", "config/**", "imports/**"} <= set(paths)
+
+
+def test_check_bumps_a_git_pin_in_its_own_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "repo"
+    assert main(["new", str(target), *ARGS]) == 0
+    (target / "requirements.txt").write_text("repoconf @ git+https://git.example.com/ours/repoconf@v0.0.1\n")
+    capsys.readouterr()
+    assert main(["new", "--check", str(target)]) == 1
+    assert f"+repoconf @ git+https://git.example.com/ours/repoconf@v{version()}" in capsys.readouterr().out
+    (target / "requirements.txt").write_text("somethingelse\n")  # no form to keep, and no safe default
+    assert main(["new", "--check", str(target)]) == 2
+    assert "no safe default requirement" in capsys.readouterr().err

@@ -21,7 +21,7 @@ from repoconf.cli.main import main
 from repoconf.render.mocks import Declaration, RenderMocks
 from repoconf.render.run import run_under_mocks
 from repoconf.stack import policy_path, project_root
-from tests.conftest import TEMPLATE, shipped_resources
+from tests.conftest import REQUIREMENT, TEMPLATE, shipped_resources
 
 PROJECT = "acme-github"
 
@@ -35,7 +35,7 @@ SHIPPED_RESOURCES = shipped_resources()
 def project(tmp_path: Path) -> Path:
     """A configuration repository as `repoconf new` writes it, under another project name."""
     directory = tmp_path / PROJECT
-    assert main(["new", str(directory), "--owner", "acme", "--repo", "widgets"]) == 0
+    assert main(["new", str(directory), "--owner", "acme", "--repo", "widgets", *REQUIREMENT]) == 0
     return directory
 
 
@@ -153,7 +153,22 @@ def test_pulumi_yaml_is_valid_for_any_project_name_and_declares_the_secret_sourc
     from repoconf.policy.loader import load
     from repoconf.policy.model import ConfigSource
 
-    assert main(["new", str(tmp_path / "x"), "--owner", "acme", "--repo", "widgets", "--project", name]) == 0
+    assert (
+        main(
+            [
+                "new",
+                str(tmp_path / "x"),
+                "--owner",
+                "acme",
+                "--repo",
+                "widgets",
+                "--project",
+                name,
+                *REQUIREMENT,
+            ]
+        )
+        == 0
+    )
     project = yaml.load((tmp_path / "x" / "Pulumi.yaml").read_text(), Loader=yaml.BaseLoader)  # noqa: S506 - BaseLoader builds only strings, as Pulumi reads them
     assert project["name"] == name
     assert project["main"] == "infra/"

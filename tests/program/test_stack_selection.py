@@ -18,7 +18,7 @@ from repoconf.render.mocks import Declaration, RenderMocks
 from repoconf.render.run import run_under_mocks
 from repoconf.stack import rest_url
 from standin.github import FakeGitHub, FakeRepository
-from tests.conftest import TOKEN
+from tests.conftest import REQUIREMENT, TOKEN
 
 PROJECT = "acme-github"
 POLICY = """\
@@ -60,7 +60,7 @@ def organization(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
 @pytest.fixture
 def project(tmp_path: Path, organization: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory = tmp_path / PROJECT
-    assert main(["new", str(directory), "--owner", "acme", "--repo", "docs"]) == 0
+    assert main(["new", str(directory), "--owner", "acme", "--repo", "docs", *REQUIREMENT]) == 0
     (directory / "config" / "policy.yaml").write_text(POLICY.format(api=organization.base))
     monkeypatch.chdir(directory / "infra")
     return directory

@@ -7,9 +7,13 @@ YAML (the tests parse it and run actionlint on it).
 
 **How a configuration repository installs repoconf:** ``requirements.txt`` holds one requirement line
 that everything installs: the workflows (``pip install -r requirements.txt``), Pulumi (``toolchain: pip``
-installs it into ``.venv``) and people. It pins this version: ``repoconf==X.Y.Z`` from a package index,
-or ``repoconf @ git+https://github.com/OWNER/repoconf@vX.Y.Z`` while repoconf is not on PyPI. Upgrading is
-bumping that line, installing it and applying what ``repoconf new --check .`` reports. repoconf's own
+installs it into ``.venv``) and people. It pins this version: ``repoconf @ git+https://HOST/OWNER/repoconf@REF``
+(a tag ``vX.Y.Z`` or a commit), or ``repoconf==X.Y.Z`` from a package index the user controls. The plain
+pin is never the default: the project called ``repoconf`` on PyPI is another one, and a workflow holding
+the organisation's tokens must not install whatever that name publishes. The default is how the running
+repoconf was installed, when that is a git commit (PEP 610's ``direct_url.json``); otherwise
+``--requirement`` is required. Upgrading is bumping that line, installing it and applying what
+``repoconf new --check .`` reports. repoconf's own
 repository installs itself from its checkout (``-e .``), so its program code (``src/**``,
 ``pyproject.toml``) triggers its previews and deploys too.
 """
@@ -45,6 +49,8 @@ TRIGGER_PATHS = ("config/**", "infra/**", "imports/**", "Pulumi*.yaml", REQUIREM
 CHECKOUT_PATHS = ("src/**", "pyproject.toml")
 """What else changes the program when repoconf is installed from the repository's own checkout."""
 _PIN = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40} # v[\w.-]+$")
+_GIT_URL = r"https://[\w./-]+"
+_COMMIT = r"[0-9a-f]{40}"
 
 
 def version() -> str:
@@ -69,28 +75,75 @@ class Requirement:
 
     @classmethod
     def pinned(cls, line: str | None = None) -> Requirement:
-        """``line`` (default ``repoconf==<this version>``) checked to install this version; a
+        """``line`` (default: :func:`installed_requirement`) checked to install this version; a
         :class:`ValueError` says what is expected otherwise.
         """
         current = version()
-        text = (line or f"{PACKAGE}=={current}").strip()
+        text = (line if line is not None else installed_requirement()).strip()
         if text == "-e .":
             return cls(text, Source.CHECKOUT)
         if re.fullmatch(rf"{PACKAGE}\s*==\s*{re.escape(current)}", text):
             return cls(text, Source.INDEX)
-        git = re.fullmatch(rf"{PACKAGE} @ git\+https://[\w./-]+@v?{re.escape(current)}", text)
-        if git is not None:
+        git = rf"{PACKAGE} @ git\+{_GIT_URL}@(v?{re.escape(current)}|{_COMMIT})"
+        if re.fullmatch(git, text) is not None:
             return cls(text, Source.GIT)
         raise ValueError(
-            f"{text!r} does not install repoconf {current}: use `{PACKAGE}=={current}`, "
-            f"`{PACKAGE} @ git+https://github.com/OWNER/repoconf@v{current}` or (repoconf's own "
-            "checkout) `-e .`"
+            f"{text!r} does not install repoconf {current}: use `{PACKAGE} @ "
+            f"git+https://github.com/OWNER/repoconf@v{current}` (or @COMMIT), `{PACKAGE}=={current}` from "
+            "a package index you control, or (repoconf's own checkout) `-e .`"
         )
+
+    @classmethod
+    def bumped(cls, line: str) -> Requirement:
+        """``line`` (an older pin) moved to this version in the same form: the index pin stays an index
+        pin, a git tag pin keeps its repository; any other line gets the default.
+        """
+        current = version()
+        if re.fullmatch(rf"{PACKAGE}\s*==\s*[\w.+-]+", line):
+            return cls.pinned(f"{PACKAGE}=={current}")
+        tagged = re.fullmatch(rf"({PACKAGE} @ git\+{_GIT_URL}@)v?[0-9][\w.+-]*", line)
+        if tagged is not None:
+            return cls.pinned(f"{tagged.group(1)}v{current}")
+        return cls.pinned()
 
     @property
     def trigger_paths(self) -> tuple[str, ...]:
         """The paths whose change runs the preview and the deploy."""
         return TRIGGER_PATHS + (CHECKOUT_PATHS if self.source is Source.CHECKOUT else ())
+
+
+NO_DEFAULT = (
+    "this repoconf was not installed from a git commit, so there is no safe default requirement: pass "
+    "--requirement 'repoconf @ git+https://github.com/OWNER/repoconf@v{version}' (the repository you "
+    "install repoconf from), or 'repoconf=={version}' from a package index you control (the `repoconf` "
+    "project on PyPI is another one: never the default)"
+)
+
+
+def installed_requirement(direct_url: str | None = None) -> str:
+    """The requirement line that installs exactly the running repoconf: its git commit, read from PEP
+    610's ``direct_url.json`` (``direct_url``: that file's text; default: the installed distribution's).
+    A :class:`ValueError` (:data:`NO_DEFAULT`) when it was installed any other way (an index, an archive,
+    a local directory): none of those can be named safely in a workflow.
+    """
+    if direct_url is None:
+        direct_url = metadata.distribution(PACKAGE).read_text("direct_url.json")
+    try:
+        found = json.loads(direct_url) if direct_url else {}
+    except ValueError:
+        found = {}
+    vcs = found.get("vcs_info") if isinstance(found, dict) else None
+    url, commit = (found.get("url"), vcs.get("commit_id")) if isinstance(vcs, dict) else (None, None)
+    if (
+        isinstance(vcs, dict)
+        and vcs.get("vcs") == "git"
+        and isinstance(url, str)
+        and isinstance(commit, str)
+        and re.fullmatch(_GIT_URL, url)
+        and re.fullmatch(_COMMIT, commit)
+    ):
+        return f"{PACKAGE} @ git+{url}@{commit}"
+    raise ValueError(NO_DEFAULT.format(version=version()))
 
 
 def _template(name: str) -> str:

@@ -120,7 +120,10 @@ def check_command(directory: Path, *, stack: str | None) -> ExitCode:
     try:
         requirement = Requirement.pinned(lines[0] if len(lines) == 1 else "")
     except ValueError:
-        requirement = Requirement.pinned()
+        try:
+            requirement = Requirement.bumped(lines[0] if len(lines) == 1 else "")
+        except ValueError as error:
+            raise UsageError(f"{directory / REQUIREMENTS}: {error}") from None
     first = next(iter(loaded.policy.repositories), "widgets")
     scaffold = Scaffold(
         loaded.policy.owner,
