@@ -24,7 +24,7 @@ def test_every_rule_fires_once_per_written_place(data: Path, monkeypatch: pytest
     assert found["tags-vs-branch-only"] == [
         "checks.yaml:8:24: warning: defaults.environments.deploy.deployment_refs: environment "
         "'deploy' admits branches but no tag matching release pattern 'v*': tag-triggered releases "
-        "fail with \"Tag v1.2.3 is not allowed to deploy to deploy\"; add `tags: ['v*']` "
+        'fail with "Tag v1.2.3 is not allowed to deploy to deploy"; add `tags: [{versions: final}]` '
         "(in repositories 'one', 'two', which inherit it)",
         "checks.yaml:14:24: warning: defaults.environments.locked.deployment_refs: environment "
         "'locked' admits protected branches but no tag matching release pattern 'v*': "
@@ -88,6 +88,25 @@ def test_a_gated_secret_behind_tags_broader_than_final_versions(tmp_path: Path) 
         "'publish' holds PYPI, but its tags entry {versions: candidate} admits v1.2.3-rc1, which is no "
         "final version: use `{versions: final}`",
     ]
+
+
+def test_a_gated_secret_on_branches_only_is_told_to_add_final_versions(tmp_path: Path) -> None:
+    """The fix `tags-vs-branch-only` suggests must not trip `secret-behind-broad-tags`: an environment
+    holding a secret behind reviewers gets `{versions: final}`, not the release pattern."""
+    policy = tmp_path / "p.yaml"
+    body = (
+        "version: 1\nowner: acme\nrepositories:\n  w:\n    release_tags: {pattern: 'v*'}\n"
+        "    environments:\n      publish:\n        reviewers: {teams: [ops]}\n"
+        "        deployment_refs: {branches: [main]}\n"
+    )
+    policy.write_text(body + "        secrets: {PYPI: {external: true}}\n")
+    (message,) = [d.format() for d in run_checks(load(policy))]
+    assert message.endswith("add `tags: [{versions: final}]`"), message
+    policy.write_text(body)  # nothing to guard: the release pattern
+    assert next(d.format() for d in run_checks(load(policy))).endswith("add `tags: ['v*']`")
+    fixed = body.replace("{branches: [main]}", "{branches: [main], tags: [{versions: final}]}")
+    policy.write_text(fixed + "        secrets: {PYPI: {external: true}}\n")
+    assert run_checks(load(policy)) == []  # the suggested fix is clean under --strict
 
 
 def test_diagnostics_name_the_file(data: Path) -> None:

@@ -30,13 +30,15 @@ def tags_vs_branch_only(settings: RepositorySettings) -> Iterator[Problem]:
             continue
         if any(ref_matches(t, tag.name) or t == pattern for t in refs.tag_patterns()):
             continue
+        # a secret behind reviewers takes final versions only (secret-behind-broad-tags)
+        tags = "{versions: final}" if _guards_secret(environment) else repr(pattern)
         if refs.protected:
             kind, fix = (
                 "protected branches",
-                f"replace `protected: true` with `branches: [...]` and `tags: [{pattern!r}]`",
+                f"replace `protected: true` with `branches: [...]` and `tags: [{tags}]`",
             )
         else:
-            kind, fix = "branches", f"add `tags: [{pattern!r}]`"
+            kind, fix = "branches", f"add `tags: [{tags}]`"
         yield Problem(
             ("environments", name, "deployment_refs"),
             f"environment {name!r} admits {kind} but no tag matching release pattern {pattern!r}: "
@@ -151,6 +153,11 @@ def _not_final_example(entry: str | VersionTags) -> str | None:
     return next((sample + end for end in NOT_FINAL if ref_matches(entry, sample + end)), None)
 
 
+def _guards_secret(environment: Environment) -> bool:
+    """A reviewer-gated environment holding a secret: what reaches it should be a final version only."""
+    return bool(environment.secrets) and gated(environment)
+
+
 def secret_behind_broad_tags(settings: RepositorySettings) -> Iterator[Problem]:
     """A reviewer-gated environment that holds a secret (the PyPI token) and lists tags other than final
     versions: a release candidate, or any tag someone can push, reaches the secret.
@@ -159,7 +166,7 @@ def secret_behind_broad_tags(settings: RepositorySettings) -> Iterator[Problem]:
     """
     for name, environment in settings.environments.items():
         refs = environment.deployment_refs
-        if not environment.secrets or not gated(environment) or refs is None:
+        if not _guards_secret(environment) or refs is None:
             continue
         secrets = ", ".join(sorted(environment.secrets))
         for index, entry in enumerate(refs.tags or ()):
