@@ -98,3 +98,12 @@ def test_classic_protection_beside_rulesets_is_named_not_dropped_silently(
     imported = load_text(text, "imported.yaml").policy.repositories["widgets"]
     assert "hotfix" not in imported.branches  # a policy on the ruleset engine cannot say it ...
     assert "# branches.hotfix: GitHub also has classic protection on hotfix" in text  # ... and says so
+
+
+def test_an_empty_pattern_list_is_left_out(github: GitHub) -> None:
+    """`deployment_refs` with tags only is written with tags only: `branches: []` says nothing more."""
+    text = import_repository(github, "acme", "widgets")
+    assert "branches: []" not in text
+    qa = load_text(text, "imported.yaml").policy.repositories["widgets"].environments["qa"]
+    assert qa.deployment_refs is not None
+    assert qa.deployment_refs.branches is None

@@ -481,6 +481,17 @@ def _changes(head: dict[str, Any]) -> dict[str, tuple[Any, Any, str | None]]:
     return {change.path: (change.before, change.after, change.why) for change in repository.changes}
 
 
+def test_an_empty_pattern_list_is_no_change() -> None:
+    """`branches: []` beside tags admits what no `branches` admits (import used to write it): no change."""
+    head = copy.deepcopy(BASE)
+    refs = widgets(head)["environments"]["production-deploy"]["deployment_refs"]
+    assert "branches" not in refs
+    refs["branches"] = []
+    assert _changes(head) == {}
+    refs["branches"] = ["main"]  # and a real change is still one
+    assert list(_changes(head)) == ["environments.production-deploy.deployment_refs"]
+
+
 def test_respelled_reviewers_and_variables_are_the_same_names() -> None:
     head = copy.deepcopy(BASE)
     qa(head)["reviewers"] = {"users": ["Alice", "BOB"], "teams": ["QA"]}  # the same accounts, the same ids

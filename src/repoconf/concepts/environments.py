@@ -187,7 +187,9 @@ def _restore_refs(view: dict[str, Any] | None) -> Any:
         return OMIT
     if view.get("protected"):
         return {"protected": True}
-    return {"branches": view["branches"], "tags": as_entries(view["tags"])}
+    written = {"branches": view["branches"], "tags": as_entries(view["tags"])}
+    # an empty list says what its absence says; one of them is written when both are empty (no ref)
+    return {key: value for key, value in written.items() if value} or {"branches": []}
 
 
 def _live_wait_timer(live: LiveEnvironmentAnswer) -> int:

@@ -234,8 +234,8 @@ def _deployment_refs(
     """
     old, new = old_settings.environments[names[0]], new_settings.environments[names[1]]
     name = names[1]
-    if old.deployment_refs == new.deployment_refs:
-        return
+    if _refs_view(old.deployment_refs) == _refs_view(new.deployment_refs):
+        return  # `branches: []` and no `branches` admit the same refs: no change to show
     newly = [
         sample
         for sample in _samples(old.deployment_refs, new.deployment_refs)
