@@ -247,6 +247,9 @@ def test_stacks_prints_the_matrix_the_setup_and_the_moves(
     (directory / "Pulumi.prod.yaml").write_text(f"config:\n  repoconf:policy: {policy}\n")
     where = ["--stack", "prod", "--project-dir", str(directory)]
     assert run(capsys, "stacks", *where) == (0, '{"stack":["prod"]}\n', "")
+    code, _, err = run(capsys, "stacks", "--stack", "nope", "--project-dir", str(directory))
+    assert code == 2  # a stack without settings would fail every job of the matrix
+    assert "Pulumi.nope.yaml" in err
     assert run(capsys, "stacks", *where, "--groups", "3") == (
         0,
         '{"stack":["prod-0","prod-1","prod-2"]}\n',

@@ -271,10 +271,13 @@ def test_connection_refused_gives_up(sleeps: list[float]) -> None:
         GitHub(
             "http://127.0.0.1:9", TOKEN, retry=RetryPolicy(attempts=3, backoff=0.01), sleep=sleeps.append
         ) as github,
-        pytest.raises(GitHubError, match="failed after 3 attempts: connection failed"),
+        pytest.raises(GitHubError, match="failed after 3 attempts: connection failed") as caught,
     ):
         github.get("/repos/acme/widgets")
     assert sleeps == [0.01, 0.02, 0.04]
+    assert str(caught.value).endswith(
+        "check the network and the API URL (http://127.0.0.1:9: --api-url, GITHUB_API_URL)"
+    )
 
 
 def test_enterprise_server_base_path(fake: FakeGitHub) -> None:

@@ -326,3 +326,16 @@ def test_an_audit_report_that_is_not_text_is_a_located_usage_error(
     assert code == 2
     assert message.format(path=path) in err
     assert fake.requests == []  # refused before any request
+
+
+def test_a_repository_the_token_cannot_see_says_what_to_check(
+    capsys: pytest.CaptureFixture[str], fake: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = tmp_path / "audit.md"
+    report.write_text(REPORT_DRIFT)
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    argv = ["drift-issue", "--repository", "acme/nope", "--audit-report", str(report), "--audit-exit", "1"]
+    assert main([*argv, "--run-url", "u", "--api-url", fake.base]) == 3
+    err = capsys.readouterr().err
+    assert "acme/nope does not exist or the token cannot see it" in err
+    assert "Issues: write" in err

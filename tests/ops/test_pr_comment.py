@@ -93,6 +93,8 @@ def test_the_command(
     assert capsys.readouterr().out.startswith("pull-request comment: created (")
     assert main(argv) == 0
     assert capsys.readouterr().out.startswith("pull-request comment: unchanged (")
+    assert main([*argv[:4], "999", *argv[5:]]) == 3  # no such pull request: what to check
+    assert "acme/repoconf has no pull request #999, or the token cannot see it" in capsys.readouterr().err
     assert main([*argv[:-2], "--marker", "no spaces", "--api-url", fake.base]) == 2
     assert "letters, digits and '-' only" in capsys.readouterr().err
     missing = tmp_path / "missing.md"

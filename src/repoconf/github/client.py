@@ -506,8 +506,12 @@ class GitHub:
                 else:
                     raise _status_error(method, url.path, answer)
             self._wait(self.retry.backoff_for(attempt), f"{method} {url.path} failed: {last}")
-        failure = GitHubError if answered else Unreachable
-        raise failure(f"{method} {url.path} failed after {self.retry.attempts} attempts: {last}")
+        if answered:
+            raise GitHubError(f"{method} {url.path} failed after {self.retry.attempts} attempts: {last}")
+        raise Unreachable(
+            f"{method} {url.path} failed after {self.retry.attempts} attempts: {last}; check the network "
+            f"and the API URL ({printable(self.api_url)[:200]}: --api-url, GITHUB_API_URL)"
+        )
 
     def _space_writes(self) -> None:
         with self._write_lock:

@@ -199,8 +199,8 @@ def sync(
     if current is None:
         return Action.NOTHING, None
     if run.audit_exit == 0 and run.pulumi_outcome is PulumiOutcome.SKIPPED:
-        # An audit-only day (the refresh-preview runs weekly): the audit is clean, but only a run with the
-        # preview may close the issue. Nothing to say until then.
+        # A drift job that runs its own refresh-preview on some days only (the shipped drift.yml runs none):
+        # the audit is clean, but only a run with the preview may close the issue. Nothing to say until then.
         return Action.WAITING, current.number
     if not run.clean:
         _comment(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from repoconf.cli.access import GitHubAccess, read_text_file, split_full_name
 from repoconf.errors import ExitCode
+from repoconf.github.errors import GitHubError, NotFound
 from repoconf.ops.drift_issue import DEFAULT_AUTHOR, DriftRun, PulumiOutcome, sync
 
 MAX_REPORT_BYTES = 16 << 20
@@ -28,6 +29,12 @@ def drift_issue_command(
     report = read_text_file(audit_report, "--audit-report", MAX_REPORT_BYTES)
     drift = DriftRun(audit_exit, report, pulumi_outcome, run_url)
     with access.open() as github:
-        action, number = sync(github, repository, drift, author)
+        try:
+            action, number = sync(github, repository, drift, author)
+        except NotFound as error:
+            raise GitHubError(
+                f"{error}: {repository} does not exist or the token cannot see it (check --repository and "
+                "that the token has Issues: write there)"
+            ) from None
     print(f"drift issue: {action}" + (f" #{number}" if number is not None else ""))
     return ExitCode.OK

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from repoconf.cli.access import GitHubAccess, read_text_file, split_full_name
 from repoconf.errors import ExitCode, UsageError
+from repoconf.github.errors import GitHubError, NotFound
 from repoconf.ops.pr_comment import comment_text, upsert
 
 MAX_BODY_FILE_BYTES = 16 << 20
@@ -32,6 +33,12 @@ def pr_comment_command(
     where = f"the job summary of {run_url}" if run_url else "the job summary"
     text = comment_text(marker, body, f"\n\n… cut to fit GitHub's comment size; the full text is in {where}")
     with access.open() as github:
-        action, comment = upsert(github, repository, number, text, marker, author)
+        try:
+            action, comment = upsert(github, repository, number, text, marker, author)
+        except NotFound as error:
+            raise GitHubError(
+                f"{error}: {repository} has no pull request #{number}, or the token cannot see it (check "
+                "--repository, --pull-request and that the token has Pull requests: write there)"
+            ) from None
     print(f"pull-request comment: {action} ({comment})")
     return ExitCode.OK
