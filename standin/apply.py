@@ -95,13 +95,19 @@ class AppliedPolicy(Provider):
     declared: Sequence[Declared | dict[str, Any]] = ()
 
 
-def deploy_declared(fake: FakeGitHub, resources: Sequence[Declared | dict[str, Any]]) -> AppliedPolicy:
+def deploy_declared(
+    fake: FakeGitHub, resources: Sequence[Declared | dict[str, Any]], imports: Sequence[dict[str, Any]] = ()
+) -> AppliedPolicy:
     """Apply declarations (``render --format json``'s resources, or ``Declaration`` objects) to the
-    stand-in through the provider emulator, with the stand-in's write token.
+    stand-in through the provider emulator, with the stand-in's write token. ``imports``: `pulumi import
+    --file` documents (`repoconf adopt`'s) imported first, as deploy.yml's plan job does, so that `pulumi
+    up` updates the resources they name instead of creating them again.
     """
     provider = AppliedPolicy(fake.base, fake.token, fake.owner)
     provider.declared = resources
-    provider.apply(resources)
+    for document in imports:
+        provider.import_document(document)
+    provider.reapply(resources)  # nothing imported: every resource created, as `apply`
     return provider
 
 
@@ -130,12 +136,18 @@ def grant_reviewers(repository: FakeRepository, settings: RepositorySettings) ->
 
 
 def apply_policy(
-    fake: FakeGitHub, text: str, path: str = "policy.yaml", enroll: bool = True, external: bool = True
+    fake: FakeGitHub,
+    text: str,
+    path: str = "policy.yaml",
+    enroll: bool = True,
+    external: bool = True,
+    imports: Sequence[dict[str, Any]] = (),
 ) -> AppliedPolicy:
-    """Render the policy against the stand-in and apply it through the provider emulator; with
-    ``external``, then set each ``{external: true}`` secret as its owner would by hand (`gh secret set`).
+    """Render the policy against the stand-in and apply it through the provider emulator (after the
+    ``imports`` documents, see :func:`deploy_declared`); with ``external``, then set each ``{external:
+    true}`` secret as its owner would by hand (`gh secret set`).
     """
-    provider = deploy_declared(fake, render_against(fake, text, path, enroll))
+    provider = deploy_declared(fake, render_against(fake, text, path, enroll), imports)
     if external:
         for repository, settings in load_text(text, path).policy.repositories.items():
             for name, source in settings.secrets.items():

@@ -433,6 +433,34 @@ class Provider:
         """Whether the provider's Read still finds the resource (it drops it from state on a 404)."""
         return KINDS[known.type].exists(self, known.config, known.id)
 
+    def import_resource(self, type_: str, name: str, import_id: str) -> Applied:
+        """`pulumi import` of one resource: the provider's Importer for its type (what it parses from the
+        import id and reads), then its Read; a resource the Read does not find fails the import. The
+        state holds what the Importer set; the next `pulumi up` (:meth:`reapply`) updates it with the
+        program's inputs instead of creating it.
+        """
+        kind = KINDS.get(type_)
+        if kind is None or kind.importer is None:
+            raise EmulatorError(
+                f"{name}: no emulation of importing {type_}: add it from the provider's source"
+            )
+        resource_id, config = kind.importer(self, import_id)
+        if not kind.exists(self, config, resource_id):
+            raise EmulatorError(f"{name}: {type_} {import_id!r} does not exist: nothing to import")
+        self.applied[name] = Applied(type_, name, resource_id, config)
+        return self.applied[name]
+
+    def import_document(self, document: dict[str, Any]) -> list[str]:
+        """`pulumi import --file`: every entry with an id, under its logical name (a ``component`` entry
+        is created empty and sends nothing); the names imported.
+        """
+        imported = []
+        for entry in document["resources"]:
+            if "id" in entry:
+                self.import_resource(entry["type"], entry["name"], entry["id"])
+                imported.append(entry["name"])
+        return imported
+
     # -- github_repository_environment ---------------------------------------------------------------
 
     @staticmethod
@@ -853,12 +881,15 @@ READ_PROTECTION_QUERY = (
 
 @dataclass(frozen=True)
 class Kind:
-    """One resource type: its Terraform schema and the provider's Create, Update and Read."""
+    """One resource type: its Terraform schema and the provider's Create, Update, Read and Importer (the
+    resource id and configuration it leaves in the state; None: not emulated).
+    """
 
     schema: Block
     create: Callable[[Provider, dict[str, Any]], str]
     update: Callable[[Provider, dict[str, Any], str], str]
     exists: Callable[[Provider, dict[str, Any], str], bool]
+    importer: Callable[[Provider, str], tuple[str, dict[str, Any]]] | None = None
 
 
 TEAM_REPOSITORY: Block = {  # resource_github_team_repository.go, resourceGithubTeamRepository
@@ -897,36 +928,154 @@ def _team_repository_exists(provider: Provider, d: dict[str, Any], resource_id: 
     return provider.request("GET", _team_repository_path(provider, d), missing_ok=True) is not None
 
 
+# -- the Importers (`pulumi import`): each parses the import id as the provider's does and reads what it
+# reads; the id and configuration are what the Read and Update above then use.
+
+
+def _parse_id(import_id: str, count: int, expected: str) -> list[str]:
+    """``parseID`` (util.go): split on ``:`` into exactly ``count`` parts (the last keeps the rest)."""
+    parts = import_id.split(":", count - 1)
+    if not import_id or len(parts) != count:
+        raise EmulatorError(f"invalid id ({import_id}), expected format {expected}")
+    return parts
+
+
+def _unescape(part: str) -> str:
+    """``unescapeIDPart`` (util.go): ``??`` back to ``:``."""
+    return part.replace("??", ":")
+
+
+def _import_environment(provider: Provider, import_id: str) -> tuple[str, dict[str, Any]]:
+    """``resourceGithubRepositoryEnvironmentImport``: ``<repository>:<environment>``, the repository read."""
+    repository, environment = _parse_id(import_id, 2, "<repository>:<environment>")
+    provider._repository(repository)
+    return import_id, {"repository": repository, "environment": _unescape(environment)}
+
+
+def _import_deployment_policy(provider: Provider, import_id: str) -> tuple[str, dict[str, Any]]:
+    """``resourceGithubRepositoryEnvironmentDeploymentPolicyImport``: ``<repository>:<environment>:
+    <policy_id>``; the emulator keys the resource by its ``policy_id``, as its Create does.
+    """
+    repository, environment, policy = _parse_id(import_id, 3, "<repository>:<environment>:<policy_id>")
+    provider._repository(repository)
+    if not policy.isdigit():
+        raise EmulatorError(f"invalid policy ID: {policy}")
+    return policy, {"repository": repository, "environment": _unescape(environment)}
+
+
+def _import_secret(provider: Provider, import_id: str) -> tuple[str, dict[str, Any]]:
+    """``resourceGithubActionsSecretImport``: ``<repository>:<name>``; the repository and secret read."""
+    repository, name = _parse_id(import_id, 2, "<repository>:<secret_name>")
+    provider._repository(repository)
+    provider.request("GET", f"{provider._repo(repository)}/actions/secrets/{name}")
+    return import_id, {"repository": repository, "secret_name": name}
+
+
+def _import_environment_secret(provider: Provider, import_id: str) -> tuple[str, dict[str, Any]]:
+    """``resourceGithubActionsEnvironmentSecretImport``: ``<repository>:<environment>:<name>``, read by
+    repository id.
+    """
+    repository, environment, name = _parse_id(import_id, 3, "<repository>:<environment>:<secret_name>")
+    config = {"repository": repository, "environment": _unescape(environment), "secret_name": name}
+    provider.request("GET", f"{provider._environment_secrets(config)}/{name}")
+    return import_id, config
+
+
+def _import_variable(provider: Provider, import_id: str) -> tuple[str, dict[str, Any]]:
+    """``resourceGithubActionsVariableImport``: ``<repository>:<name>``; the repository and variable read."""
+    repository, name = _parse_id(import_id, 2, "<repository>:<variable_name>")
+    config = {"repository": repository, "variable_name": name}
+    provider._repository(repository)
+    provider.request("GET", f"{provider._variables(config)}/{name}")
+    return import_id, config
+
+
+def _import_environment_variable(provider: Provider, import_id: str) -> tuple[str, dict[str, Any]]:
+    """``resourceGithubActionsEnvironmentVariableImport``: ``<repository>:<environment>:<name>``."""
+    repository, environment, name = _parse_id(import_id, 3, "<repository>:<environment>:<variable_name>")
+    config = {"repository": repository, "environment": _unescape(environment), "variable_name": name}
+    provider._repository(repository)
+    provider.request("GET", f"{provider._variables(config)}/{name}")
+    return import_id, config
+
+
+def _import_ruleset(provider: Provider, import_id: str) -> tuple[str, dict[str, Any]]:
+    """``resourceGithubRepositoryRulesetImport``: ``<repository>:<ruleset_id>``; the repository read (its
+    name as GitHub spells it), then the ruleset; the resource id is the ruleset's.
+    """
+    repository, ruleset = _parse_id(import_id, 2, "<repository>:<ruleset_id>")
+    if not ruleset.isdigit() or int(ruleset) == 0:
+        raise EmulatorError(f"`ruleset_id` must be a number other than 0: {ruleset}")
+    name = str(provider._repository(repository)["name"])
+    found = provider.request("GET", f"{provider._repo(name)}/rulesets/{int(ruleset)}?includes_parents=false")
+    return str(found["id"]), {"repository": name}
+
+
+def _import_team_repository(provider: Provider, import_id: str) -> tuple[str, dict[str, Any]]:
+    """The team repository Importer: ``<team id or slug>:<repository>``; ``getTeamID`` reads a slug's id
+    (util_team.go, ``Teams.GetTeamBySlug``).
+    """
+    team, repository = _parse_id(import_id, 2, "<team_id>:<repository>")
+    team_id = (
+        int(team)
+        if team.isdigit()
+        else int(
+            provider.request("GET", f"/orgs/{quote(provider.owner, safe='')}/teams/{quote(team, safe='')}")[
+                "id"
+            ]
+        )
+    )
+    return f"{team_id}:{repository}", {"team_id": str(team_id), "repository": repository}
+
+
 KINDS: dict[str, Kind] = {
     "github:index/teamRepository:TeamRepository": Kind(
-        TEAM_REPOSITORY, _create_team_repository, _update_team_repository, _team_repository_exists
+        TEAM_REPOSITORY,
+        _create_team_repository,
+        _update_team_repository,
+        _team_repository_exists,
+        _import_team_repository,
     ),
     "github:index/repositoryEnvironment:RepositoryEnvironment": Kind(
-        ENVIRONMENT, Provider.create_environment, Provider.update_environment, Provider.environment_exists
+        ENVIRONMENT,
+        Provider.create_environment,
+        Provider.update_environment,
+        Provider.environment_exists,
+        _import_environment,
     ),
     "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": Kind(
         DEPLOYMENT_POLICY,
         Provider.create_deployment_policy,
         Provider.update_deployment_policy,
         Provider.deployment_policy_exists,
+        _import_deployment_policy,
     ),
     "github:index/actionsSecret:ActionsSecret": Kind(
-        SECRET, Provider.create_secret, Provider.update_secret, Provider.secret_exists
+        SECRET, Provider.create_secret, Provider.update_secret, Provider.secret_exists, _import_secret
     ),
     "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret": Kind(
         ENVIRONMENT_SECRET,
         Provider.create_environment_secret,
         Provider.update_environment_secret,
         Provider.environment_secret_exists,
+        _import_environment_secret,
     ),
     "github:index/actionsVariable:ActionsVariable": Kind(
-        VARIABLE, Provider.create_variable, Provider.update_variable, Provider.variable_exists
+        VARIABLE,
+        Provider.create_variable,
+        Provider.update_variable,
+        Provider.variable_exists,
+        _import_variable,
     ),
     "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable": Kind(
-        ENVIRONMENT_VARIABLE, Provider.create_variable, Provider.update_variable, Provider.variable_exists
+        ENVIRONMENT_VARIABLE,
+        Provider.create_variable,
+        Provider.update_variable,
+        Provider.variable_exists,
+        _import_environment_variable,
     ),
     "github:index/repositoryRuleset:RepositoryRuleset": Kind(
-        RULESET, Provider.create_ruleset, Provider.update_ruleset, Provider.ruleset_exists
+        RULESET, Provider.create_ruleset, Provider.update_ruleset, Provider.ruleset_exists, _import_ruleset
     ),
     "github:index/branchProtection:BranchProtection": Kind(
         BRANCH_PROTECTION,

@@ -11,8 +11,11 @@ import pytest
 from repoconf.cli.main import main
 from repoconf.policy.loader import load
 from repoconf.render.run import render
+from standin.apply import apply_policy, deploy_declared, render_against
 from standin.github import FakeGitHub
-from tests.conftest import ROOT, TEMPLATE, TOKEN
+from standin.github import team as team_record
+from standin.provider import Resource
+from tests.conftest import DATA, ROOT, TEMPLATE, TOKEN
 
 PROVIDER_URN = "urn:pulumi:staging::repoconf::pulumi:providers:github::github"
 
@@ -208,3 +211,38 @@ def adopt_in(capsys: pytest.CaptureFixture[str], directory: Path) -> tuple[int, 
     code = main(["adopt", "acme/widgets", "--project-dir", str(directory)])
     out, err = capsys.readouterr()
     return code, json.loads(out) if code == 0 else {}, err
+
+
+def test_the_document_is_what_pulumi_imports_so_that_up_creates_nothing(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Every option's repository (environment secrets and variables, a team grant, rulesets) applied once
+    through the provider emulator, then adopted into a stack that never ran: the document's import ids
+    are what the provider's Importers parse, and `pulumi up` after the import creates nothing."""
+    fake = FakeGitHub("acme", token=TOKEN)
+    fake.start()
+    try:
+        monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+        monkeypatch.setenv("GITHUB_API_URL", fake.base)
+        # its ruleset repository alone: the emulator has no Importer for classic protection (its GraphQL
+        # lookup of a rule by pattern, getBranchProtectionID, is not served by the stand-in)
+        text = (DATA / "every_option.yaml").read_text().split("\n  classic:\n")[0] + "\n"
+        assert "protection_engine: classic" not in text
+        apply_policy(fake, text, "every_option.yaml").close()
+        policy = tmp_path / "every_option.yaml"
+        policy.write_text(text)
+        code, document, err = adopt(capsys, "acme/everything", policy)
+        assert code == 0, err
+        assert "0 declared resource(s) do not exist on GitHub yet" in err
+        entries = {entry["name"]: entry for entry in document["resources"]}
+        ops = next(team for team in fake.repositories["everything"].teams if team == "ops")
+        assert entries["everything/access/team/Ops"]["id"] == f"{team_record('acme', ops)['id']}:everything"
+        stack = deploy_declared(fake, render_against(fake, text, "every_option.yaml"), [document])
+        assert [sent for sent in stack.sent if sent.method == "POST"] == []
+        declared = {Resource.of(item).name for item in stack.declared}
+        assert {name for name in declared if name.startswith("everything/")} == {
+            name for name, entry in entries.items() if "id" in entry
+        }
+        stack.close()
+    finally:
+        fake.stop()

@@ -486,6 +486,33 @@ def test_reapply_restores_what_was_changed_outside(applied: tuple[FakeGitHub, Ap
     assert _sent(provider, "PUT", f"/rulesets/{repository.rulesets[0]['id']}")  # the Update path
 
 
+def test_an_import_follows_the_providers_importers(applied: tuple[FakeGitHub, AppliedPolicy]) -> None:
+    """`pulumi import` by the provider's import ids: the ruleset's resource id is its number and its
+    repository GitHub's spelling; a malformed id or a resource GitHub does not have fails the import."""
+    fake, _ = applied
+    ruleset = "github:index/repositoryRuleset:RepositoryRuleset"
+    environment = "github:index/repositoryEnvironment:RepositoryEnvironment"
+    provider = Provider(fake.base, TOKEN, "acme")
+    try:
+        main = next(r for r in fake.repositories["widgets"].rulesets if r["name"] == "repoconf branch main")
+        imported = provider.import_resource(ruleset, "widgets/branch/main", f"WIDGETS:{main['id']}")
+        assert (imported.id, imported.config) == (str(main["id"]), {"repository": "widgets"})
+        assert provider.import_resource(environment, "widgets/qa", "widgets:qa").config == {
+            "repository": "widgets",
+            "environment": "qa",
+        }
+        with pytest.raises(EmulatorError, match="expected format <repository>:<ruleset_id>"):
+            provider.import_resource(ruleset, "widgets/branch/main", str(main["id"]))
+        with pytest.raises(GitHubError, match="404"):
+            provider.import_resource(ruleset, "widgets/branch/main", "widgets:424242")
+        with pytest.raises(EmulatorError, match="'widgets:nowhere' does not exist"):
+            provider.import_resource(environment, "widgets/nowhere", "widgets:nowhere")
+        with pytest.raises(EmulatorError, match="no emulation of importing"):
+            provider.import_resource("github:index/branchProtection:BranchProtection", "b", "widgets:main")
+    finally:
+        provider.close()
+
+
 # -- the comparison with deploy() and the audit ------------------------------------------------------
 
 

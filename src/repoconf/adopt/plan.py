@@ -8,7 +8,8 @@ delete, only updates where the program's inputs differ (secret values, which Git
 Import ids are the provider's own (pulumi-github's "Import" sections): ``repo:env`` with ``:`` in an
 environment name escaped as ``??``; ``repo:env:policy_id``; ``repo:env:NAME`` for environment secrets and
 variables; ``repo:NAME`` for repository secrets and variables; ``repo:ruleset_id``; ``repo:pattern`` for
-classic branch protection. What does not exist on GitHub yet is left out: `pulumi up` creates it.
+classic branch protection; ``team_id:repo`` for a team's grant (resource_github_team_repository.go's
+Importer, v6.13.0). What does not exist on GitHub yet is left out: `pulumi up` creates it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from repoconf.live.read import LiveRepository
+from repoconf.program.logical_names import team_access
 from repoconf.render.mocks import Declaration
 
 PROVIDER_ENTRY = "github"
@@ -42,6 +44,8 @@ class LiveIds:
     rulesets: dict[str, int] = field(default_factory=dict)
     """The repository's own rulesets by name."""
     protected_branches: set[str] = field(default_factory=set)
+    teams: dict[str, int] = field(default_factory=dict)
+    """Teams with a permission on the repository: slug → team id (empty when they were not listed)."""
 
 
 def live_ids(live: LiveRepository) -> LiveIds:
@@ -57,6 +61,7 @@ def live_ids(live: LiveRepository) -> LiveIds:
     ids.secrets = {secret.casefold() for secret in live.actions.secrets}
     ids.variables = {variable.casefold() for variable in live.actions.variables}
     ids.protected_branches = {branch for branch, raw in live.classic.items() if raw is not None}
+    ids.teams = {slug.casefold(): team.id for slug, team in (live.teams or {}).items()}
     return ids
 
 
@@ -94,6 +99,13 @@ def import_id(declaration: Declaration, ids: LiveIds, repo: str) -> str | None:
     if kind == "BranchProtection":
         pattern = str(inputs["pattern"])
         return f"{repo}:{pattern}" if pattern in ids.protected_branches else None
+    if kind == "TeamRepository":
+        # the team is the slug in its logical name (its input is the id the program looked up)
+        prefix = team_access(repo, "")
+        if not declaration.name.startswith(prefix):
+            return None
+        team = ids.teams.get(declaration.name[len(prefix) :].casefold())
+        return None if team is None else f"{team}:{repo}"
     return None
 
 

@@ -52,6 +52,7 @@ def adopt_command(
     if name not in loaded.policy.repositories and loaded.selection is None:
         raise UsageError(absent)
     from repoconf.adopt.plan import live_ids, plan
+    from repoconf.concepts.access import grants
     from repoconf.concepts.branches import classic_branches
     from repoconf.live.inventory import needs_properties, read_candidate
     from repoconf.live.read import ReadPlan, read_repository
@@ -71,7 +72,9 @@ def adopt_command(
                     "selectors selects it: name it under `repositories`, or give it what a selector matches"
                 )
         declarations = render(loaded, {name}).declarations
-        wanted = ReadPlan(classic_branches=tuple(classic_branches(loaded.policy.repositories[name])))
+        declared = loaded.policy.repositories[name]
+        # the repository's teams (one listing) when the policy grants any: the grants' import ids
+        wanted = ReadPlan(classic_branches=tuple(classic_branches(declared)), teams=bool(grants(declared)))
         live = read_repository(github, owner, name, wanted)
     if not live.exists:
         raise GitHubError(f"repository {owner}/{name} not found (or the token cannot see it)")
