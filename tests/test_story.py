@@ -27,7 +27,7 @@ from repoconf.policy.loader import load
 from standin.apply import apply_policy
 from standin.github import FakeGitHub, FakeRepository, team
 from standin.provider import Resource
-from tests.conftest import TEMPLATE, TOKEN
+from tests.conftest import REQUIREMENT, TEMPLATE, TOKEN
 
 READ_TOKEN = "github_pat_story_read_only_0123456789"
 STACK = "staging"  # what `repoconf new` names the first stack
@@ -138,7 +138,7 @@ def test_a_users_whole_path(
 
     # 1. new: a configuration repository, a git repository of its own
     repo = tmp_path / "acme-github"
-    code, out, err = run(capsys, "new", str(repo), "--owner", "acme", "--repo", "widgets")
+    code, out, err = run(capsys, "new", str(repo), "--owner", "acme", "--repo", "widgets", *REQUIREMENT)
     assert code == 0, err
     policy = repo / "config" / "policy.yaml"
     stack_file = yaml.safe_load((repo / f"Pulumi.{STACK}.yaml").read_text())
