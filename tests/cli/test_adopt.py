@@ -82,6 +82,9 @@ def test_every_declared_resource_that_exists_is_imported_under_the_programs_name
     assert policy_id.startswith("widgets:qa:")
     assert policy_id.rsplit(":", 1)[1].isdigit()
     assert "0 declared resource(s) do not exist on GitHub yet" in err
+    # GitHub finds a repository whatever the case of its name: the policy's entry is adopted the same
+    code, respelled, _ = adopt(capsys, "acme/WIDGETS", policy)
+    assert (code, respelled) == (0, document)
 
 
 def test_what_does_not_exist_is_left_to_pulumi_up_and_names_are_escaped(

@@ -28,7 +28,7 @@ def split_full_name(text: str, option: str) -> tuple[str, str]:
     return owner, name
 
 
-def _spelled(loaded: LoadedPolicy, name: str) -> str | None:
+def policy_spelling(loaded: LoadedPolicy, name: str) -> str | None:
     """The policy's spelling of a repository name (GitHub compares them case-insensitively), or None."""
     return next((known for known in loaded.policy.repositories if known.casefold() == name.casefold()), None)
 
@@ -37,11 +37,11 @@ def selected_repositories(loaded: LoadedPolicy, names: list[str] | None) -> list
     """The ``--repo`` names as the policy spells them; None when no filter was given."""
     if not names:
         return None
-    unknown = sorted(name for name in names if _spelled(loaded, name) is None)
+    unknown = sorted(name for name in names if policy_spelling(loaded, name) is None)
     if unknown:
         known = ", ".join(sorted(loaded.policy.repositories))
         raise UsageError(f"--repo: {', '.join(unknown)} not in the policy (it has: {known})")
-    return [spelled for name in names if (spelled := _spelled(loaded, name)) is not None]
+    return [spelled for name in names if (spelled := policy_spelling(loaded, name)) is not None]
 
 
 def one_repository(loaded: LoadedPolicy, name: str | None) -> str:
@@ -53,7 +53,7 @@ def one_repository(loaded: LoadedPolicy, name: str | None) -> str:
                 f"--repo: the policy has {len(repositories)} repositories: {', '.join(repositories)}"
             )
         return next(iter(repositories))
-    spelled = _spelled(loaded, name)
+    spelled = policy_spelling(loaded, name)
     if spelled is None:
         raise UsageError(f"--repo: {name} not in the policy (it has: {', '.join(repositories)})")
     return spelled

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from repoconf.cli.access import GitHubAccess, split_full_name
+from repoconf.cli.access import GitHubAccess, policy_spelling, split_full_name
 from repoconf.cli.stacks import stack_policy
 from repoconf.errors import ExitCode, UsageError
 from repoconf.github.errors import GitHubError
@@ -28,6 +28,7 @@ def adopt_command(
     """
     owner, name = split_full_name(full_name, "OWNER/REPO")
     settings, loaded = stack_policy(project_dir, stack, policy)
+    name = policy_spelling(loaded, name) or name  # GitHub finds `LEGACY` as `legacy`: the policy's name
     managed = settings.owner or loaded.policy.owner
     if owner.lower() != managed.lower():  # GitHub logins are case-insensitive
         where = (
