@@ -146,3 +146,41 @@ def test_a_classic_wildcard_rule_rest_cannot_show_is_kept_not_removed(
     assert "release/1.0" not in merged.branches
     assert "# branches.release/1.0: protected by a classic rule it matches as 'release/*'" in text
     assert "# branches.release/*: a classic rule with a wildcard is visible through GraphQL only" in text
+
+
+def test_a_classic_wildcard_protecting_no_branch_yet_is_kept(fake: FakeGitHub, target: Path) -> None:
+    """No protected branch at all: the wildcard rule shows nowhere over REST, so it is kept as declared."""
+    target.write_text(CLASSIC_WILDCARD)
+    repo = fake.deploy("legacy", load(target).policy.repositories["widgets"])
+    repo.classic.clear()
+    assert main(["import", "acme/legacy", "--into", str(target)]) == 0
+    merged = load(target).policy.repositories["legacy"]
+    assert "release/*" in merged.branches
+    assert "main" not in merged.branches  # an exact rule REST shows unprotected is removed
+
+
+def test_an_exact_rule_beside_a_wildcard_that_matches_it_is_its_own(fake: FakeGitHub, target: Path) -> None:
+    """`release/1.0` named exactly in defaults is its own rule, even though `release/*` matches it too."""
+    target.write_text(
+        CLASSIC_WILDCARD.replace(
+            '    "release/*"', '    release/1.0: {required_approvals: 2}\n    "release/*"'
+        )
+    )
+    repo = fake.deploy("legacy", load(target).policy.repositories["widgets"])
+    repo.classic.pop("release/*")
+    repo.branches.add("release/1.0")
+    assert main(["import", "acme/legacy", "--into", str(target)]) == 0
+    merged = load(target).policy.repositories["legacy"]
+    assert merged.branches["release/1.0"].required_approvals == 2
+    assert "release/*" in merged.branches
+
+
+def test_the_entry_takes_the_name_the_repository_was_created_with(
+    capsys: pytest.CaptureFixture[str], fake: FakeGitHub, target: Path
+) -> None:
+    _legacy(fake)
+    assert main(["import", "acme/LEGACY", "--into", str(target)]) == 0
+    assert "legacy" in load(target).policy.repositories
+    assert "LEGACY" not in target.read_text()
+    assert capsys.readouterr().out.startswith(f"added legacy to {target}")
+    assert main(["import", "acme/Legacy", "--into", str(target)]) == 2  # already there, whatever its case

@@ -80,6 +80,11 @@ def test_a_pattern_another_rules_ruleset_covers_stays_protected(github: GitHub, 
     assert imported.branches["release/*"] == imported.branches["main"]
     assert "# branches.release/*: covered by the ruleset of main" in text
     assert "# branches.main.include: GitHub has" in text  # main's own ruleset still differs until then
+    # GitHub's own names (~DEFAULT_BRANCH, ~ALL) are no pattern a rule can name: only the note says them
+    ruleset["conditions"]["ref_name"]["include"] = ["refs/heads/main", "~DEFAULT_BRANCH"]
+    text = import_repository(github, "acme", "widgets")
+    assert list(load_text(text, "imported.yaml").policy.repositories["widgets"].branches) == ["main"]
+    assert '# branches.main.include: GitHub has ["main", "~DEFAULT_BRANCH"]' in text
 
 
 def test_classic_protection_beside_rulesets_is_named_not_dropped_silently(

@@ -145,8 +145,13 @@ def _branches(
         entry = _overlay(table, view, parent, notes, f"branches.{pattern}")
         if pattern not in base.branches or entry:
             written[pattern] = entry
+    # Classic protection on GitHub, or none at all under a classic base: a wildcard rule is not readable
+    # (a wildcard protecting no branch yet shows nowhere), so the base's is kept, never written removed.
+    unreadable = not live.branch_rulesets and (
+        use_classic or base.protection_engine is ProtectionEngine.CLASSIC
+    )
     for pattern in inherited:
-        if use_classic and has_wildcard(pattern):
+        if unreadable and has_wildcard(pattern):
             notes.append(
                 f"branches.{pattern}: a classic rule with a wildcard is visible through GraphQL only, which "
                 "import does not read: kept as the policy declares it (the audit lists it unverified)"
