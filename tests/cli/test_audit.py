@@ -327,6 +327,12 @@ def test_a_read_only_token_gives_unverified_not_drift(
     [
         (["--api-url", "ftp://example.com"], {}, "is not an http(s) API base URL"),
         (["--api-url", "not a url"], {}, "is not an http(s) API base URL"),
+        (
+            ["--api-url", "https://me:s3cret@ghe.example/api/v3"],
+            {},
+            "'https://***@ghe.example/api/v3' holds credentials",
+        ),
+        ([], {"GITHUB_API_URL": "ftp://me:s3cret@ghe.example"}, "'ftp://***@ghe.example' is not an http(s)"),
         ([], {"GITHUB_TOKEN": "ghp_abc\n"}, "holds characters a token never has"),
         ([], {"GITHUB_TOKEN": "ghp_é"}, "holds characters a token never has"),
         (["--max-wait=-1"], {}, "argument --max-wait: '-1': expected a number from 0 to 86400"),
@@ -342,9 +348,10 @@ def test_bad_access_options_are_usage_errors_before_any_request(
 ) -> None:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    code, _, err = run(capsys, "audit", str(TEMPLATE), *argv)
+    code, out, err = run(capsys, "audit", str(TEMPLATE), *argv)
     assert code == 2
     assert message in err
+    assert "s3cret" not in out + err
     assert fake.requests == []
 
 

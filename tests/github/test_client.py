@@ -278,6 +278,13 @@ def test_connection_refused_gives_up(sleeps: list[float]) -> None:
     assert str(caught.value).endswith(
         "check the network and the API URL (http://127.0.0.1:9: --api-url, GITHUB_API_URL)"
     )
+    with (
+        GitHub("http://me:s3cret@127.0.0.1:9", TOKEN, retry=RetryPolicy(attempts=1)) as github,
+        pytest.raises(GitHubError) as caught,
+    ):
+        github.get("/repos/acme/widgets")
+    assert "(http://***@127.0.0.1:9:" in str(caught.value)  # credentials in a URL are never printed
+    assert "s3cret" not in str(caught.value)
 
 
 def test_enterprise_server_base_path(fake: FakeGitHub) -> None:

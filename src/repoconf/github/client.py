@@ -27,6 +27,7 @@ The token is only ever placed in the ``Authorization`` header: it is never part 
 from __future__ import annotations
 
 import os
+import re
 import ssl
 import threading
 import time
@@ -253,10 +254,20 @@ def resolve_api_url(
         or not 0 < (url.port or 443) < 65536  # a socket refuses any other port with an OverflowError
     ):
         raise UsageError(
-            f"--api-url/GITHUB_API_URL: {printable(text)!r} is not an http(s) API base URL "
+            f"--api-url/GITHUB_API_URL: {shown_url(text)!r} is not an http(s) API base URL "
             "(e.g. https://api.github.com or https://github.example.com/api/v3)"
         )
+    if url.userinfo:
+        raise UsageError(
+            f"--api-url/GITHUB_API_URL: {shown_url(text)!r} holds credentials: give the URL without them and "
+            "the token in GITHUB_TOKEN or GH_TOKEN (a URL is printed in messages; a token never is)"
+        )
     return text
+
+
+def shown_url(text: str) -> str:
+    """A URL as messages may print it: one printable line, any ``user:password@`` replaced by ``***@``."""
+    return printable(re.sub(r"(?<=//)[^/?#]*@", "***@", text))
 
 
 @dataclass(frozen=True)
@@ -371,7 +382,7 @@ class GitHub:
             raise UnusableResponse(
                 f"GitHub sent a {what} to another origin ({url.scheme}://{url.host}"
                 f"{'' if url.port is None else f':{url.port}'}): not followed, the token stays with "
-                f"{self.api_url}"
+                f"{shown_url(self.api_url)}"
             )
 
     # -- sending -------------------------------------------------------------------------------------
@@ -510,7 +521,7 @@ class GitHub:
             raise GitHubError(f"{method} {url.path} failed after {self.retry.attempts} attempts: {last}")
         raise Unreachable(
             f"{method} {url.path} failed after {self.retry.attempts} attempts: {last}; check the network "
-            f"and the API URL ({printable(self.api_url)[:200]}: --api-url, GITHUB_API_URL)"
+            f"and the API URL ({shown_url(self.api_url)[:200]}: --api-url, GITHUB_API_URL)"
         )
 
     def _space_writes(self) -> None:
