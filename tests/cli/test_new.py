@@ -133,6 +133,8 @@ COMMIT = "a" * 40
             None,
         ),
         ({"url": "https://github.com/acme/repoconf", "vcs_info": {"vcs": "git", "commit_id": "main"}}, None),
+        ({"url": "https://hg.example.org/repoconf", "vcs_info": {"vcs": "hg", "commit_id": COMMIT}}, None),
+        ({"url": "https://gіthub.com/acme/repoconf", "vcs_info": {"vcs": "git", "commit_id": COMMIT}}, None),
         (None, None),  # installed from an index: no direct_url.json
     ],
 )
@@ -229,3 +231,33 @@ def test_check_bumps_a_git_pin_in_its_own_repository(
     (target / "requirements.txt").write_text("somethingelse\n")  # no form to keep, and no safe default
     assert main(["new", "--check", str(target)]) == 2
     assert "no safe default requirement" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "repoconf\n==\n{v}",  # one requirement per line: a bare `repoconf` is the other project
+        "repoconf @ git+https://gіthub.com/acme/repoconf@v{v}",  # a look-alike host (Cyrillic і)
+        "repoconf @ git+https:///../evil@v{v}",
+        "repoconf @ git+https://./x@v{v}",
+        "repoconf @ git+https://github.com/acme/../evil/repoconf@v{v}",
+        "repoconf @ git+ssh://git@github.com/acme/repoconf@v{v}",
+        "repoconf==0.0.1",
+        "repoconf==={v}",
+        "--index-url https://evil.example/simple repoconf=={v}",
+    ],
+)
+def test_a_requirement_is_one_line_installing_exactly_this_version(line: str) -> None:
+    with pytest.raises(ValueError, match="does not install repoconf"):
+        Requirement.pinned(line.format(v=version()))
+
+
+def test_a_commit_pin_is_the_installed_commit(monkeypatch: pytest.MonkeyPatch) -> None:
+    installed = f"repoconf @ git+https://github.com/acme/repoconf@{COMMIT}"
+    monkeypatch.setattr("repoconf.scaffold.repository.installed_requirement", lambda: installed)
+    assert Requirement.pinned(installed).line == installed
+    with pytest.raises(ValueError, match="pins another commit than this repoconf's"):
+        Requirement.pinned(installed.replace("a" * 40, "b" * 40))
+    assert Requirement.bumped("repoconf @ git+https://github.com/acme/repoconf@0.0.1").line == (
+        f"repoconf @ git+https://github.com/acme/repoconf@{version()}"  # no `v` where the pin had none
+    )

@@ -49,7 +49,9 @@ TRIGGER_PATHS = ("config/**", "infra/**", "imports/**", "Pulumi*.yaml", REQUIREM
 CHECKOUT_PATHS = ("src/**", "pyproject.toml")
 """What else changes the program when repoconf is installed from the repository's own checkout."""
 _PIN = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40} # v[\w.-]+$")
-_GIT_URL = r"https://[\w./-]+"
+_GIT_URL = r"https://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::[0-9]{1,5})?(?:/[A-Za-z0-9_-][A-Za-z0-9_.-]*)+"
+"""An https URL of a git repository, ASCII only: a host of dotted labels (no look-alike letters), path
+segments that are names (never `.` or `..`), nothing a requirement line could read as more."""
 _COMMIT = r"[0-9a-f]{40}"
 
 
@@ -79,13 +81,15 @@ class Requirement:
         :class:`ValueError` says what is expected otherwise.
         """
         current = version()
-        text = (line if line is not None else installed_requirement()).strip()
+        text = (line if line is not None else installed_requirement()).strip(" \t")
         if text == "-e .":
             return cls(text, Source.CHECKOUT)
-        if re.fullmatch(rf"{PACKAGE}\s*==\s*{re.escape(current)}", text):
+        if re.fullmatch(rf"{PACKAGE}[ \t]*==[ \t]*{re.escape(current)}", text, re.ASCII):
             return cls(text, Source.INDEX)
-        git = rf"{PACKAGE} @ git\+{_GIT_URL}@(v?{re.escape(current)}|{_COMMIT})"
-        if re.fullmatch(git, text) is not None:
+        git = re.fullmatch(rf"{PACKAGE} @ git\+{_GIT_URL}@(v?{re.escape(current)}|{_COMMIT})", text, re.ASCII)
+        if git is not None and re.fullmatch(_COMMIT, git.group(1)):
+            _check_commit(text)
+        if git is not None:
             return cls(text, Source.GIT)
         raise ValueError(
             f"{text!r} does not install repoconf {current}: use `{PACKAGE} @ "
@@ -99,11 +103,11 @@ class Requirement:
         pin, a git tag pin keeps its repository; any other line gets the default.
         """
         current = version()
-        if re.fullmatch(rf"{PACKAGE}\s*==\s*[\w.+-]+", line):
+        if re.fullmatch(rf"{PACKAGE}[ \t]*==[ \t]*[A-Za-z0-9.+-]+", line, re.ASCII):
             return cls.pinned(f"{PACKAGE}=={current}")
-        tagged = re.fullmatch(rf"({PACKAGE} @ git\+{_GIT_URL}@)v?[0-9][\w.+-]*", line)
+        tagged = re.fullmatch(rf"({PACKAGE} @ git\+{_GIT_URL}@)(v?)[0-9][A-Za-z0-9.+-]*", line, re.ASCII)
         if tagged is not None:
-            return cls.pinned(f"{tagged.group(1)}v{current}")
+            return cls.pinned(f"{tagged.group(1)}{tagged.group(2)}{current}")
         return cls.pinned()
 
     @property
@@ -118,6 +122,21 @@ NO_DEFAULT = (
     "install repoconf from), or 'repoconf=={version}' from a package index you control (the `repoconf` "
     "project on PyPI is another one: never the default)"
 )
+
+
+def _check_commit(line: str) -> None:
+    """A commit pin is this repoconf when it is the commit this repoconf was installed from; one that
+    cannot be compared (repoconf not installed from git) is taken as the user's word.
+    """
+    try:
+        installed = installed_requirement()
+    except ValueError:
+        return
+    if line != installed:
+        raise ValueError(
+            f"{line!r} pins another commit than this repoconf's ({installed!r}): pin the one installed, or "
+            "install the one pinned"
+        )
 
 
 def installed_requirement(direct_url: str | None = None) -> str:
@@ -139,7 +158,7 @@ def installed_requirement(direct_url: str | None = None) -> str:
         and vcs.get("vcs") == "git"
         and isinstance(url, str)
         and isinstance(commit, str)
-        and re.fullmatch(_GIT_URL, url)
+        and re.fullmatch(_GIT_URL, url, re.ASCII)
         and re.fullmatch(_COMMIT, commit)
     ):
         return f"{PACKAGE} @ git+{url}@{commit}"
