@@ -109,6 +109,30 @@ def test_a_gated_secret_on_branches_only_is_told_to_add_final_versions(tmp_path:
     assert run_checks(load(policy)) == []  # the suggested fix is clean under --strict
 
 
+@pytest.mark.parametrize(
+    ("pattern", "entry"),
+    [
+        ("v*", "{versions: final}"),
+        ("release-*", "{versions: final, prefix: 'release-'}"),
+        ("*", "{versions: final, prefix: ''}"),
+    ],
+)
+def test_each_suggested_final_versions_entry_clears_both_warnings(
+    tmp_path: Path, pattern: str, entry: str
+) -> None:
+    policy = tmp_path / "p.yaml"
+    body = (
+        f"version: 1\nowner: acme\nrepositories:\n  w:\n    release_tags: {{pattern: '{pattern}'}}\n"
+        "    environments:\n      publish:\n        reviewers: {teams: [ops]}\n"
+        "        deployment_refs: {branches: [main]}\n        secrets: {PYPI: {external: true}}\n"
+    )
+    policy.write_text(body)
+    (message,) = [d.format() for d in run_checks(load(policy))]
+    assert message.endswith(f"add `tags: [{entry}]`"), message
+    policy.write_text(body.replace("{branches: [main]}", f"{{branches: [main], tags: [{entry}]}}"))
+    assert run_checks(load(policy)) == []
+
+
 def test_diagnostics_name_the_file(data: Path) -> None:
     diagnostics = run_checks(load(data / "checks.yaml"))
     assert all(d.location.file.endswith("checks.yaml") for d in diagnostics)

@@ -7,11 +7,12 @@ repository.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 from repoconf.policy.diagnostics import Diagnostic, Problem, Severity, merge_repeated
 from repoconf.policy.loader import LoadedPolicy
-from repoconf.policy.model import MAX_REVIEWERS, Environment, RepositorySettings, VersionTags
+from repoconf.policy.model import MAX_REVIEWERS, PREFIX, Environment, RepositorySettings, VersionTags
 from repoconf.policy.refs import Ref, RefKind, explain, ref_matches, sample_tag
 from repoconf.policy.versions import VersionKind
 
@@ -31,7 +32,8 @@ def tags_vs_branch_only(settings: RepositorySettings) -> Iterator[Problem]:
         if any(ref_matches(t, tag.name) or t == pattern for t in refs.tag_patterns()):
             continue
         # a secret behind reviewers takes final versions only (secret-behind-broad-tags)
-        tags = "{versions: final}" if _guards_secret(environment) else repr(pattern)
+        finals = _final_versions(pattern, tag.name) if _guards_secret(environment) else None
+        tags = finals or repr(pattern)
         if refs.protected:
             kind, fix = (
                 "protected branches",
@@ -151,6 +153,17 @@ def _not_final_example(entry: str | VersionTags) -> str | None:
         return f"{entry.prefix}1.2.3-rc1" if entry.versions is VersionKind.CANDIDATE else None
     sample = sample_tag(entry).replace("[0-9]", "1")
     return next((sample + end for end in NOT_FINAL if ref_matches(entry, sample + end)), None)
+
+
+def _final_versions(pattern: str, tag: str) -> str | None:
+    """``{versions: final}`` with the release pattern's literal start as its prefix, as written, when it
+    admits the pattern's sample tag (``release-*`` → ``{versions: final, prefix: 'release-'}``).
+    """
+    prefix = re.split(r"[*?\[\\]", pattern, maxsplit=1)[0]
+    if PREFIX.fullmatch(prefix) is None:
+        return None
+    entry = VersionTags(versions=VersionKind.FINAL, prefix=prefix)
+    return entry.describe() if any(ref_matches(p, tag) for p in entry.patterns()) else None
 
 
 def _guards_secret(environment: Environment) -> bool:
