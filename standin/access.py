@@ -109,8 +109,6 @@ def route(
     if method != "GET" or found is None:
         return None
     owner, name, kind, login = decoded(found)
-    if owner.casefold() != fake.owner.casefold():
-        return None
     known = fake.named(owner, name)
     if known is None:
         return NOT_FOUND

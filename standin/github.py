@@ -33,7 +33,7 @@ import re
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -55,6 +55,13 @@ STAMP = "2024-05-17T08:43:03Z"
 @functools.cache
 def _reference_text(name: str) -> str:
     return (REFERENCE / f"{name}.json").read_text(encoding="utf-8")
+
+
+def known_as(names: Iterable[str], wanted: str) -> str | None:
+    """``wanted`` as one of ``names`` spells it, GitHub comparing the two case-insensitively (logins,
+    team slugs, repository, secret and variable names), or None.
+    """
+    return next((known for known in names if known.casefold() == wanted.casefold()), None)
 
 
 def reference(name: str) -> Any:
@@ -339,13 +346,13 @@ class FakeGitHub:
         """The login of the account ``login`` names, in its own spelling (GitHub's logins are
         case-insensitive), or None when the stand-in knows no such account.
         """
-        return next((known for known in self.users if known.casefold() == login.casefold()), None)
+        return known_as(self.users, login)
 
     def find_team(self, slug: str) -> str | None:
         """The slug of the team ``slug`` names, as GitHub stores it: GitHub looks slugs up
         case-insensitively (``GET /orgs/{org}/teams/Release-Managers`` finds ``release-managers``).
         """
-        return next((known for known in self.teams if known.casefold() == slug.casefold()), None)
+        return known_as(self.teams, slug)
 
     def deploy(self, name: str, settings: RepositorySettings) -> FakeRepository:
         """Configure a repository as `pulumi up` with this policy would leave it, in GitHub's spelling:
@@ -777,13 +784,23 @@ class FakeGitHub:
         return [writes.route, access.route, org.route]
 
     def _canonical(self, path: str) -> str:
-        """``/repositories/{id}/...`` (the form GitHub's Link URLs use) as ``/repos/{owner}/{name}/...``."""
+        """The path as the routes read it: ``/repositories/{id}/...`` (the form GitHub's Link URLs use) as
+        ``/repos/{owner}/{name}/...``, and the owner and repository spelled as they were created, since
+        GitHub finds them whatever their case (its REST parameters: "The name is not case sensitive").
+        """
         match = re.fullmatch(r"/repositories/(\d+)(/.*)?", path)
-        if match is None:
+        if match is not None:
+            for name in self.repositories:
+                if _id("repo:" + name) == int(match.group(1)):
+                    return f"/repos/{self.owner}/{name}{match.group(2) or ''}"
             return path
-        for name in self.repositories:
-            if _id("repo:" + name) == int(match.group(1)):
-                return f"/repos/{self.owner}/{name}{match.group(2) or ''}"
+        repository = re.fullmatch(r"/repos/([^/]+)/([^/]+)(/.*)?", path)
+        if repository is not None:
+            known = self.named(*decoded(repository)[:2])
+            return path if known is None else f"/repos/{self.owner}/{known}{repository.group(3) or ''}"
+        organization = re.fullmatch(r"/orgs/([^/]+)(/.*)?", path)
+        if organization is not None and decoded(organization)[0].casefold() == self.owner.casefold():
+            return f"/orgs/{self.owner}{organization.group(2) or ''}"
         return path
 
     def _public_path(self, path: str) -> str:
@@ -949,7 +966,7 @@ class FakeGitHub:
         """
         if owner.casefold() != self.owner.casefold():
             return None
-        return next((known for known in self.repositories if known.casefold() == name.casefold()), None)
+        return known_as(self.repositories, name)
 
     def _route(self, path: str, query: dict[str, list[str]], writer: bool) -> tuple[int, Any]:
         not_found = (404, {"message": "Not Found", "documentation_url": API_DOCS, "status": "404"})

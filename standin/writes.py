@@ -38,6 +38,7 @@ from standin.github import (
     FakeRepository,
     _id,
     decoded,
+    known_as,
     team,
     user,
 )
@@ -373,10 +374,6 @@ def _public_key(
     return 200, public_key(name, scope[2])
 
 
-def _stored_name(names: set[str] | dict[str, str], wanted: str) -> str | None:
-    return next((known for known in names if known.casefold() == wanted.casefold()), None)
-
-
 def _put_secret(
     fake: FakeGitHub, name: str, repository: FakeRepository, groups: tuple[str, ...], payload: Any
 ) -> Answer:
@@ -399,7 +396,7 @@ def _put_secret(
         return _invalid("key_id does not match the public key of this repository or environment")
     if len(binascii.a2b_base64(value)) < SEALED_BOX_OVERHEAD:
         return _invalid("encrypted_value is not a sealed box")
-    existing = _stored_name(secrets, secret)
+    existing = known_as(secrets, secret)
     if existing is not None:
         return 204, None
     secrets.add(secret.upper())
@@ -410,7 +407,7 @@ def _get_secret(
     fake: FakeGitHub, name: str, repository: FakeRepository, groups: tuple[str, ...], payload: Any
 ) -> Answer:
     scope = _scope(repository, groups[0])
-    stored = _stored_name(scope[0], groups[1]) if scope is not None else None
+    stored = known_as(scope[0], groups[1]) if scope is not None else None
     if stored is None:
         return NOT_FOUND
     return 200, {"name": stored, "created_at": STAMP, "updated_at": STAMP}
@@ -420,7 +417,7 @@ def _delete_secret(
     fake: FakeGitHub, name: str, repository: FakeRepository, groups: tuple[str, ...], payload: Any
 ) -> Answer:
     scope = _scope(repository, groups[0])
-    stored = _stored_name(scope[0], groups[1]) if scope is not None else None
+    stored = known_as(scope[0], groups[1]) if scope is not None else None
     if scope is None or stored is None:
         return NOT_FOUND
     scope[0].discard(stored)
@@ -443,7 +440,7 @@ def _create_variable(
         return _invalid("name and value are required")
     if not SECRET_NAME.fullmatch(variable) or variable.upper().startswith("GITHUB_"):
         return _invalid(f"{variable!r} is not a valid variable name")
-    if _stored_name(variables, variable) is not None:
+    if known_as(variables, variable) is not None:
         # The description documents only 201; GitHub refuses a second variable of the same name.
         return _error(409, "Already exists")
     variables[variable.upper()] = value
@@ -454,7 +451,7 @@ def _get_variable(
     fake: FakeGitHub, name: str, repository: FakeRepository, groups: tuple[str, ...], payload: Any
 ) -> Answer:
     scope = _scope(repository, groups[0])
-    stored = _stored_name(scope[1], groups[1]) if scope is not None else None
+    stored = known_as(scope[1], groups[1]) if scope is not None else None
     if scope is None or stored is None:
         return NOT_FOUND
     return 200, {"name": stored, "value": scope[1][stored], "created_at": STAMP, "updated_at": STAMP}
@@ -465,7 +462,7 @@ def _update_variable(
 ) -> Answer:
     """``PATCH .../variables/{name}``: a new value, and a new name when the body gives one."""
     scope = _scope(repository, groups[0])
-    stored = _stored_name(scope[1], groups[1]) if scope is not None else None
+    stored = known_as(scope[1], groups[1]) if scope is not None else None
     if scope is None or stored is None:
         return NOT_FOUND
     body = payload if isinstance(payload, dict) else {}
@@ -482,7 +479,7 @@ def _delete_variable(
     fake: FakeGitHub, name: str, repository: FakeRepository, groups: tuple[str, ...], payload: Any
 ) -> Answer:
     scope = _scope(repository, groups[0])
-    stored = _stored_name(scope[1], groups[1]) if scope is not None else None
+    stored = known_as(scope[1], groups[1]) if scope is not None else None
     if scope is None or stored is None:
         return NOT_FOUND
     del scope[1][stored]

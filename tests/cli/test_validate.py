@@ -281,7 +281,11 @@ def test_repo_dir_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert "name the checkout's with --repo NAME" in err
     code, _, err = run(capsys, "validate", str(many), "--repo-dir", str(tmp_path), "--repo", "nope")
     assert code == 2
-    assert "--repo nope: not a repository of the policy" in err
+    assert "--repo: nope not in the policy (it has: gizmos, widgets)" in err
+    # GitHub's names are case-insensitive: the policy's gizmos, whose checkout lacks its required files
+    code, _, err = run(capsys, "validate", str(many), "--repo-dir", str(tmp_path), "--repo", "GIZMOS")
+    assert (code, "--repo" in err) == (2, False)
+    assert "has no file 'CHANGELOG.md'" in err
 
 
 def test_an_unreadable_workflow_makes_a_missing_producer_a_warning(

@@ -177,6 +177,11 @@ def test_a_repository_is_found_whatever_the_case_of_its_name(server: FakeGitHub)
     assert _call(server, "PUT", "/repos/acme/NAMES/environments/qa", {"wait_timer": 1}).status_code == 200
     assert "qa" in server.repositories["names"].environments
     assert _call(server, "GET", "/repos/acme/other").status_code == 404
+    # the organization too: its teams, its repositories, the organization itself
+    assert _call(server, "GET", "/orgs/ACME").json()["login"] == "acme"
+    assert _call(server, "GET", "/orgs/Acme/teams").status_code == 200
+    assert _call(server, "GET", "/orgs/ACME/repos").status_code == 200
+    assert _call(server, "GET", "/orgs/other/teams").status_code == 404
 
 
 def test_import_writes_the_name_the_repository_was_created_with(server: FakeGitHub) -> None:

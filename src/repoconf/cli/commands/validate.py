@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, Literal
 
+from repoconf.cli.access import selected_repositories
 from repoconf.cli.selection import from_list
 from repoconf.concepts.content import content_problems
 from repoconf.errors import Diagnostic, ExitCode, Severity, UsageError
@@ -46,15 +47,8 @@ def _checkout_diagnostics(
         raise UsageError(
             f"--repo-dir {repo_dir}: not a directory: give the path of the repository's checkout"
         )
-    names = list(loaded.policy.repositories)
-    if repositories:
-        unknown = [name for name in repositories if name not in loaded.policy.repositories]
-        if unknown:
-            raise UsageError(
-                f"--repo {unknown[0]}: not a repository of the policy (it has {', '.join(names)})"
-            )
-        names = repositories
-    elif len(names) > 1:
+    names = selected_repositories(loaded, repositories) or list(loaded.policy.repositories)
+    if not repositories and len(names) > 1:
         raise UsageError(
             f"--repo-dir: the policy has {len(names)} repositories: name the checkout's with --repo NAME"
         )
