@@ -17,6 +17,8 @@ import os
 import statistics
 import sys
 import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.policies import write_policy
@@ -35,7 +37,17 @@ third, the tag-creation ruleset of `release_tags.created_by`, it takes 21 (see t
 TOKEN = "ghp_benchmark_token"
 
 
-def _audit(policy: Path, url: str, cache: Path) -> tuple[Measurement, dict[str, int]]:
+@dataclass(frozen=True)
+class Run:
+    """One audit: its measurement, its summary, and the stand-in's CPU seconds meanwhile."""
+
+    measured: Measurement
+    summary: dict[str, int]
+    standin_cpu: float
+
+
+def _audit(policy: Path, url: str, cache: Path) -> Run:
+    standin = time.process_time()  # the stand-in serves from this process's threads
     run = measure(
         [
             sys.executable,
@@ -52,11 +64,31 @@ def _audit(policy: Path, url: str, cache: Path) -> tuple[Measurement, dict[str, 
         ],
         expected_codes=(0, 1),
     )
-    return run, json.loads(run.stdout)["summary"]
+    return Run(run, json.loads(run.stdout)["summary"], time.process_time() - standin)
 
 
 def _spread(values: list[float]) -> str:
     return f"{min(values):.2f} / {statistics.median(values):.2f} / {max(values):.2f} s"
+
+
+def _split(cold: dict[str, float], target: float) -> str:
+    """Where the CPU of the cold run at 1,000 repositories went, and what it says of the wall time."""
+    client, standin, wall = cold["client"], cold["standin"], cold["wall"]
+    text = (
+        f"CPU at 1,000 repositories, cold (medians): the audit {client:.1f} s "
+        f"({client / cold['requests'] * 1000:.2f} ms a request: httpx, the HTTP cache's files, validation "
+        f"and comparison), the stand-in {standin:.1f} s; {client + standin:.1f} s of CPU on 2 cores for "
+        f"{wall:.1f} s of wall time. The audit's threads share one interpreter lock, so its wall time "
+        "cannot go far below its own CPU time."
+    )
+    if wall < target:
+        return text
+    if client < target:
+        return (
+            f"{text} The wall time misses the {target:.0f} s target while the audit's own CPU time is under "
+            "it: the rest is the stand-in's CPU on the same cores, and whatever else ran on the machine."
+        )
+    return f"{text} The audit's own CPU time is over the {target:.0f} s target."
 
 
 def main() -> None:
@@ -67,8 +99,9 @@ def main() -> None:
     os.environ["GITHUB_TOKEN"] = TOKEN
     table = [
         f"| repositories | run | wall time (min / median / max of {args.repeat}) | requests | not 304 "
-        "(charged) | charged/repository | peak RSS |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+        "(charged) | charged/repository | peak RSS | audit CPU (median) | audit CPU/request | stand-in CPU "
+        "(median) |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     worst: dict[str, float] = {"seconds": 0.0, "mib": 0.0}
     figures: dict[tuple[int, str], dict[str, float]] = {}
@@ -77,7 +110,7 @@ def main() -> None:
             policy_path = write_policy(Path(directory), size)
             policy = load(policy_path).policy
             names = list(policy.repositories)
-            runs: dict[str, list[tuple[Measurement, dict[str, int]]]] = {
+            runs: dict[str, list[Run]] = {
                 "cold": [],
                 "unchanged": [],
                 "10 changed": [],
@@ -101,16 +134,28 @@ def main() -> None:
             for kind, measured in runs.items():
                 if kind == "10 changed" and size < CHANGED:
                     continue
-                summary = measured[-1][1]
+                summary = measured[-1].summary
                 charged = summary["requests"] - summary["not_modified"]
-                seconds = [run.seconds for run, _ in measured]
-                peak = max(run.peak_mib for run, _ in measured)
+                seconds = [run.measured.seconds for run in measured]
+                peak = max(run.measured.peak_mib for run in measured)
+                client = statistics.median(run.measured.cpu_seconds for run in measured)
+                per_request = statistics.median(
+                    run.measured.cpu_seconds / run.summary["requests"] for run in measured
+                )
+                standin = statistics.median(run.standin_cpu for run in measured)
                 table.append(
                     f"| {size:,} | {kind} | {_spread(seconds)} | {summary['requests']:,} | {charged:,} | "
-                    f"{charged / size:.2f} | {peak:.0f} MiB |"
+                    f"{charged / size:.2f} | {peak:.0f} MiB | {client:.2f} s | {per_request * 1000:.2f} ms | "
+                    f"{standin:.2f} s |"
                 )
                 print(table[-1])
-                figures[(size, kind)] = {"charged": charged, "requests": summary["requests"]}
+                figures[(size, kind)] = {
+                    "charged": charged,
+                    "requests": summary["requests"],
+                    "client": client,
+                    "standin": standin,
+                    "wall": statistics.median(seconds),
+                }
                 worst["seconds"] = max(worst["seconds"], statistics.median(seconds))
                 worst["mib"] = max(worst["mib"], peak)
     cold = figures[(1000, "cold")]
@@ -132,6 +177,8 @@ def main() -> None:
         + "; ".join(f"{target}: {'met' if ok else 'NOT met'}" for target, ok in targets.items())
         + ". Default concurrency (8 repositories at once). The wall time includes the stand-in, a "
         "Python HTTP server on the same 2 cores as the audit (GitHub answers in parallel elsewhere).",
+        "",
+        _split(cold, TARGET_SECONDS),
         "",
         '"not 304 (charged)" counts the requests GitHub charges against the primary rate limit: a '
         'conditional request answered 304 is not charged (REST docs, "Best practices for using the REST '
