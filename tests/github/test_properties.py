@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import time
 import tracemalloc
+from collections.abc import Iterator
 from typing import Any
 
+import httpx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -201,3 +204,33 @@ def test_what_the_cache_keeps_and_serves_back_is_a_value_or_one_github_error(
             else:
                 message = ""
             assert "\n" not in message
+
+
+@pytest.fixture(scope="module")
+def offline() -> Iterator[GitHub]:
+    """A client that only builds URLs (it never sends)."""
+    with GitHub("http://127.0.0.1:1/api/v3", TOKEN) as github:
+        yield github
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    segments=st.lists(st.text(max_size=12), min_size=1, max_size=4),
+    params=st.dictionaries(st.text(max_size=8), st.text(max_size=8) | st.integers(), max_size=3),
+)
+def test_a_url_is_built_as_merging_parameters_into_its_path_would(
+    offline: GitHub, segments: list[str], params: dict[str, str | int]
+) -> None:
+    # GitHub.url builds a URL without a query of its own in one parse: the same URL, or the same refusal,
+    # as httpx merging the parameters into the parsed path
+    path = "/" + "/".join(segments)
+    try:
+        parsed = httpx.URL(path if "://" in path else offline.api_url + path)
+        expected: str | None = str(parsed.copy_merge_params(params) if params else parsed)
+    except httpx.InvalidURL:
+        expected = None
+    try:
+        built: str | None = str(offline.url(path, params))
+    except httpx.InvalidURL:
+        built = None
+    assert built == expected

@@ -374,7 +374,11 @@ class GitHub:
         """The absolute URL of ``path`` (relative to the API base, or absolute on the API's origin),
         with ``params`` merged into the query it already has.
         """
-        url = httpx.URL(path if "://" in path else self.api_url + path)
+        text = path if "://" in path else self.api_url + path
+        if params and "?" not in text and "#" not in text:
+            # nothing to merge into: one parse instead of three (a listing's first page, ~35 µs a request)
+            return httpx.URL(text, params=dict(params))
+        url = httpx.URL(text)
         return url.copy_merge_params(dict(params)) if params else url
 
     def _check_origin(self, url: httpx.URL, what: str) -> None:
