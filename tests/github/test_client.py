@@ -13,6 +13,7 @@ from repoconf.errors import UsageError
 from repoconf.github.client import (
     GitHub,
     RetryPolicy,
+    _Cookies,
     rate_limit_wait,
     resolve_api_url,
     resolve_token,
@@ -58,6 +59,22 @@ def test_a_query_already_in_the_path_survives_extra_parameters(github: GitHub, f
 def test_url_merges_parameters_into_the_query_it_has(github: GitHub) -> None:
     url = github.url("/repos/a/b/issues?state=open", {"labels": "drift", "per_page": 100})
     assert url.params.multi_items() == [("state", "open"), ("labels", "drift"), ("per_page", "100")]
+
+
+def test_cookies_an_answer_sets_are_kept_and_sent_back(github: GitHub, fake: FakeGitHub) -> None:
+    # the client's jar reads only answers that set cookies (see _Cookies); what they set is kept as before
+    assert isinstance(github._client.cookies, _Cookies)
+    names(github)
+    assert not github._client.cookies
+    fake.fault(
+        "/environments$",
+        status=200,
+        headers={"Set-Cookie": "session=kept; Path=/"},
+        body={"total_count": 0, "environments": []},
+    )
+    names(github)
+    assert github._client.cookies.get("session") == "kept"
+    assert github._client.build_request("GET", github.url(ENVIRONMENTS)).headers["cookie"] == "session=kept"
 
 
 def test_each_endpoint_gets_its_own_page_size(github: GitHub, fake: FakeGitHub) -> None:
