@@ -44,7 +44,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -209,9 +209,10 @@ class HttpCache:
             return None
         return Entry(url, headers, content)
 
-    def store(self, url: str, headers: dict[str, str], content: bytes) -> None:
+    def store(self, url: str, headers: Mapping[str, str], content: bytes) -> None:
         """Keep a 200 answer that carries a validator; atomic, file mode 0600. A failed write turns the
-        cache off for the rest of the run (one warning).
+        cache off for the rest of the run (one warning). ``headers``: the answer's (``httpx.Headers`` as
+        they are: only :data:`KEPT_HEADERS` are looked up).
         """
         if self.disabled is not None:
             return
@@ -228,9 +229,11 @@ class HttpCache:
         temporary: str | None = None
         try:
             handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".entry-")
-            os.fchmod(handle, 0o600)  # mkstemp's 0600 less the umask: ours to set exactly
-            with os.fdopen(handle, "wb") as file:
-                file.write(self._mac(payload) + b"\n" + payload)
+            try:
+                os.fchmod(handle, 0o600)  # mkstemp's 0600 less the umask: ours to set exactly
+                _write_all(handle, self._mac(payload) + b"\n" + payload)
+            finally:
+                os.close(handle)
             os.replace(temporary, self._name(url))
         except OSError as error:
             if temporary is not None:
@@ -261,9 +264,11 @@ class HttpCache:
         temporary: str | None = None
         try:
             handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".entry-")
-            os.fchmod(handle, 0o600)
-            with os.fdopen(handle, "wb") as file:
-                file.write(data)
+            try:
+                os.fchmod(handle, 0o600)
+                _write_all(handle, data)
+            finally:
+                os.close(handle)
             os.replace(temporary, self.directory / f"{blob_id}{BLOB_SUFFIX}")
         except OSError as error:
             if temporary is not None:
@@ -278,6 +283,18 @@ class HttpCache:
             self.disabled = error.strerror or type(error).__name__
         if self._warn is not None:
             self._warn(_disabled_warning(self.directory, error))
+
+
+def _write_all(handle: int, data: bytes) -> None:
+    """Write ``data`` whole to a descriptor: what ``os.fdopen(...).write`` does, without a buffered file
+    object (and its ``fstat`` and ``lseek`` calls) per entry.
+    """
+    view = memoryview(data)
+    while view:
+        written = os.write(handle, view)
+        if written <= 0:  # a regular file never does this; a loop that cannot end must not be possible
+            raise OSError(errno.EIO, "a write made no progress")
+        view = view[written:]
 
 
 def _sendable(value: object) -> bool:

@@ -471,7 +471,8 @@ class GitHub:
         for attempt in range(self.retry.attempts):
             if write:
                 self._space_writes()
-            cached = self.cache.lookup(str(url)) if self.cache is not None and method == "GET" else None
+            key = str(url) if self.cache is not None and method == "GET" else None
+            cached = self.cache.lookup(key) if self.cache is not None and key is not None else None
             try:
                 answer = self._attempt(method, url, body, cached.validators if cached else {})
             except (httpx.ConnectError, httpx.ConnectTimeout) as error:  # nothing was sent: safe to retry
@@ -500,8 +501,8 @@ class GitHub:
                         self.not_modified += 1
                     return Answer(method, url.path, 200, httpx.Headers(cached.headers), cached.content)
                 if 200 <= answer.status < 300:
-                    if self.cache is not None and method == "GET" and answer.status == 200:
-                        self.cache.store(str(url), dict(answer.headers), answer.content)
+                    if self.cache is not None and key is not None and answer.status == 200:
+                        self.cache.store(key, answer.headers, answer.content)
                     return answer
                 if answer.status in REDIRECTS and "location" in answer.headers and redirects < MAX_REDIRECTS:
                     # A renamed or transferred repository answers 301 to its new /repositories/{id} URL.
