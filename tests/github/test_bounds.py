@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from repoconf.github.bounds import MAX_BODY_BYTES, MAX_JSON_DEPTH
+from repoconf.github.bounds import MAX_BODY_BYTES, MAX_JSON_DEPTH, parse_json
 from repoconf.github.client import GitHub, RetryPolicy
 from repoconf.github.errors import GitHubError, UnusableResponse
 from repoconf.policy.loader import load
@@ -297,3 +297,11 @@ def test_one_hostile_answer_costs_one_repository_not_the_run(tmp_path: Path, fau
     assert gizmos["compliant"] is True
     assert "Traceback" not in err
     assert peak < 400 * 1024, f"peak RSS {peak} KiB"
+
+
+def test_json_nested_as_deep_as_allowed_is_read_and_one_level_more_is_not() -> None:
+    # at the bound, the brackets alone prove the depth; one more and the parsed value is walked
+    at_bound = b"[" * MAX_JSON_DEPTH + b"]" * MAX_JSON_DEPTH
+    assert parse_json(at_bound, "GET /x", "application/json") == json.loads(at_bound)
+    with pytest.raises(UnusableResponse, match=f"nests deeper than {MAX_JSON_DEPTH} levels"):
+        parse_json(b"[" + at_bound + b"]", "GET /x", "application/json")

@@ -171,7 +171,10 @@ def parse_json(content: bytes, request: str, content_type: str) -> Any:
             f"{request}: GitHub's answer is not JSON ({printable(content_type[:80])}, {len(content)} bytes): "
             "check --api-url points at the REST API"
         ) from None
-    stack: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, dict | list) else []
+    # Each level of nesting is a container, and each container an opening bracket counted above: an answer
+    # with no more brackets than the depth allowed cannot nest deeper (most answers: secrets, variables).
+    deep = containers > MAX_JSON_DEPTH and isinstance(value, dict | list)
+    stack: list[tuple[Any, int]] = [(value, 1)] if deep else []
     while stack:
         node, depth = stack.pop()
         if depth > MAX_JSON_DEPTH:
