@@ -12,6 +12,7 @@ from repoconf.concepts.content import (
     Content,
     LiveFileContent,
     Unusable,
+    _parse,
     check_content,
     content_problems,
     job_names,
@@ -464,3 +465,19 @@ def test_a_workflow_github_cannot_parse_reports_nothing() -> None:
         set(),
         [".github/workflows/x.yml: cannot be read: Permission denied"],
     )
+
+
+def test_a_workflow_text_seen_before_is_read_from_its_parts_kept_and_another_text_is_not() -> None:
+    # repositories holding the same file pay its YAML once; expanding its matrix never changes what is kept
+    text = CI + "# kept\n"
+    first = produced_checks(parse_workflows({".github/workflows/ci.yml": text}), "main")[0]
+    before = _parse.cache_info()
+    again = produced_checks(parse_workflows({".github/workflows/other.yml": text}), "main")[0]
+    assert _parse.cache_info().hits == before.hits + 1
+    assert again == first == {"Quality Checks", "Unit Tests (3.11)", "Unit Tests (3.12)"}
+    renamed = text.replace("Quality Checks", "Lint")
+    assert produced_checks(parse_workflows({".github/workflows/ci.yml": renamed}), "main")[0] == {
+        "Lint",
+        "Unit Tests (3.11)",
+        "Unit Tests (3.12)",
+    }

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import itertools
 import json
 import re
@@ -62,6 +63,8 @@ repository content"; GitHub changelog 2022-05-03): the audit never sees a larger
 ``validate --repo-dir``."""
 MAX_WORKFLOW_FILES = 100
 """Workflow files read per repository (one request each): a repository cannot spend the run's rate limit."""
+PARSED_WORKFLOWS = 32
+"""Distinct workflow texts whose parts are kept (at most 32 MB of text, :data:`MAX_WORKFLOW_BYTES` each)."""
 MAX_MATRIX_JOBS = 256
 """GitHub: "A matrix will generate a maximum of 256 jobs per workflow run." (docs, "Running variations of
 jobs in a workflow")."""
@@ -526,8 +529,14 @@ class _Parsed:
     jobs: tuple[Job, ...]
 
 
+@functools.lru_cache(maxsize=PARSED_WORKFLOWS)
 def _parse(text: str) -> _Parsed | None:
-    """The parts of a workflow read here, shape-checked; None when GitHub could not run it at all."""
+    """The parts of a workflow read here, shape-checked; None when GitHub could not run it at all.
+
+    Kept by text (a file that cannot be used raises each time): an organization's repositories mostly
+    hold the same workflow files, and the YAML of each costs more than the rest of a repository's
+    comparison. What it returns is never changed by its readers.
+    """
     try:
         document = load(text)
     except YamlSyntaxError:
