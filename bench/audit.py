@@ -107,7 +107,7 @@ def main() -> None:
         "(median) |",
         "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    worst: dict[str, float] = {"seconds": 0.0, "mib": 0.0}
+    worst: dict[str, float] = {"seconds": 0.0, "slowest": 0.0, "mib": 0.0}
     figures: dict[tuple[int, str], dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as directory:
         for size in SIZES:
@@ -166,13 +166,15 @@ def main() -> None:
                 }
                 if kind != ONE_AT_A_TIME:
                     worst["seconds"] = max(worst["seconds"], statistics.median(seconds))
+                    worst["slowest"] = max(worst["slowest"], *seconds)
                 worst["mib"] = max(worst["mib"], peak)
     cold = figures[(1000, "cold")]
     unchanged = figures[(1000, "unchanged")]
     changed = figures[(1000, "10 changed")]
+    wall_target = f"under {TARGET_SECONDS:.0f} s median"
     targets = {
         f"first run ≤ {TARGET_REQUESTS} requests per repository": cold["requests"] <= TARGET_REQUESTS * 1000,
-        f"under {TARGET_SECONDS:.0f} s median": worst["seconds"] < TARGET_SECONDS,
+        wall_target: worst["seconds"] < TARGET_SECONDS,
         f"under {TARGET_MIB:.0f} MiB": worst["mib"] < TARGET_MIB,
         "a repeat with nothing changed ≤ 0.1 charged requests per repository": unchanged["charged"] / 1000
         <= 0.1,
@@ -184,6 +186,11 @@ def main() -> None:
     notes = [
         "Targets for 1,000 repositories: "
         + "; ".join(f"{target}: {'met' if ok else 'NOT met'}" for target, ok in targets.items())
+        + (
+            f" (the wall time by its median only: the slowest run took {worst['slowest']:.1f} s)"
+            if targets[wall_target] and worst["slowest"] >= TARGET_SECONDS
+            else ""
+        )
         + ". Default concurrency (8 repositories at once). The wall time includes the stand-in, a "
         "Python HTTP server on the same 2 cores as the audit (GitHub answers in parallel elsewhere).",
         "",
