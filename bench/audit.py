@@ -80,8 +80,8 @@ def _split(cold: dict[str, float], alone: dict[str, float], target: float) -> st
     )
     if alone_per_request < per_request:
         text += (
-            f": the other {per_request - alone_per_request:.2f} ms are its 8 threads handing the lock and "
-            "the connection pool to each other."
+            f": the other {per_request - alone_per_request:.2f} ms are what its 8 threads cost each other "
+            "(handing over the interpreter lock, the connection pool, the cache's directory)."
         )
     else:
         text += ", no less than with 8 threads."
@@ -90,7 +90,9 @@ def _split(cold: dict[str, float], alone: dict[str, float], target: float) -> st
     if client < target:
         return (
             f"{text} The wall time misses the {target:.0f} s target while the audit's own CPU time is under "
-            "it: the rest is the stand-in's CPU on the same cores, and whatever else ran on the machine."
+            f"it: with the stand-in's, {client + standin:.1f} s of CPU kept {(client + standin) / wall:.2f} "
+            "of the 2 cores busy on average (each side runs its Python one thread at a time; anything else "
+            "running takes the same cores)."
         )
     return f"{text} The audit's own CPU time is over the {target:.0f} s target."
 
