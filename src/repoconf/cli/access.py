@@ -37,11 +37,12 @@ def selected_repositories(loaded: LoadedPolicy, names: list[str] | None) -> list
     """The ``--repo`` names as the policy spells them; None when no filter was given."""
     if not names:
         return None
-    unknown = sorted(name for name in names if policy_spelling(loaded, name) is None)
+    spelled = [(name, policy_spelling(loaded, name)) for name in names]
+    unknown = sorted(name for name, known in spelled if known is None)
     if unknown:
         known = ", ".join(sorted(loaded.policy.repositories))
         raise UsageError(f"--repo: {', '.join(unknown)} not in the policy (it has: {known})")
-    return [spelled for name in names if (spelled := policy_spelling(loaded, name)) is not None]
+    return [known for _, known in spelled if known is not None]
 
 
 def one_repository(loaded: LoadedPolicy, name: str | None) -> str:

@@ -11,7 +11,6 @@ a production tag; ``except`` tags (release candidates) stay creatable by writers
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from repoconf.concepts.branches import RulesetAnswer, strip_ref
@@ -24,6 +23,7 @@ from repoconf.concepts.table import (
     off_weakens,
     removal_weakens,
 )
+from repoconf.policy.fnmatch import literal_start
 from repoconf.policy.model import ReleaseTags, RepositoryRole, TagOperation
 
 TAG_RULES = {operation.rule: str(operation) for operation in TagOperation}
@@ -100,14 +100,11 @@ def _restore_operations(view: list[str]) -> Any:
     return known
 
 
-GLOB = re.compile(r"[*?\[]")
-
-
 def covering_pattern(patterns: list[str]) -> str:
     """One fnmatch pattern matching every tag any of ``patterns`` matches: their common literal start
     and ``*`` (``v1.*`` and ``v2.*`` → ``v*``; nothing in common → ``*``).
     """
-    literals = [GLOB.split(pattern, maxsplit=1)[0] for pattern in patterns]
+    literals = [literal_start(pattern) for pattern in patterns]
     common = literals[0] if literals else ""
     for literal in literals[1:]:
         while not literal.startswith(common):

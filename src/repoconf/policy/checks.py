@@ -7,10 +7,10 @@ repository.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 
 from repoconf.policy.diagnostics import Diagnostic, Problem, Severity, merge_repeated
+from repoconf.policy.fnmatch import literal_start
 from repoconf.policy.loader import LoadedPolicy
 from repoconf.policy.model import MAX_REVIEWERS, PREFIX, Environment, RepositorySettings, VersionTags
 from repoconf.policy.refs import Ref, RefKind, explain, ref_matches, sample_tag
@@ -159,8 +159,8 @@ def _final_versions(pattern: str, tag: str) -> str | None:
     """``{versions: final}`` with the release pattern's literal start as its prefix, as written, when it
     admits the pattern's sample tag (``release-*`` → ``{versions: final, prefix: 'release-'}``).
     """
-    prefix = re.split(r"[*?\[\\]", pattern, maxsplit=1)[0]
-    if PREFIX.fullmatch(prefix) is None:
+    prefix = literal_start(pattern)
+    if PREFIX.fullmatch(prefix) is None:  # a `\` escape, or another character no prefix may hold
         return None
     entry = VersionTags(versions=VersionKind.FINAL, prefix=prefix)
     return entry.describe() if any(ref_matches(p, tag) for p in entry.patterns()) else None

@@ -22,6 +22,7 @@ table of cases checked against Ruby's own ``File.fnmatch``.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 MAX_PATTERN_LENGTH = 255
@@ -174,6 +175,11 @@ WILDCARDS = "*?["
 def has_wildcard(pattern: str) -> bool:
     """Whether ``pattern`` can match another name than itself (a literal one is compared as a name)."""
     return any(char in pattern for char in WILDCARDS)
+
+
+def literal_start(pattern: str) -> str:
+    """The text before ``pattern``'s first wildcard (all of it when it has none)."""
+    return re.split(f"[{re.escape(WILDCARDS)}]", pattern, maxsplit=1)[0]
 
 
 @functools.lru_cache(maxsize=4096)

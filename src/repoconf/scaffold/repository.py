@@ -55,6 +55,16 @@ segments that are names (never `.` or `..`), nothing a requirement line could re
 _COMMIT = r"[0-9a-f]{40}"
 
 
+def _index_pin(version: str) -> re.Pattern[str]:
+    """``repoconf==VERSION`` (``version``: a pattern), one line."""
+    return re.compile(rf"{PACKAGE}[ \t]*==[ \t]*{version}", re.ASCII)
+
+
+def _git_pin(ref: str) -> re.Pattern[str]:
+    """``repoconf @ git+URL@REF`` (``ref``: a pattern): groups the text before the ref, and the ref."""
+    return re.compile(rf"({PACKAGE} @ git\+{_GIT_URL}@)({ref})", re.ASCII)
+
+
 def version() -> str:
     """The installed repoconf's version (its distribution metadata)."""
     return metadata.version(PACKAGE)
@@ -84,12 +94,12 @@ class Requirement:
         text = (line if line is not None else installed_requirement()).strip(" \t")
         if text == "-e .":
             return cls(text, Source.CHECKOUT)
-        if re.fullmatch(rf"{PACKAGE}[ \t]*==[ \t]*{re.escape(current)}", text, re.ASCII):
+        if _index_pin(re.escape(current)).fullmatch(text):
             return cls(text, Source.INDEX)
-        git = re.fullmatch(rf"{PACKAGE} @ git\+{_GIT_URL}@(v?{re.escape(current)}|{_COMMIT})", text, re.ASCII)
-        if git is not None and re.fullmatch(_COMMIT, git.group(1)):
-            _check_commit(text)
+        git = _git_pin(rf"v?{re.escape(current)}|{_COMMIT}").fullmatch(text)
         if git is not None:
+            if re.fullmatch(_COMMIT, git.group(2)):
+                _check_commit(text)
             return cls(text, Source.GIT)
         raise ValueError(
             f"{text!r} does not install repoconf {current}: use `{PACKAGE} @ "
@@ -103,11 +113,12 @@ class Requirement:
         pin, a git tag pin keeps its repository; any other line gets the default.
         """
         current = version()
-        if re.fullmatch(rf"{PACKAGE}[ \t]*==[ \t]*[A-Za-z0-9.+-]+", line, re.ASCII):
+        if _index_pin(r"[A-Za-z0-9.+-]+").fullmatch(line):
             return cls.pinned(f"{PACKAGE}=={current}")
-        tagged = re.fullmatch(rf"({PACKAGE} @ git\+{_GIT_URL}@)(v?)[0-9][A-Za-z0-9.+-]*", line, re.ASCII)
+        tagged = _git_pin(r"v?[0-9][A-Za-z0-9.+-]*").fullmatch(line)
         if tagged is not None:
-            return cls.pinned(f"{tagged.group(1)}{tagged.group(2)}{current}")
+            v = "v" if tagged.group(2).startswith("v") else ""
+            return cls.pinned(f"{tagged.group(1)}{v}{current}")
         return cls.pinned()
 
     @property

@@ -120,10 +120,8 @@ def stacks_command(
         if setup or moves_from is not None:
             raise UsageError("--setup and --moves-from need --groups N, the number of groups to set up")
         split = split_stacks(project_dir, stack)
-        if not split:
-            StackSettings.read(
-                project_dir, stack
-            )  # a stack without settings would fail every job: say so now
+        if not split:  # a stack without settings would fail every job of the matrix: say so now
+            StackSettings.read(project_dir, stack)
         print(matrix([settings.stack for settings in split] or [stack]))
         return ExitCode.OK
     _count(groups, "--groups")
